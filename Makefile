@@ -1,0 +1,24 @@
+# The verbs a person types. See README.md.
+SHELL := /bin/bash
+
+# One pin: the Pulumi CLI and language hosts (Go modules), PyPI `pulumi` and npm `@pulumi/pulumi`.
+PULUMI_VERSION ?= 3.270.0
+
+CACHE_DIR ?= $(HOME)/.cache/pulumi-resource-auth0
+CARGO ?= cargo
+# The plugin's version is the workspace version in Cargo.toml.
+VERSION := $(shell sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' Cargo.toml)
+
+.PHONY: build release test demo bench version
+
+build:
+	$(CARGO) build --locked --workspace --bins
+
+release:
+	$(CARGO) build --locked --release -p pulumi-resource-auth0 -p auth0-emulator
+
+test:
+	$(CARGO) test --locked --workspace
+
+version:
+	@echo $(VERSION)

@@ -1,0 +1,1 @@
+//! The pulumi-resource-auth0 provider library.
