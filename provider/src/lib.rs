@@ -1,1 +1,8 @@
 //! The pulumi-resource-auth0 provider library.
+//!
+//! Data flows one way: `wire` (gRPC) → `value` → schema-driven check/diff or a resource's
+//! expand → `auth0` (one HTTP client) → the resource's flatten → `wire`.
+
+pub mod error;
+pub mod rpc;
+pub mod value;
