@@ -4,5 +4,6 @@
 //! expand → `auth0` (one HTTP client) → the resource's flatten → `wire`.
 
 pub mod error;
+pub mod provider;
 pub mod rpc;
 pub mod value;
