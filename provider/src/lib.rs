@@ -7,3 +7,4 @@ pub mod error;
 pub mod provider;
 pub mod rpc;
 pub mod value;
+pub mod wire;
