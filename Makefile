@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 
 # One pin: the Pulumi CLI and language hosts (Go modules), PyPI `pulumi` and npm `@pulumi/pulumi`.
-PULUMI_VERSION ?= 3.270.0
+PULUMI_VERSION ?= 3.260.0
 
 CACHE_DIR ?= $(HOME)/.cache/pulumi-resource-auth0
 CARGO ?= cargo
@@ -22,3 +22,13 @@ test:
 
 version:
 	@echo $(VERSION)
+
+# The real Pulumi CLI and language hosts at PULUMI_VERSION, built from Go modules into
+# $(CACHE_DIR)/pulumi-cli-$(PULUMI_VERSION)/bin (or the `pulumi` already on PATH).
+# The last line printed is the bin dir; `make -s pulumi-cli-bin` prints only that.
+.PHONY: pulumi-cli pulumi-cli-bin
+pulumi-cli:
+	@PULUMI_VERSION=$(PULUMI_VERSION) CACHE_DIR=$(CACHE_DIR) scripts/build-pulumi-cli.sh
+
+pulumi-cli-bin:
+	@PULUMI_VERSION=$(PULUMI_VERSION) CACHE_DIR=$(CACHE_DIR) scripts/build-pulumi-cli.sh --quiet
