@@ -256,10 +256,13 @@ ensure_build() {
 }
 
 own_dir=$CACHE_DIR/pulumi-cli-$PULUMI_VERSION
+# Follow links: an install's language hosts sit beside the real binary, and linking the hosts
+# dir's `pulumi` to a link that is itself would loop.
 on_path=$(command -v pulumi || true)
+[[ -z $on_path ]] || on_path=$(realpath -e "$on_path")
 if [[ -n $on_path && ${PULUMI_CLI_IGNORE_PATH:-0} != 1 ]] &&
-  [[ $(realpath -m "$(dirname "$on_path")") != "$(realpath -m "$own_dir/bin")" ]]; then
-  path_dir=$(realpath -m "$(dirname "$on_path")")
+  [[ $(dirname "$on_path") != "$(realpath -m "$own_dir/bin")" ]]; then
+  path_dir=$(dirname "$on_path")
   path_version=$("$on_path" version 2>/dev/null || echo unknown)
   say "using pulumi from PATH: $on_path ($path_version); set PULUMI_CLI_IGNORE_PATH=1 to build $VERSION instead"
   [[ $path_version == "$VERSION" ]] || warn "pulumi on PATH is $path_version, not the pin $VERSION"
@@ -271,13 +274,10 @@ if [[ -n $on_path && ${PULUMI_CLI_IGNORE_PATH:-0} != 1 ]] &&
     echo "$path_dir"
     exit 0
   fi
-  say "language hosts missing beside it: ${missing[*]}; building them"
-  components=()
-  [[ " ${missing[*]} " == *" pulumi-language-python"* ]] && components+=(python)
-  [[ " ${missing[*]} " == *" pulumi-language-nodejs "* ]] && components+=(nodejs)
-  [[ " ${missing[*]} " == *" pulumi-language-yaml "* ]] && components+=(yaml)
+  say "language hosts missing beside it: ${missing[*]}; using all hosts at $VERSION from the cache"
+  # Always the full set, so the cached hosts dir does not depend on what PATH held the first time.
   hosts_dir=$CACHE_DIR/pulumi-hosts-$PULUMI_VERSION
-  ensure_build "$hosts_dir" "${components[@]}"
+  ensure_build "$hosts_dir" python nodejs yaml
   # The PATH pulumi stays the one used: link it into the hosts' bin dir so one PATH entry has all.
   ln -sfn "$on_path" "$hosts_dir/bin/pulumi"
   echo "$hosts_dir/bin"
