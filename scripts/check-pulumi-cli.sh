@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks that the CLI from `make pulumi-cli` really works: it reports the pinned version and runs
-# a YAML program and a Python program end to end against a throwaway file backend.
+# a YAML, a Python and a Node.js program end to end against a throwaway file backend.
 # Called by `make pulumi-cli-check`; prints one line per check and "N passed, N failed" last.
 set -euo pipefail
 
@@ -108,10 +108,49 @@ EOF
   timeout 300 "$venv/bin/python" "$scratch/inline.py"
 }
 
+# Likewise for Node.js: @pulumi/pulumi at the pin, installed once per version.
+node_dir=$CACHE_DIR/node-e2e-$PULUMI_VERSION
+ensure_node_modules() {
+  [[ -f $node_dir/.ready ]] && return 0
+  mkdir -p "$CACHE_DIR"
+  (
+    flock 9
+    [[ -f $node_dir/.ready ]] && exit 0
+    rm -rf "$node_dir"
+    mkdir -p "$node_dir"
+    echo '{"name": "pulumi-cli-check", "private": true}' >"$node_dir/package.json"
+    cd "$node_dir"
+    timeout 600 npm install --no-audit --no-fund --loglevel=error "@pulumi/pulumi@$PULUMI_VERSION"
+    touch "$node_dir/.ready"
+  ) 9>"$node_dir.lock"
+}
+
+nodejs_inline_program_exports_an_output() {
+  cat >"$scratch/inline.js" <<'JS'
+const { LocalWorkspace } = require("@pulumi/pulumi/automation");
+
+(async () => {
+  const stack = await LocalWorkspace.createOrSelectStack({
+    stackName: "inline-node",
+    projectName: "check-inline-node",
+    program: async () => ({ hello: "world" }),
+  });
+  const value = (await stack.up()).outputs.hello.value;
+  if (value !== "world") throw new Error(`output hello was ${JSON.stringify(value)}, expected "world"`);
+})().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
+JS
+  NODE_PATH=$node_dir/node_modules timeout 300 node "$scratch/inline.js"
+}
+
 check cli_reports_the_pinned_version cli_reports_the_pinned_version
 check yaml_program_exports_an_output yaml_program_exports_an_output
 check "python venv with pulumi==$PULUMI_VERSION" ensure_venv
 check python_inline_program_exports_an_output python_inline_program_exports_an_output
+check "node_modules with @pulumi/pulumi@$PULUMI_VERSION" ensure_node_modules
+check nodejs_inline_program_exports_an_output nodejs_inline_program_exports_an_output
 if command -v pulumi-language-python >/dev/null; then
   check python_project_exports_an_output python_project_exports_an_output
 else
