@@ -33,7 +33,7 @@ pulumi-cli:
 pulumi-cli-bin:
 	@PULUMI_VERSION=$(PULUMI_VERSION) CACHE_DIR=$(CACHE_DIR) scripts/build-pulumi-cli.sh --quiet
 
-# Runs `pulumi version`, a YAML program and a Python program against a throwaway file backend.
+# Runs `pulumi version` and YAML, Python and Node.js programs against a throwaway file backend.
 .PHONY: pulumi-cli-check
 pulumi-cli-check:
 	@PULUMI_VERSION=$(PULUMI_VERSION) CACHE_DIR=$(CACHE_DIR) scripts/check-pulumi-cli.sh
