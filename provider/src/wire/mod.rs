@@ -14,3 +14,11 @@ pub mod proto {
         }
     }
 }
+
+pub mod engine_log;
+pub mod server;
+pub mod startup;
+pub mod values;
+
+pub use server::{status_from_error, ResourceProviderService};
+pub use startup::serve;
