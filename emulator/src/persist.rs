@@ -1,0 +1,165 @@
+//! The state file: every acknowledged change is on disk before the response goes out.
+//!
+//! Writes go to a temporary file in the same directory, are synced, then renamed over the state
+//! file (and the directory synced), so a crash leaves either the old or the new state, never a torn one.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::keys::SigningKey;
+use crate::tenant::{Tenant, TenantData};
+
+/// What the state file holds. It contains secrets: it is written with mode 0600.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StateFile {
+    pub version: u32,
+    pub signing_key_pem: String,
+    pub bootstrap_client_id: String,
+    pub tenant: TenantData,
+}
+
+impl StateFile {
+    pub fn load(path: &Path) -> Result<Option<StateFile>, String> {
+        match std::fs::read(path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+                format!(
+                    "--state {}: the file is not an emulator state file ({e}); point --state at a new path or delete the file",
+                    path.display()
+                )
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(format!("--state {}: cannot read it: {e}", path.display())),
+        }
+    }
+}
+
+/// A serialized state with its position in the order of changes.
+pub struct Snapshot {
+    seq: u64,
+    bytes: Vec<u8>,
+}
+
+/// Writes snapshots in order, skipping any older than the last one written.
+pub struct Persister {
+    path: PathBuf,
+    next_seq: AtomicU64,
+    written: Arc<tokio::sync::Mutex<u64>>,
+}
+
+impl Persister {
+    pub fn new(path: PathBuf) -> Persister {
+        Persister {
+            path,
+            next_seq: AtomicU64::new(1),
+            written: Arc::new(tokio::sync::Mutex::new(0)),
+        }
+    }
+
+    /// Serialize the tenant. Called under the tenant lock so that sequence order is change order.
+    pub fn snapshot(&self, tenant: &Tenant, key: &SigningKey) -> Snapshot {
+        let file = StateFile {
+            version: 1,
+            signing_key_pem: key.pkcs8_pem().to_string(),
+            bootstrap_client_id: tenant.bootstrap_client_id.clone(),
+            tenant: tenant.data(),
+        };
+        Snapshot {
+            seq: self.next_seq.fetch_add(1, Ordering::SeqCst),
+            bytes: serde_json::to_vec_pretty(&file).unwrap_or_default(),
+        }
+    }
+
+    /// Write `s` unless a newer snapshot is already on disk (it contains this change too).
+    pub async fn write(&self, s: Snapshot) -> std::io::Result<()> {
+        let mut written = self.written.lock().await;
+        if *written >= s.seq {
+            return Ok(());
+        }
+        let path = self.path.clone();
+        let seq = s.seq;
+        tokio::task::spawn_blocking(move || write_atomically(&path, &s.bytes))
+            .await
+            .map_err(std::io::Error::other)??;
+        *written = seq;
+        Ok(())
+    }
+
+    pub fn write_now(&self, tenant: &Tenant, key: &SigningKey) -> std::io::Result<()> {
+        let s = self.snapshot(tenant, key);
+        write_atomically(&self.path, &s.bytes)
+    }
+}
+
+/// Replace `path` with `bytes` atomically, readable by the owner only.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "state".into());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut f = options.open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_atomic_write_replaces_the_file_and_leaves_no_temporary() {
+        let dir = std::env::temp_dir().join(format!("emu-persist-{}", rand::random::<u64>()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("state.json");
+        write_atomically(&path, b"one").unwrap();
+        write_atomically(&path, b"two").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_file_that_is_not_state_is_refused_with_a_fix() {
+        let dir = std::env::temp_dir().join(format!("emu-persist-{}", rand::random::<u64>()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("state.json");
+        std::fs::write(&path, b"{\"not\":\"state\"}").unwrap();
+        let err = StateFile::load(&path).unwrap_err();
+        assert!(err.contains("--state") && err.contains("new path"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
