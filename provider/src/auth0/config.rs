@@ -1,0 +1,818 @@
+//! Provider configuration for Auth0: config keys first, then `AUTH0_*` environment variables.
+//! Every problem becomes one `CheckFailure` naming the config key and the fix; no reason ever
+//! holds a secret.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::rpc::CheckFailure;
+use crate::value::{PropertyMap, Value};
+
+/// How long a request may keep waiting out 429s when it has no deadline of its own.
+pub const DEFAULT_RATE_LIMIT_WAIT: Duration = Duration::from_secs(300);
+
+/// Signing algorithms Auth0 accepts for a private key JWT client assertion.
+pub const ASSERTION_ALGORITHMS: [&str; 3] = ["RS256", "RS384", "PS256"];
+
+/// Everything the Auth0 client needs, resolved and validated.
+#[derive(Clone, PartialEq)]
+pub struct Settings {
+    /// `https://tenant.auth0.com` or `http://127.0.0.1:1234`, without a trailing slash.
+    pub base_url: String,
+    /// The Management API audience, e.g. `https://tenant.auth0.com/api/v2/`.
+    pub audience: String,
+    pub credentials: Credentials,
+    /// Sent as the `Auth0-Custom-Domain` header when set.
+    pub custom_domain_header: Option<String>,
+    pub debug: bool,
+    /// Client-side limit; `None` means no limit.
+    pub max_requests_per_second: Option<f64>,
+    /// How long a request without a deadline keeps waiting out Auth0's 429s.
+    pub rate_limit_wait: Duration,
+}
+
+#[derive(Clone, PartialEq)]
+pub enum Credentials {
+    /// A Management API token used as is; it cannot be refreshed.
+    ApiToken(String),
+    /// Client credentials exchanged at `/oauth/token` for a Management API token.
+    ClientSecret {
+        client_id: String,
+        client_secret: String,
+    },
+    /// Client credentials where the client proves itself with a signed JWT assertion.
+    PrivateKeyJwt {
+        client_id: String,
+        private_key_pem: String,
+        alg: String,
+    },
+}
+
+const REDACTED: &str = "[redacted]";
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credentials::ApiToken(_) => f.debug_tuple("ApiToken").field(&REDACTED).finish(),
+            Credentials::ClientSecret { client_id, .. } => f
+                .debug_struct("ClientSecret")
+                .field("client_id", client_id)
+                .field("client_secret", &REDACTED)
+                .finish(),
+            Credentials::PrivateKeyJwt { client_id, alg, .. } => f
+                .debug_struct("PrivateKeyJwt")
+                .field("client_id", client_id)
+                .field("private_key_pem", &REDACTED)
+                .field("alg", alg)
+                .finish(),
+        }
+    }
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("base_url", &self.base_url)
+            .field("audience", &self.audience)
+            .field("credentials", &self.credentials)
+            .field("custom_domain_header", &self.custom_domain_header)
+            .field("debug", &self.debug)
+            .field("max_requests_per_second", &self.max_requests_per_second)
+            .field("rate_limit_wait", &self.rate_limit_wait)
+            .finish()
+    }
+}
+
+/// A config key and the environment variable that fills it when config leaves it unset.
+#[derive(Clone, Copy)]
+struct Key {
+    name: &'static str,
+    env: &'static str,
+}
+
+const DOMAIN: Key = Key {
+    name: "domain",
+    env: "AUTH0_DOMAIN",
+};
+const CLIENT_ID: Key = Key {
+    name: "clientId",
+    env: "AUTH0_CLIENT_ID",
+};
+const CLIENT_SECRET: Key = Key {
+    name: "clientSecret",
+    env: "AUTH0_CLIENT_SECRET",
+};
+const API_TOKEN: Key = Key {
+    name: "apiToken",
+    env: "AUTH0_API_TOKEN",
+};
+const AUDIENCE: Key = Key {
+    name: "audience",
+    env: "AUTH0_AUDIENCE",
+};
+const DEBUG: Key = Key {
+    name: "debug",
+    env: "AUTH0_DEBUG",
+};
+const ASSERTION_KEY: Key = Key {
+    name: "clientAssertionPrivateKey",
+    env: "AUTH0_CLIENT_ASSERTION_PRIVATE_KEY",
+};
+const ASSERTION_ALG: Key = Key {
+    name: "clientAssertionSigningAlg",
+    env: "AUTH0_CLIENT_ASSERTION_SIGNING_ALG",
+};
+const CUSTOM_DOMAIN_HEADER: Key = Key {
+    name: "customDomainHeader",
+    env: "AUTH0_CUSTOM_DOMAIN_HEADER",
+};
+const CLI_LOGIN: Key = Key {
+    name: "cliLogin",
+    env: "AUTH0_CLI_LOGIN",
+};
+const DYNAMIC_CREDENTIALS: Key = Key {
+    name: "dynamicCredentials",
+    env: "AUTH0_DYNAMIC_CREDENTIALS",
+};
+const MAX_RPS: Key = Key {
+    name: "maxRequestsPerSecond",
+    env: "AUTH0_MAX_REQUESTS_PER_SECOND",
+};
+const RATE_LIMIT_WAIT: Key = Key {
+    name: "rateLimitWaitSeconds",
+    env: "AUTH0_RATE_LIMIT_WAIT_SECONDS",
+};
+
+/// A looked-up value and whether it came in marked secret (then it is never echoed).
+struct Raw {
+    text: String,
+    secret: bool,
+}
+
+impl Raw {
+    /// The value quoted for an error sentence, or nothing if it is secret.
+    fn shown(&self) -> String {
+        if self.secret {
+            String::new()
+        } else {
+            format!(" {:?}", self.text)
+        }
+    }
+}
+
+struct Lookup<'a> {
+    args: &'a PropertyMap,
+    env: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl Lookup<'_> {
+    /// The config value if set and not blank, else the environment variable.
+    /// Unknown values count as unset: the engine does not call Configure with unknowns.
+    fn get(&self, key: Key) -> Option<Raw> {
+        if let Some(value) = self.args.get(key.name) {
+            let secret = value.is_secret();
+            let text = match value.unwrap_all() {
+                Value::String(s) => Some(s),
+                Value::Bool(b) => Some(b.to_string()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            };
+            if let Some(text) = text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()) {
+                return Some(Raw { text, secret });
+            }
+        }
+        (self.env)(key.env)
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .map(|text| Raw {
+                text,
+                secret: false,
+            })
+    }
+}
+
+fn failure(key: Key, reason: String) -> CheckFailure {
+    CheckFailure {
+        property: key.name.to_string(),
+        reason,
+    }
+}
+
+/// Go's strconv.ParseBool spellings, which terraform-provider-auth0 users already write.
+fn parse_bool(text: &str) -> Option<bool> {
+    match text {
+        "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
+        "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+fn bool_setting(lookup: &Lookup, key: Key, failures: &mut Vec<CheckFailure>) -> bool {
+    let Some(raw) = lookup.get(key) else {
+        return false;
+    };
+    match parse_bool(&raw.text) {
+        Some(b) => b,
+        None => {
+            failures.push(failure(
+                key,
+                format!(
+                    "auth0:{} must be true or false, not{}; set it with \"pulumi config set auth0:{} true\" or {}",
+                    key.name,
+                    raw.shown(),
+                    key.name,
+                    key.env
+                ),
+            ));
+            false
+        }
+    }
+}
+
+/// The scheme and authority of a domain setting: a full http(s) URL as is, a bare host as https.
+/// Returns `(base_url, host_and_port)`.
+fn parse_domain(text: &str) -> Option<(String, String)> {
+    let lower = text.to_ascii_lowercase();
+    let with_scheme = if lower.starts_with("http://") || lower.starts_with("https://") {
+        text.to_string()
+    } else if lower.contains("://") {
+        return None;
+    } else {
+        if text.contains('/') || text.contains('?') || text.contains('#') {
+            return None;
+        }
+        format!("https://{text}")
+    };
+    let url = reqwest::Url::parse(&with_scheme).ok()?;
+    let host = url.host_str()?;
+    if host.is_empty() || !url.username().is_empty() || url.password().is_some() {
+        return None;
+    }
+    let authority = match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    };
+    let path = url.path().trim_end_matches('/');
+    if url.query().is_some() || url.fragment().is_some() {
+        return None;
+    }
+    let base = format!("{}://{}{}", url.scheme(), authority, path);
+    Some((base, authority))
+}
+
+/// Resolves provider configuration (keys without the `auth0:` prefix; non-strings arrive
+/// JSON-encoded) with `env` filling unset keys. Returns every problem found, not just the first.
+pub fn settings_from_config(
+    args: &PropertyMap,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Settings, Vec<CheckFailure>> {
+    let lookup = Lookup { args, env };
+    let mut failures = Vec::new();
+
+    let domain = match lookup.get(DOMAIN) {
+        None => {
+            failures.push(failure(
+                DOMAIN,
+                "auth0:domain is not set; set it with \"pulumi config set auth0:domain <tenant>.auth0.com\" or AUTH0_DOMAIN".to_string(),
+            ));
+            None
+        }
+        Some(raw) => match parse_domain(&raw.text) {
+            Some(parsed) => Some(parsed),
+            None => {
+                failures.push(failure(
+                    DOMAIN,
+                    format!(
+                        "auth0:domain{} is not a host name or an http(s) URL; set it to <tenant>.auth0.com or a full URL such as https://<tenant>.auth0.com",
+                        raw.shown()
+                    ),
+                ));
+                None
+            }
+        },
+    };
+
+    let audience = lookup.get(AUDIENCE).map(|raw| raw.text);
+    let credentials = credentials(&lookup, &mut failures);
+
+    let custom_domain_header = match lookup.get(CUSTOM_DOMAIN_HEADER) {
+        Some(raw) if reqwest::header::HeaderValue::from_str(&raw.text).is_err() => {
+            failures.push(failure(
+                CUSTOM_DOMAIN_HEADER,
+                format!(
+                    "auth0:customDomainHeader{} is not a valid header value; set it to your custom domain, e.g. login.example.com",
+                    raw.shown()
+                ),
+            ));
+            None
+        }
+        other => other.map(|raw| raw.text),
+    };
+
+    let debug = bool_setting(&lookup, DEBUG, &mut failures);
+    for key in [CLI_LOGIN, DYNAMIC_CREDENTIALS] {
+        if bool_setting(&lookup, key, &mut failures) {
+            failures.push(failure(
+                key,
+                format!(
+                    "auth0:{} is not supported by this provider; use clientId/clientSecret or apiToken",
+                    key.name
+                ),
+            ));
+        }
+    }
+
+    let max_requests_per_second = lookup.get(MAX_RPS).and_then(|raw| {
+        match raw.text.parse::<f64>() {
+            Ok(rate) if rate.is_finite() && rate > 0.0 => Some(rate),
+            _ => {
+                failures.push(failure(
+                    MAX_RPS,
+                    format!(
+                        "auth0:maxRequestsPerSecond must be a positive number, not{}; set it like \"pulumi config set auth0:maxRequestsPerSecond 5\" or unset it for no limit",
+                        raw.shown()
+                    ),
+                ));
+                None
+            }
+        }
+    });
+
+    let rate_limit_wait = match lookup.get(RATE_LIMIT_WAIT) {
+        None => DEFAULT_RATE_LIMIT_WAIT,
+        Some(raw) => match raw.text.parse::<f64>() {
+            Ok(secs) if secs.is_finite() && (0.0..=86_400.0).contains(&secs) => {
+                Duration::from_secs_f64(secs)
+            }
+            _ => {
+                failures.push(failure(
+                    RATE_LIMIT_WAIT,
+                    format!(
+                        "auth0:rateLimitWaitSeconds must be a number of seconds from 0 to 86400, not{}; set it like \"pulumi config set auth0:rateLimitWaitSeconds 300\"",
+                        raw.shown()
+                    ),
+                ));
+                DEFAULT_RATE_LIMIT_WAIT
+            }
+        },
+    };
+
+    match (domain, credentials) {
+        (Some((base_url, authority)), Some(credentials)) if failures.is_empty() => Ok(Settings {
+            audience: audience.unwrap_or_else(|| format!("https://{authority}/api/v2/")),
+            base_url,
+            credentials,
+            custom_domain_header,
+            debug,
+            max_requests_per_second,
+            rate_limit_wait,
+        }),
+        _ => Err(failures),
+    }
+}
+
+/// apiToken wins; otherwise clientId with a private key (assertion) or with a secret.
+fn credentials(lookup: &Lookup, failures: &mut Vec<CheckFailure>) -> Option<Credentials> {
+    let api_token = lookup.get(API_TOKEN);
+    let client_id = lookup.get(CLIENT_ID);
+    let client_secret = lookup.get(CLIENT_SECRET);
+    let private_key = lookup.get(ASSERTION_KEY);
+
+    let alg = match lookup.get(ASSERTION_ALG) {
+        None => Some("RS256".to_string()),
+        Some(raw) => {
+            let upper = raw.text.to_ascii_uppercase();
+            if ASSERTION_ALGORITHMS.contains(&upper.as_str()) {
+                Some(upper)
+            } else {
+                failures.push(failure(
+                    ASSERTION_ALG,
+                    format!(
+                        "auth0:clientAssertionSigningAlg{} is not supported; set it to RS256, RS384 or PS256",
+                        raw.shown()
+                    ),
+                ));
+                None
+            }
+        }
+    };
+
+    if let Some(token) = api_token {
+        return Some(Credentials::ApiToken(token.text));
+    }
+
+    match (client_id, client_secret, private_key) {
+        (Some(id), _, Some(key)) => {
+            if jsonwebtoken::EncodingKey::from_rsa_pem(key.text.as_bytes()).is_err() {
+                failures.push(failure(
+                    ASSERTION_KEY,
+                    "auth0:clientAssertionPrivateKey is not a PEM-encoded RSA private key; set it to the key's PEM text (-----BEGIN PRIVATE KEY----- …) or AUTH0_CLIENT_ASSERTION_PRIVATE_KEY".to_string(),
+                ));
+                return None;
+            }
+            Some(Credentials::PrivateKeyJwt {
+                client_id: id.text,
+                private_key_pem: key.text,
+                alg: alg?,
+            })
+        }
+        (Some(id), Some(secret), None) => Some(Credentials::ClientSecret {
+            client_id: id.text,
+            client_secret: secret.text,
+        }),
+        (Some(_), None, None) => {
+            failures.push(failure(
+                CLIENT_SECRET,
+                "auth0:clientId is set but auth0:clientSecret is not; set it with \"pulumi config set --secret auth0:clientSecret <secret>\" or AUTH0_CLIENT_SECRET, or set auth0:clientAssertionPrivateKey".to_string(),
+            ));
+            None
+        }
+        (None, secret, key) if secret.is_some() || key.is_some() => {
+            let which = if secret.is_some() {
+                "clientSecret"
+            } else {
+                "clientAssertionPrivateKey"
+            };
+            failures.push(failure(
+                CLIENT_ID,
+                format!(
+                    "auth0:{which} is set but auth0:clientId is not; set it with \"pulumi config set auth0:clientId <client id>\" or AUTH0_CLIENT_ID"
+                ),
+            ));
+            None
+        }
+        _ => {
+            failures.push(failure(
+                CLIENT_ID,
+                "no Auth0 credentials are set; set auth0:clientId and auth0:clientSecret (AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET), or auth0:apiToken (AUTH0_API_TOKEN)".to_string(),
+            ));
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    const SECRET: &str = "sup3r-s3cret-value";
+
+    fn config(pairs: &[(&str, Value)]) -> PropertyMap {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    }
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    fn resolve(pairs: &[(&str, Value)]) -> Result<Settings, Vec<CheckFailure>> {
+        settings_from_config(&config(pairs), &no_env)
+    }
+
+    fn failures_of(pairs: &[(&str, Value)]) -> Vec<CheckFailure> {
+        resolve(pairs).expect_err("configuration should be rejected")
+    }
+
+    fn with_secret_creds(mut pairs: Vec<(&'static str, Value)>) -> Vec<(&'static str, Value)> {
+        pairs.push(("clientId", "cid".into()));
+        pairs.push(("clientSecret", Value::from(SECRET).into_secret()));
+        pairs
+    }
+
+    #[test]
+    fn a_bare_domain_means_https_with_the_management_api_audience() {
+        let s = resolve(&with_secret_creds(vec![(
+            "domain",
+            "tenant.auth0.com".into(),
+        )]))
+        .unwrap();
+        assert_eq!(s.base_url, "https://tenant.auth0.com");
+        assert_eq!(s.audience, "https://tenant.auth0.com/api/v2/");
+        assert_eq!(s.rate_limit_wait, DEFAULT_RATE_LIMIT_WAIT);
+        assert_eq!(s.max_requests_per_second, None);
+        assert!(!s.debug);
+    }
+
+    #[test]
+    fn a_bare_host_with_port_keeps_the_port_in_url_and_audience() {
+        let s = resolve(&with_secret_creds(vec![(
+            "domain",
+            "localhost:8443".into(),
+        )]))
+        .unwrap();
+        assert_eq!(s.base_url, "https://localhost:8443");
+        assert_eq!(s.audience, "https://localhost:8443/api/v2/");
+    }
+
+    #[test]
+    fn a_full_url_domain_is_used_as_is_and_loses_its_trailing_slash() {
+        let s = resolve(&with_secret_creds(vec![(
+            "domain",
+            "http://127.0.0.1:4321/".into(),
+        )]))
+        .unwrap();
+        assert_eq!(s.base_url, "http://127.0.0.1:4321");
+        assert_eq!(s.audience, "https://127.0.0.1:4321/api/v2/");
+    }
+
+    #[test]
+    fn an_explicit_audience_overrides_the_default() {
+        let s = resolve(&with_secret_creds(vec![
+            ("domain", "tenant.auth0.com".into()),
+            ("audience", "https://tenant.eu.auth0.com/api/v2/".into()),
+        ]))
+        .unwrap();
+        assert_eq!(s.audience, "https://tenant.eu.auth0.com/api/v2/");
+    }
+
+    #[test]
+    fn environment_variables_fill_what_config_leaves_unset() {
+        let env: HashMap<&str, &str> = [
+            ("AUTH0_DOMAIN", "env-tenant.auth0.com"),
+            ("AUTH0_CLIENT_ID", "env-id"),
+            ("AUTH0_CLIENT_SECRET", SECRET),
+            ("AUTH0_DEBUG", "true"),
+            ("AUTH0_MAX_REQUESTS_PER_SECOND", "2.5"),
+            ("AUTH0_CUSTOM_DOMAIN_HEADER", "login.example.com"),
+        ]
+        .into_iter()
+        .collect();
+        let lookup = |k: &str| env.get(k).map(|v| v.to_string());
+        let s =
+            settings_from_config(&config(&[("clientId", "config-id".into())]), &lookup).unwrap();
+        assert_eq!(s.base_url, "https://env-tenant.auth0.com");
+        assert_eq!(
+            s.credentials,
+            Credentials::ClientSecret {
+                client_id: "config-id".into(),
+                client_secret: SECRET.into()
+            }
+        );
+        assert!(s.debug);
+        assert_eq!(s.max_requests_per_second, Some(2.5));
+        assert_eq!(s.custom_domain_header.as_deref(), Some("login.example.com"));
+    }
+
+    #[test]
+    fn a_blank_config_value_falls_back_to_the_environment() {
+        let lookup = |k: &str| (k == "AUTH0_DOMAIN").then(|| "from-env.auth0.com".to_string());
+        let args = config(&with_secret_creds(vec![("domain", "  ".into())]));
+        let s = settings_from_config(&args, &lookup).unwrap();
+        assert_eq!(s.base_url, "https://from-env.auth0.com");
+    }
+
+    #[test]
+    fn json_encoded_non_strings_are_decoded() {
+        let s = resolve(&with_secret_creds(vec![
+            ("domain", "t.auth0.com".into()),
+            ("debug", "true".into()),
+            ("maxRequestsPerSecond", "5".into()),
+            ("rateLimitWaitSeconds", "12.5".into()),
+            ("cliLogin", "false".into()),
+        ]))
+        .unwrap();
+        assert!(s.debug);
+        assert_eq!(s.max_requests_per_second, Some(5.0));
+        assert_eq!(s.rate_limit_wait, Duration::from_millis(12_500));
+    }
+
+    #[test]
+    fn plain_bools_and_numbers_are_accepted_too() {
+        let s = resolve(&with_secret_creds(vec![
+            ("domain", "t.auth0.com".into()),
+            ("debug", Value::Bool(true)),
+            ("maxRequestsPerSecond", Value::Number(3.0)),
+        ]))
+        .unwrap();
+        assert!(s.debug);
+        assert_eq!(s.max_requests_per_second, Some(3.0));
+    }
+
+    #[test]
+    fn secret_wrapped_values_are_unwrapped() {
+        let s = resolve(&[
+            ("domain", Value::from("t.auth0.com").into_secret()),
+            ("apiToken", Value::from(SECRET).into_secret()),
+        ])
+        .unwrap();
+        assert_eq!(s.base_url, "https://t.auth0.com");
+        assert_eq!(s.credentials, Credentials::ApiToken(SECRET.into()));
+    }
+
+    #[test]
+    fn api_token_wins_over_client_credentials() {
+        let s = resolve(&with_secret_creds(vec![
+            ("domain", "t.auth0.com".into()),
+            ("apiToken", "the-token".into()),
+        ]))
+        .unwrap();
+        assert_eq!(s.credentials, Credentials::ApiToken("the-token".into()));
+    }
+
+    #[test]
+    fn a_private_key_selects_the_jwt_assertion_with_rs256_by_default() {
+        let pem = include_str!("testdata/assertion-key.pem");
+        let s = resolve(&[
+            ("domain", "t.auth0.com".into()),
+            ("clientId", "cid".into()),
+            ("clientAssertionPrivateKey", Value::from(pem).into_secret()),
+        ])
+        .unwrap();
+        assert_eq!(
+            s.credentials,
+            Credentials::PrivateKeyJwt {
+                client_id: "cid".into(),
+                private_key_pem: pem.trim().into(),
+                alg: "RS256".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_missing_domain_names_the_key_and_how_to_set_it() {
+        let f = failures_of(&with_secret_creds(vec![]));
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].property, "domain");
+        assert!(
+            f[0].reason.contains("pulumi config set auth0:domain"),
+            "{}",
+            f[0].reason
+        );
+        assert!(f[0].reason.contains("AUTH0_DOMAIN"));
+    }
+
+    #[test]
+    fn a_domain_that_is_not_a_host_is_rejected() {
+        for bad in [
+            "ftp://tenant.auth0.com",
+            "tenant.auth0.com/path",
+            "has space.com",
+            "https://",
+        ] {
+            let f = failures_of(&with_secret_creds(vec![("domain", bad.into())]));
+            assert_eq!(f.len(), 1, "{bad}");
+            assert_eq!(f[0].property, "domain");
+            assert!(
+                f[0].reason.contains("is not a host name"),
+                "{}",
+                f[0].reason
+            );
+        }
+    }
+
+    #[test]
+    fn no_credentials_at_all_names_both_ways_to_authenticate() {
+        let f = failures_of(&[("domain", "t.auth0.com".into())]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].property, "clientId");
+        assert!(
+            f[0].reason.contains("auth0:clientSecret") && f[0].reason.contains("auth0:apiToken")
+        );
+    }
+
+    #[test]
+    fn a_client_id_without_a_secret_asks_for_the_secret() {
+        let f = failures_of(&[("domain", "t.auth0.com".into()), ("clientId", "cid".into())]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].property, "clientSecret");
+        assert!(f[0].reason.contains("AUTH0_CLIENT_SECRET"));
+    }
+
+    #[test]
+    fn a_secret_without_a_client_id_asks_for_the_client_id() {
+        let f = failures_of(&[
+            ("domain", "t.auth0.com".into()),
+            ("clientSecret", Value::from(SECRET).into_secret()),
+        ]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].property, "clientId");
+        assert!(f[0].reason.contains("AUTH0_CLIENT_ID"));
+        assert!(!f[0].reason.contains(SECRET));
+    }
+
+    #[test]
+    fn an_unsupported_signing_alg_lists_the_allowed_ones() {
+        let f = failures_of(&[
+            ("domain", "t.auth0.com".into()),
+            ("clientId", "cid".into()),
+            (
+                "clientAssertionPrivateKey",
+                include_str!("testdata/assertion-key.pem").into(),
+            ),
+            ("clientAssertionSigningAlg", "HS256".into()),
+        ]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].property, "clientAssertionSigningAlg");
+        assert!(f[0].reason.contains("\"HS256\"") && f[0].reason.contains("RS256, RS384 or PS256"));
+    }
+
+    #[test]
+    fn a_private_key_that_is_not_pem_is_rejected_without_echoing_it() {
+        let f = failures_of(&[
+            ("domain", "t.auth0.com".into()),
+            ("clientId", "cid".into()),
+            ("clientAssertionPrivateKey", SECRET.into()),
+        ]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].property, "clientAssertionPrivateKey");
+        assert!(!f[0].reason.contains(SECRET));
+    }
+
+    #[test]
+    fn cli_login_and_dynamic_credentials_are_refused() {
+        let f = failures_of(&with_secret_creds(vec![
+            ("domain", "t.auth0.com".into()),
+            ("cliLogin", "true".into()),
+            ("dynamicCredentials", "true".into()),
+        ]));
+        let props: Vec<_> = f.iter().map(|f| f.property.as_str()).collect();
+        assert_eq!(props, ["cliLogin", "dynamicCredentials"]);
+        assert!(f
+            .iter()
+            .all(|f| f.reason.contains("not supported by this provider")));
+    }
+
+    #[test]
+    fn non_numeric_max_requests_per_second_is_rejected() {
+        for bad in ["fast", "0", "-1", "NaN"] {
+            let f = failures_of(&with_secret_creds(vec![
+                ("domain", "t.auth0.com".into()),
+                ("maxRequestsPerSecond", bad.into()),
+            ]));
+            assert_eq!(f.len(), 1, "{bad}");
+            assert_eq!(f[0].property, "maxRequestsPerSecond");
+            assert!(f[0].reason.contains(&format!("{bad:?}")), "{}", f[0].reason);
+        }
+    }
+
+    #[test]
+    fn a_bool_that_is_not_a_bool_is_rejected() {
+        let f = failures_of(&with_secret_creds(vec![
+            ("domain", "t.auth0.com".into()),
+            ("debug", "verbose".into()),
+        ]));
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].property, "debug");
+        assert!(f[0].reason.contains("true or false"));
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once_and_no_reason_holds_a_secret() {
+        let f = failures_of(&[
+            (
+                "domain",
+                Value::from(format!("https://{SECRET}/x?y")).into_secret(),
+            ),
+            ("clientSecret", Value::from(SECRET).into_secret()),
+            (
+                "clientAssertionSigningAlg",
+                Value::from(SECRET).into_secret(),
+            ),
+            ("maxRequestsPerSecond", Value::from(SECRET).into_secret()),
+            ("rateLimitWaitSeconds", "forever".into()),
+            ("debug", Value::from(SECRET).into_secret()),
+        ]);
+        let props: Vec<_> = f.iter().map(|f| f.property.as_str()).collect();
+        for key in [
+            "domain",
+            "clientId",
+            "clientAssertionSigningAlg",
+            "maxRequestsPerSecond",
+            "rateLimitWaitSeconds",
+            "debug",
+        ] {
+            assert!(props.contains(&key), "{key} missing from {props:?}");
+        }
+        for failure in &f {
+            assert!(!failure.reason.contains(SECRET), "{}", failure.reason);
+            assert!(
+                failure
+                    .reason
+                    .contains(&format!("auth0:{}", failure.property))
+                    || failure.property == "clientId"
+            );
+        }
+    }
+
+    #[test]
+    fn debug_output_redacts_every_secret() {
+        let s = resolve(&with_secret_creds(vec![("domain", "t.auth0.com".into())])).unwrap();
+        let text = format!("{s:?}");
+        assert!(!text.contains(SECRET), "{text}");
+        assert!(text.contains("cid"));
+        for creds in [
+            Credentials::ApiToken(SECRET.into()),
+            Credentials::PrivateKeyJwt {
+                client_id: "c".into(),
+                private_key_pem: SECRET.into(),
+                alg: "RS256".into(),
+            },
+        ] {
+            assert!(!format!("{creds:?}").contains(SECRET));
+        }
+    }
+}

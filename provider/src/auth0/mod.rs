@@ -1,0 +1,737 @@
+//! The provider's one Auth0 HTTP client. Every Management API call goes through
+//! [`Auth0Client::send`], which adds the token, the client-side rate limit, 429 waits and
+//! safe retries, so resources only describe the request.
+
+pub mod config;
+pub mod error;
+pub mod limiter;
+mod retry;
+mod token;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+use tokio_util::sync::CancellationToken;
+
+pub use config::{settings_from_config, Credentials, Settings};
+pub use error::ApiError;
+pub use limiter::RateLimiter;
+
+use retry::{backoff_delay, rate_limit_delay, redact, RETRYABLE_STATUSES};
+use token::{parse_token_response, AccessToken, TokenCache, TokenSource};
+
+/// Retries after 5xx or connection failures, on top of the first attempt.
+const MAX_RETRIES: u32 = 3;
+/// The longest one attempt may take when the caller set no deadline.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(120);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// One Management API (or `/oauth/token`) request.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiRequest {
+    pub method: Method,
+    /// Starts with `/`, e.g. `/api/v2/clients/abc`; ids in it must already be encoded
+    /// (see [`encode_path_segment`]).
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub body: Option<serde_json::Value>,
+    /// No attempt, wait or retry goes past this.
+    pub deadline: Option<Instant>,
+}
+
+impl ApiRequest {
+    pub fn new(method: Method, path: impl Into<String>) -> ApiRequest {
+        ApiRequest {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            body: None,
+            deadline: None,
+        }
+    }
+
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> ApiRequest {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn body(mut self, body: serde_json::Value) -> ApiRequest {
+        self.body = Some(body);
+        self
+    }
+
+    pub fn deadline(mut self, deadline: Option<Instant>) -> ApiRequest {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Whether sending this twice does no harm when the first answer was lost.
+    fn is_replay_safe(&self) -> bool {
+        matches!(
+            self.method,
+            Method::GET | Method::HEAD | Method::PATCH | Method::PUT | Method::DELETE
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiResponse {
+    pub status: u16,
+    /// The JSON body; `Null` when empty (204), a string when not JSON.
+    pub body: serde_json::Value,
+}
+
+/// Percent-encodes one path segment, e.g. a resource server identifier used as its id.
+pub fn encode_path_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// The Auth0 client. Cheap to clone; clones share the token, the rate limiter and cancellation.
+#[derive(Clone)]
+pub struct Auth0Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    settings: Settings,
+    http: reqwest::Client,
+    source: TokenSource,
+    tokens: TokenCache,
+    limiter: Option<RateLimiter>,
+    cancel: CancellationToken,
+}
+
+/// How one logical request is run.
+struct Call<'a> {
+    req: &'a ApiRequest,
+    /// Send a Management API token (false only for `/oauth/token` itself).
+    authorized: bool,
+    replay_safe: bool,
+    /// The bodies hold credentials: never log them, even with debug on.
+    sensitive: bool,
+}
+
+/// The raw outcome of one HTTP exchange.
+struct Exchange {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    body: Vec<u8>,
+}
+
+enum AttemptError {
+    /// `unsent`: the connection failed before any byte of the request left, so even a POST
+    /// can be sent again.
+    Transport {
+        message: String,
+        unsent: bool,
+    },
+    Timeout(String),
+    Cancelled,
+}
+
+impl std::fmt::Debug for Auth0Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Auth0Client")
+            .field("settings", &self.inner.settings)
+            .finish()
+    }
+}
+
+impl Auth0Client {
+    /// Builds the client; `SSL_CERT_FILE`, if set, adds its PEM certificates as trusted roots.
+    pub fn new(settings: Settings) -> Result<Self, crate::error::Error> {
+        Self::with_env(settings, &|name| std::env::var(name).ok())
+    }
+
+    /// Like [`Auth0Client::new`], reading environment variables through `env`.
+    pub fn with_env(
+        settings: Settings,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, crate::error::Error> {
+        use crate::error::Error;
+        let base = reqwest::Url::parse(&settings.base_url).map_err(|_| {
+            Error::Config(format!(
+                "auth0:domain resolves to {:?}, which is not a URL; set it to <tenant>.auth0.com",
+                settings.base_url
+            ))
+        })?;
+        let mut builder = reqwest::Client::builder()
+            .user_agent(concat!("pulumi-resource-auth0/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(CONNECT_TIMEOUT);
+        if let Some(path) = env("SSL_CERT_FILE").filter(|p| !p.trim().is_empty()) {
+            for cert in extra_roots(&path)? {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        let host = base.host_str().unwrap_or_default().trim_matches(['[', ']']);
+        let loopback = host.eq_ignore_ascii_case("localhost")
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        if loopback {
+            // A local emulator is never behind the user's HTTP proxy.
+            builder = builder.no_proxy();
+        }
+        let http = builder.build().map_err(|e| {
+            Error::Config(format!("could not set up the HTTPS client for Auth0: {e}"))
+        })?;
+        let source = TokenSource::from_credentials(&settings.credentials, &settings.base_url)?;
+        let limiter = settings.max_requests_per_second.map(RateLimiter::new);
+        Ok(Auth0Client {
+            inner: Arc::new(Inner {
+                settings,
+                http,
+                source,
+                tokens: TokenCache::default(),
+                limiter,
+                cancel: CancellationToken::new(),
+            }),
+        })
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.inner.settings
+    }
+
+    /// Stops every wait and request in flight; this and every later send fails with
+    /// [`ApiError::Cancelled`].
+    pub fn cancel(&self) {
+        self.inner.cancel.cancel();
+    }
+
+    /// Sends one Management API request with token, rate limiting and retries.
+    /// Any status outside 2xx is an error.
+    pub async fn send(&self, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+        let call = Call {
+            req: &req,
+            authorized: true,
+            replay_safe: req.is_replay_safe(),
+            sensitive: false,
+        };
+        self.run(call).await
+    }
+
+    pub async fn get(
+        &self,
+        path: &str,
+        deadline: Option<Instant>,
+    ) -> Result<ApiResponse, ApiError> {
+        self.send(ApiRequest::new(Method::GET, path).deadline(deadline))
+            .await
+    }
+
+    pub async fn post(
+        &self,
+        path: &str,
+        body: serde_json::Value,
+        deadline: Option<Instant>,
+    ) -> Result<ApiResponse, ApiError> {
+        self.send(
+            ApiRequest::new(Method::POST, path)
+                .body(body)
+                .deadline(deadline),
+        )
+        .await
+    }
+
+    pub async fn patch(
+        &self,
+        path: &str,
+        body: serde_json::Value,
+        deadline: Option<Instant>,
+    ) -> Result<ApiResponse, ApiError> {
+        self.send(
+            ApiRequest::new(Method::PATCH, path)
+                .body(body)
+                .deadline(deadline),
+        )
+        .await
+    }
+
+    pub async fn delete(
+        &self,
+        path: &str,
+        deadline: Option<Instant>,
+    ) -> Result<ApiResponse, ApiError> {
+        self.send(ApiRequest::new(Method::DELETE, path).deadline(deadline))
+            .await
+    }
+
+    async fn run(&self, call: Call<'_>) -> Result<ApiResponse, ApiError> {
+        let settings = &self.inner.settings;
+        let req = call.req;
+        let started = tokio::time::Instant::now();
+        let deadline = req.deadline.map(tokio::time::Instant::from_std);
+        let rate_limit_until = deadline.unwrap_or(started + settings.rate_limit_wait);
+        let mut attempt = 0u32;
+        let mut retries = 0u32;
+        let mut refreshed = false;
+        let mut rate_limited = Duration::ZERO;
+        let mut rate_limit_round = 0u32;
+
+        loop {
+            if self.inner.cancel.is_cancelled() {
+                return Err(ApiError::Cancelled);
+            }
+            attempt += 1;
+            self.take_rate_limit_slot(req, deadline).await?;
+            let token = if call.authorized {
+                Some(self.access_token(deadline).await?)
+            } else {
+                None
+            };
+
+            let exchange = match self
+                .exchange(&call, token.as_ref(), deadline, attempt)
+                .await
+            {
+                Ok(exchange) => exchange,
+                Err(AttemptError::Cancelled) => return Err(ApiError::Cancelled),
+                Err(AttemptError::Timeout(message)) => return Err(ApiError::Timeout(message)),
+                Err(AttemptError::Transport { message, unsent }) => {
+                    if (unsent || call.replay_safe) && retries < MAX_RETRIES {
+                        let delay = backoff_delay(retries);
+                        if fits(delay, deadline) {
+                            retries += 1;
+                            tracing::info!(
+                                method = %req.method, path = %req.path, attempt, wait_ms = delay.as_millis() as u64,
+                                "Auth0 could not be reached; retrying: {message}"
+                            );
+                            self.pause(delay).await?;
+                            continue;
+                        }
+                    }
+                    return Err(ApiError::Transport(message));
+                }
+            };
+
+            let status = exchange.status;
+            if (200..300).contains(&status) {
+                return Ok(ApiResponse {
+                    status,
+                    body: parse_body(&exchange.body),
+                });
+            }
+
+            if status == 401 && call.authorized {
+                let error = ApiError::from_response(status, &exchange.body);
+                if self.inner.source.static_token().is_some() {
+                    return Err(error.with_hint(
+                        "the configured auth0:apiToken is invalid or expired, so set a fresh one (AUTH0_API_TOKEN) or use auth0:clientId and auth0:clientSecret instead",
+                    ));
+                }
+                if !refreshed {
+                    refreshed = true;
+                    if let Some(token) = &token {
+                        self.inner.tokens.invalidate(token).await;
+                    }
+                    tracing::info!(method = %req.method, path = %req.path, attempt, "Auth0 rejected the access token; fetching a new one");
+                    continue;
+                }
+                return Err(error.with_hint(
+                    "Auth0 rejected a freshly issued token too, so check that the application auth0:clientId is authorized for the Management API",
+                ));
+            }
+
+            if status == 429 {
+                let wait =
+                    rate_limit_delay(&exchange.headers, retry::unix_now_f64(), rate_limit_round);
+                rate_limit_round += 1;
+                let message = match ApiError::from_response(status, &exchange.body) {
+                    ApiError::Status { message, .. } if !message.is_empty() => message,
+                    _ => "Too Many Requests".to_string(),
+                };
+                if tokio::time::Instant::now() + wait > rate_limit_until {
+                    tracing::warn!(
+                        method = %req.method, path = %req.path, attempt, waited_ms = rate_limited.as_millis() as u64,
+                        needed_ms = wait.as_millis() as u64, "Auth0 rate limit outlasts what this request may wait"
+                    );
+                    return Err(ApiError::RateLimited {
+                        waited: rate_limited,
+                        message,
+                    });
+                }
+                tracing::info!(
+                    method = %req.method, path = %req.path, attempt, wait_ms = wait.as_millis() as u64,
+                    "Auth0 rate limit reached; waiting for it to reset"
+                );
+                self.pause(wait).await?;
+                rate_limited += wait;
+                continue;
+            }
+
+            if RETRYABLE_STATUSES.contains(&status) && call.replay_safe && retries < MAX_RETRIES {
+                let delay = backoff_delay(retries);
+                if fits(delay, deadline) {
+                    retries += 1;
+                    tracing::info!(
+                        method = %req.method, path = %req.path, status, attempt, wait_ms = delay.as_millis() as u64,
+                        "Auth0 answered with a server error; retrying"
+                    );
+                    self.pause(delay).await?;
+                    continue;
+                }
+            }
+            return Err(ApiError::from_response(status, &exchange.body));
+        }
+    }
+
+    /// Waits for the client-side limiter, if one is configured.
+    async fn take_rate_limit_slot(
+        &self,
+        req: &ApiRequest,
+        deadline: Option<tokio::time::Instant>,
+    ) -> Result<(), ApiError> {
+        let Some(limiter) = &self.inner.limiter else {
+            return Ok(());
+        };
+        match limiter.reserve(deadline) {
+            None => Err(ApiError::Timeout(format!(
+                "{} {} could not start before its deadline under the client-side limit of {} requests per second (auth0:maxRequestsPerSecond); raise the limit or the operation's timeout",
+                req.method,
+                req.path,
+                self.inner.settings.max_requests_per_second.unwrap_or_default()
+            ))),
+            Some(wait) if wait.is_zero() => Ok(()),
+            Some(wait) => {
+                tracing::debug!(method = %req.method, path = %req.path, wait_ms = wait.as_millis() as u64, "waiting for the client-side rate limit");
+                self.pause(wait).await
+            }
+        }
+    }
+
+    /// The current Management API token, fetching one if none is fresh.
+    async fn access_token(
+        &self,
+        deadline: Option<tokio::time::Instant>,
+    ) -> Result<AccessToken, ApiError> {
+        if let Some(token) = self.inner.source.static_token() {
+            return Ok(token.clone());
+        }
+        let fetch = self.inner.tokens.get(|| self.fetch_token(deadline));
+        let cancel = self.inner.cancel.cancelled();
+        let expired = async {
+            match deadline {
+                Some(deadline) => tokio::time::sleep_until(deadline).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            token = fetch => token,
+            _ = cancel => Err(ApiError::Cancelled),
+            _ = expired => Err(ApiError::Timeout(
+                "the deadline passed while waiting for an Auth0 access token".to_string(),
+            )),
+        }
+    }
+
+    /// Exchanges the client credentials for a Management API token at `/oauth/token`.
+    async fn fetch_token(
+        &self,
+        deadline: Option<tokio::time::Instant>,
+    ) -> Result<(AccessToken, Duration), ApiError> {
+        let source = &self.inner.source;
+        let body = source.token_request_body(&self.inner.settings.audience)?;
+        let req = ApiRequest {
+            method: Method::POST,
+            path: "/oauth/token".to_string(),
+            query: Vec::new(),
+            body: Some(body),
+            deadline: deadline.map(tokio::time::Instant::into_std),
+        };
+        // Asking for a token twice only yields two tokens, so it is always safe to retry.
+        let call = Call {
+            req: &req,
+            authorized: false,
+            replay_safe: true,
+            sensitive: true,
+        };
+        let response = Box::pin(self.run(call)).await.map_err(|err| match err.status() {
+            Some(400..=403) => {
+                let credential = match source {
+                    TokenSource::Assertion { .. } => "auth0:clientAssertionPrivateKey",
+                    _ => "auth0:clientSecret",
+                };
+                err.with_hint(&format!(
+                    "Auth0 refused a token for auth0:clientId {:?} and audience {:?}, so check auth0:clientId, {credential} and that the application may use the client credentials grant for that API",
+                    source.client_id().unwrap_or_default(),
+                    self.inner.settings.audience
+                ))
+            }
+            _ => err,
+        })?;
+        tracing::debug!(audience = %self.inner.settings.audience, "fetched a Management API access token");
+        parse_token_response(&response.body)
+    }
+
+    /// One HTTP exchange, bounded by the deadline and by cancellation.
+    async fn exchange(
+        &self,
+        call: &Call<'_>,
+        token: Option<&AccessToken>,
+        deadline: Option<tokio::time::Instant>,
+        attempt: u32,
+    ) -> Result<Exchange, AttemptError> {
+        let settings = &self.inner.settings;
+        let req = call.req;
+        let started = tokio::time::Instant::now();
+        let timeout = match deadline {
+            Some(deadline) => {
+                let left = deadline.saturating_duration_since(started);
+                if left.is_zero() {
+                    return Err(AttemptError::Timeout(format!(
+                        "{} {} was not sent because its deadline had passed",
+                        req.method, req.path
+                    )));
+                }
+                left.min(ATTEMPT_TIMEOUT)
+            }
+            None => ATTEMPT_TIMEOUT,
+        };
+        let url = format!("{}{}", settings.base_url, req.path);
+        let mut builder = self
+            .inner
+            .http
+            .request(req.method.clone(), &url)
+            .timeout(timeout);
+        if !req.query.is_empty() {
+            builder = builder.query(&req.query);
+        }
+        if let Some(token) = token {
+            builder = builder.bearer_auth(token.as_str());
+        }
+        if let Some(domain) = &settings.custom_domain_header {
+            builder = builder.header("Auth0-Custom-Domain", domain);
+        }
+        if let Some(body) = &req.body {
+            builder = builder.json(body);
+            if settings.debug && !call.sensitive {
+                tracing::debug!(method = %req.method, path = %req.path, body = %redact(body), "Auth0 request body");
+            }
+        }
+
+        let send = async {
+            let response = builder.send().await?;
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let body = response.bytes().await?.to_vec();
+            Ok::<_, reqwest::Error>(Exchange {
+                status,
+                headers,
+                body,
+            })
+        };
+        let outcome = tokio::select! {
+            outcome = send => outcome,
+            _ = self.inner.cancel.cancelled() => return Err(AttemptError::Cancelled),
+        };
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        match outcome {
+            Ok(exchange) => {
+                let status = exchange.status;
+                if settings.debug {
+                    tracing::info!(method = %req.method, path = %req.path, status, attempt, elapsed_ms, "Auth0 request");
+                    if !call.sensitive {
+                        tracing::debug!(method = %req.method, path = %req.path, status, body = %redact(&parse_body(&exchange.body)), "Auth0 response body");
+                    }
+                } else {
+                    tracing::debug!(method = %req.method, path = %req.path, status, attempt, elapsed_ms, "Auth0 request");
+                }
+                Ok(exchange)
+            }
+            Err(err) => {
+                let failure = self.describe_failure(req, &err, deadline);
+                tracing::debug!(method = %req.method, path = %req.path, attempt, elapsed_ms, "Auth0 request failed: {}", match &failure {
+                    AttemptError::Transport { message, .. } | AttemptError::Timeout(message) => message.as_str(),
+                    AttemptError::Cancelled => "cancelled",
+                });
+                Err(failure)
+            }
+        }
+    }
+
+    fn describe_failure(
+        &self,
+        req: &ApiRequest,
+        err: &reqwest::Error,
+        deadline: Option<tokio::time::Instant>,
+    ) -> AttemptError {
+        let base = &self.inner.settings.base_url;
+        let cause = root_cause(err);
+        if err.is_timeout() && deadline.is_some_and(|d| tokio::time::Instant::now() >= d) {
+            return AttemptError::Timeout(format!(
+                "Auth0 did not answer {} {} before the operation's deadline",
+                req.method, req.path
+            ));
+        }
+        if err.is_connect() {
+            let hint = if cause.to_ascii_lowercase().contains("certificate") {
+                "; if the tenant uses a private CA, point SSL_CERT_FILE at its PEM certificate"
+            } else {
+                "; check auth0:domain and the network"
+            };
+            return AttemptError::Transport {
+                message: format!("could not connect to Auth0 at {base} ({cause}){hint}"),
+                unsent: true,
+            };
+        }
+        if err.is_timeout() {
+            return AttemptError::Transport {
+                message: format!(
+                    "Auth0 at {base} did not answer {} {} within {}s",
+                    req.method,
+                    req.path,
+                    ATTEMPT_TIMEOUT.as_secs()
+                ),
+                unsent: false,
+            };
+        }
+        AttemptError::Transport {
+            message: format!(
+                "the connection to Auth0 at {base} failed during {} {} ({cause})",
+                req.method, req.path
+            ),
+            unsent: false,
+        }
+    }
+
+    /// Sleeps, unless cancelled first.
+    async fn pause(&self, wait: Duration) -> Result<(), ApiError> {
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => Ok(()),
+            _ = self.inner.cancel.cancelled() => Err(ApiError::Cancelled),
+        }
+    }
+}
+
+/// True if a wait of `delay` still ends before the deadline.
+fn fits(delay: Duration, deadline: Option<tokio::time::Instant>) -> bool {
+    deadline.is_none_or(|d| tokio::time::Instant::now() + delay < d)
+}
+
+fn parse_body(bytes: &[u8]) -> serde_json::Value {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return serde_json::Value::Null;
+    }
+    serde_json::from_slice(bytes)
+        .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(bytes).into_owned()))
+}
+
+/// The innermost error's text: "Connection refused (os error 111)" rather than reqwest's
+/// "error sending request for url (…)".
+fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = err;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    current.to_string()
+}
+
+/// Reads the PEM bundle named by SSL_CERT_FILE.
+fn extra_roots(path: &str) -> Result<Vec<reqwest::Certificate>, crate::error::Error> {
+    use crate::error::Error;
+    let pem = std::fs::read(path).map_err(|e| {
+        Error::Config(format!(
+            "SSL_CERT_FILE names {path:?}, which could not be read ({}); point it at a PEM certificate bundle or unset it",
+            e.kind()
+        ))
+    })?;
+    match reqwest::Certificate::from_pem_bundle(&pem) {
+        Ok(certs) if !certs.is_empty() => Ok(certs),
+        _ => Err(Error::Config(format!(
+            "SSL_CERT_FILE names {path:?}, which holds no PEM certificates; point it at a PEM certificate bundle or unset it"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> Settings {
+        Settings {
+            base_url: "http://127.0.0.1:9".into(),
+            audience: "https://127.0.0.1:9/api/v2/".into(),
+            credentials: Credentials::ApiToken("t".into()),
+            custom_domain_header: None,
+            debug: false,
+            max_requests_per_second: None,
+            rate_limit_wait: Duration::from_secs(1),
+        }
+    }
+
+    #[test]
+    fn path_segments_are_percent_encoded() {
+        assert_eq!(
+            encode_path_segment("https://api.example.com/"),
+            "https%3A%2F%2Fapi.example.com%2F"
+        );
+        assert_eq!(encode_path_segment("abc-DEF_1.2~"), "abc-DEF_1.2~");
+    }
+
+    #[test]
+    fn only_idempotent_methods_are_replay_safe() {
+        for method in [Method::GET, Method::PATCH, Method::DELETE] {
+            assert!(ApiRequest::new(method, "/").is_replay_safe());
+        }
+        assert!(!ApiRequest::new(Method::POST, "/").is_replay_safe());
+    }
+
+    #[test]
+    fn empty_bodies_are_null_and_non_json_bodies_are_text() {
+        assert_eq!(parse_body(b""), serde_json::Value::Null);
+        assert_eq!(parse_body(b"  \n"), serde_json::Value::Null);
+        assert_eq!(parse_body(br#"{"a":1}"#), serde_json::json!({"a": 1}));
+        assert_eq!(parse_body(b"OK"), serde_json::json!("OK"));
+    }
+
+    #[test]
+    fn an_unreadable_ssl_cert_file_is_a_config_error_naming_it() {
+        let env = |name: &str| (name == "SSL_CERT_FILE").then(|| "/nonexistent/ca.pem".to_string());
+        let err = Auth0Client::with_env(settings(), &env).unwrap_err();
+        assert!(
+            matches!(&err, crate::error::Error::Config(m) if m.contains("SSL_CERT_FILE") && m.contains("/nonexistent/ca.pem")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_ssl_cert_file_without_certificates_is_a_config_error() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/auth0/testdata/README.md");
+        let env = |name: &str| (name == "SSL_CERT_FILE").then(|| path.to_string());
+        let err = Auth0Client::with_env(settings(), &env).unwrap_err();
+        assert!(
+            err.to_string().contains("holds no PEM certificates"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_ssl_cert_file_with_a_certificate_is_accepted() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src/auth0/testdata/test-ca.pem"
+        );
+        let env = |name: &str| (name == "SSL_CERT_FILE").then(|| path.to_string());
+        assert!(Auth0Client::with_env(settings(), &env).is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_client_refuses_to_send() {
+        let client = Auth0Client::with_env(settings(), &|_| None).unwrap();
+        client.cancel();
+        assert_eq!(
+            client.get("/api/v2/clients", None).await,
+            Err(ApiError::Cancelled)
+        );
+    }
+}
