@@ -4,8 +4,13 @@
 //! expand → `auth0` (one HTTP client) → the resource's flatten → `wire`.
 
 pub mod auth0;
+pub mod check;
+pub mod diff;
 pub mod error;
+pub mod mapping;
 pub mod provider;
+pub mod resources;
 pub mod rpc;
+pub mod schema;
 pub mod value;
 pub mod wire;

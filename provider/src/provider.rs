@@ -1,61 +1,662 @@
-//! `Auth0Provider`: the plugin's implementation of [`crate::rpc::Provider`].
-//! (Being built: operations answer Unimplemented until their part lands.)
+//! `Auth0Provider`: the plugin's implementation of [`crate::rpc::Provider`]. It runs the
+//! schema-driven check and diff, expands inputs into one Auth0 request per operation, and
+//! flattens Auth0's answer back into state.
 
-use std::sync::{Arc, RwLock};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
+use reqwest::Method;
+use serde_json::{Map, Value as Json};
 
+use crate::auth0::{encode_path_segment, settings_from_config, ApiError, ApiRequest, Auth0Client};
+use crate::check::{apply_defaults, Checker};
+use crate::diff::{self, DiffInput};
 use crate::error::Error;
+use crate::mapping;
+use crate::resources::{self, Context, Resource, ResourceDef};
 use crate::rpc::*;
+use crate::schema::{self, Property, Type};
+use crate::value::{PropertyMap, Value};
+
+type Env = dyn Fn(&str) -> Option<String> + Send + Sync;
 
 pub struct Auth0Provider {
     diagnostics: RwLock<Arc<dyn Diagnostics>>,
+    client: RwLock<Option<Auth0Client>>,
+    env: Box<Env>,
 }
 
 impl Auth0Provider {
     pub fn new() -> Arc<Self> {
-        Arc::new(Auth0Provider { diagnostics: RwLock::new(Arc::new(TracingDiagnostics)) })
+        Self::with_env(Box::new(|name| std::env::var(name).ok()))
+    }
+
+    /// A provider reading `AUTH0_*` settings through `env` instead of the process environment.
+    pub fn with_env(env: Box<Env>) -> Arc<Self> {
+        Arc::new(Auth0Provider {
+            diagnostics: RwLock::new(Arc::new(TracingDiagnostics)),
+            client: RwLock::new(None),
+            env,
+        })
+    }
+
+    fn client(&self) -> Result<Auth0Client> {
+        self.client.read().expect("client lock").clone().ok_or_else(|| {
+            Error::Config(
+                "the auth0 provider is not configured; set auth0:domain and credentials (auth0:clientId and auth0:clientSecret, or auth0:apiToken)".into(),
+            )
+        })
+    }
+
+    fn management_audience(&self) -> Option<String> {
+        self.client
+            .read()
+            .expect("client lock")
+            .as_ref()
+            .map(|c| c.settings().audience.clone())
+    }
+
+    fn warn(&self, urn: &str, messages: impl IntoIterator<Item = String>) {
+        let diagnostics = self.diagnostics.read().expect("diagnostics lock").clone();
+        for message in messages {
+            diagnostics.log(Severity::Warning, urn, &message);
+        }
+    }
+
+    fn env_lookup(&self) -> impl Fn(&str) -> Option<String> + '_ {
+        |name| (self.env)(name)
     }
 }
 
-fn todo<T>(what: &str) -> Result<T> {
-    Err(Error::Unimplemented(format!("{what} is not implemented yet")))
+fn resource_for(token: &str) -> Result<(&'static dyn Resource, &'static schema::Resource)> {
+    let resource = resources::lookup(token)
+        .ok_or_else(|| Error::InvalidArgument(format!("unknown resource type {token:?}; this provider manages Client, ResourceServer and ClientGrant")))?;
+    let spec = schema::package()
+        .resource(token)
+        .ok_or_else(|| Error::Internal(format!("schema.json has no resource {token}")))?;
+    Ok((resource, spec))
+}
+
+fn deadline(timeout: Option<Duration>) -> Option<Instant> {
+    timeout.map(|t| Instant::now() + t)
+}
+
+/// `<logical name>-<7 hex>`, deterministic for the engine's random seed.
+fn autoname(name: &str, seed: &[u8]) -> String {
+    let bytes: Vec<u8> = if seed.len() >= 4 {
+        seed[..4].to_vec()
+    } else {
+        rand::random::<[u8; 4]>().to_vec()
+    };
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{name}-{}", &hex[..7])
+}
+
+/// Inputs that go to Auth0 (provider-only ones stay in state).
+fn sent_inputs(def: &ResourceDef, spec: &schema::Resource) -> BTreeMap<String, Property> {
+    spec.inputs
+        .iter()
+        .filter(|(name, _)| !def.provider_only.contains(&name.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+impl Auth0Provider {
+    /// State from an Auth0 body: flattened outputs, provider-only inputs, and secrets marked.
+    fn state(
+        &self,
+        def: &ResourceDef,
+        spec: &schema::Resource,
+        body: &Json,
+        inputs: &PropertyMap,
+        old_state: Option<&PropertyMap>,
+    ) -> PropertyMap {
+        let package = schema::package();
+        let mut out = mapping::flatten(package, def.api_names, &spec.outputs, body);
+        for name in def.provider_only {
+            if let (Some(value), true) = (inputs.get(*name), spec.outputs.contains_key(*name)) {
+                out.insert(name.to_string(), value.clone());
+            }
+        }
+        for (name, property) in &spec.outputs {
+            if property.secret && !out.contains_key(name) {
+                // Auth0 leaves secrets out for tokens without read:client_keys: keep what we had.
+                if let Some(old) = old_state.and_then(|s| s.get(name)) {
+                    out.insert(name.clone(), old.clone());
+                }
+            }
+            let secret_input = inputs.get(name).is_some_and(Value::is_secret);
+            if property.secret || secret_input {
+                if let Some(value) = out.remove(name) {
+                    out.insert(name.clone(), value.into_secret());
+                }
+            }
+        }
+        out
+    }
+
+    async fn explain(
+        &self,
+        resource: &dyn Resource,
+        ctx: &Context<'_>,
+        inputs: &PropertyMap,
+        err: ApiError,
+    ) -> Error {
+        if matches!(err, ApiError::Status { .. }) {
+            if let Ok(client) = self.client() {
+                if let Some(sentence) = resource.explain(ctx, &client, inputs, &err).await {
+                    return Error::Auth0 {
+                        status: err.status().unwrap_or_default(),
+                        message: sentence,
+                    };
+                }
+            }
+        }
+        match err {
+            ApiError::Status { status, .. } => Error::Auth0 {
+                status,
+                message: format!("{}: {}", resource.def().label, err.sentence()),
+            },
+            other => Error::from(other),
+        }
+    }
+
+    fn context(&self) -> Context<'static> {
+        Context {
+            package: schema::package(),
+            management_audience: self.management_audience(),
+            warnings: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+/// On refresh, the inputs keep their keys but take Auth0's current values (objects keep
+/// only the fields the program set), so a later diff sees what really changed.
+fn refreshed_inputs(
+    def: &ResourceDef,
+    old_inputs: &PropertyMap,
+    outputs: &PropertyMap,
+) -> PropertyMap {
+    fn project(old: &Value, new: &Value) -> Value {
+        match (old.unwrap_all(), new.unwrap_all()) {
+            (Value::Object(old_fields), Value::Object(new_fields)) if !old_fields.is_empty() => {
+                Value::Object(
+                    old_fields
+                        .iter()
+                        .filter_map(|(k, o)| new_fields.get(k).map(|n| (k.clone(), project(o, n))))
+                        .collect(),
+                )
+            }
+            _ => new.clone(),
+        }
+    }
+    old_inputs
+        .iter()
+        .filter_map(|(name, old)| {
+            if def.provider_only.contains(&name.as_str()) {
+                return Some((name.clone(), old.clone()));
+            }
+            let new = outputs.get(name)?;
+            let value = project(old, new);
+            Some((
+                name.clone(),
+                if old.is_secret() {
+                    value.into_secret()
+                } else {
+                    value
+                },
+            ))
+        })
+        .collect()
+}
+
+/// On import, the inputs a program would need: every input Auth0 holds, less empty values
+/// and Auth0's own defaults.
+fn imported_inputs(
+    def: &ResourceDef,
+    spec: &schema::Resource,
+    outputs: &PropertyMap,
+) -> PropertyMap {
+    let defaults = (def.import_defaults)();
+    spec.inputs
+        .keys()
+        .filter(|name| !def.provider_only.contains(&name.as_str()))
+        .filter_map(|name| {
+            let value = outputs.get(name)?;
+            if diff::is_empty(Some(value)) || value.as_str() == Some("") {
+                return None;
+            }
+            if defaults
+                .get(name)
+                .is_some_and(|d| Some(d.clone()) == value.to_json())
+            {
+                return None;
+            }
+            Some((name.clone(), value.clone()))
+        })
+        .collect()
+}
+
+/// The value that clears a removed input in a PATCH.
+fn clear_value(def: &ResourceDef, name: &str, property: &Property, old: Option<&Value>) -> Json {
+    if def.merged_maps.contains(&name) {
+        let keys = match old.map(Value::unwrap_all) {
+            Some(Value::Object(map)) => map.keys().cloned().collect(),
+            _ => Vec::new(),
+        };
+        return Json::Object(keys.into_iter().map(|k| (k, Json::Null)).collect());
+    }
+    match property.ty {
+        Type::Array(_) if !def.clear_with_null.contains(&name) => Json::Array(Vec::new()),
+        _ => Json::Null,
+    }
+}
+
+fn value_of(map: &PropertyMap, name: &str) -> Option<Value> {
+    map.get(name).filter(|v| !v.is_null()).cloned()
 }
 
 #[async_trait]
 impl Provider for Auth0Provider {
     fn schema(&self) -> &str {
-        "{}"
+        schema::served_schema()
     }
+
     fn set_diagnostics(&self, diagnostics: Arc<dyn Diagnostics>) {
-        *self.diagnostics.write().unwrap() = diagnostics;
+        *self.diagnostics.write().expect("diagnostics lock") = diagnostics;
     }
-    async fn check_config(&self, _req: CheckRequest) -> Result<CheckResponse> {
-        todo("CheckConfig")
+
+    async fn check_config(&self, req: CheckRequest) -> Result<CheckResponse> {
+        // Unknown config (computed from other resources) cannot be validated yet.
+        if req.news.values().any(Value::contains_unknowns) {
+            return Ok(CheckResponse {
+                inputs: req.news,
+                failures: Vec::new(),
+            });
+        }
+        let failures = match settings_from_config(&req.news, &self.env_lookup()) {
+            Ok(_) => Vec::new(),
+            Err(failures) => failures,
+        };
+        Ok(CheckResponse {
+            inputs: req.news,
+            failures,
+        })
     }
-    async fn diff_config(&self, _req: DiffRequest) -> Result<DiffResponse> {
-        todo("DiffConfig")
+
+    async fn diff_config(&self, req: DiffRequest) -> Result<DiffResponse> {
+        // A plugin version change is never a reason to replace the provider (or its resources).
+        let keys: std::collections::BTreeSet<&String> = req
+            .olds
+            .keys()
+            .chain(req.news.keys())
+            .filter(|k| *k != "version")
+            .collect();
+        let mut response = DiffResponse {
+            has_detailed_diff: true,
+            ..Default::default()
+        };
+        for key in keys {
+            let (old, new) = (req.olds.get(key), req.news.get(key));
+            let changed = match (old, new) {
+                (Some(o), Some(n)) => n.contains_unknowns() || !diff::same(o, n),
+                (None, None) => false,
+                _ => true,
+            };
+            if changed && !req.ignore_changes.contains(key) {
+                let kind = match (old, new) {
+                    (None, _) => DiffKind::Add,
+                    (_, None) => DiffKind::Delete,
+                    _ => DiffKind::Update,
+                };
+                response.diffs.push(key.clone());
+                response.detailed_diff.insert(
+                    key.clone(),
+                    PropertyDiff {
+                        kind,
+                        input_diff: true,
+                    },
+                );
+            }
+        }
+        response.changes = if response.diffs.is_empty() {
+            Changes::None
+        } else {
+            Changes::Some
+        };
+        Ok(response)
     }
-    async fn configure(&self, _req: ConfigureRequest) -> Result<()> {
-        todo("Configure")
+
+    async fn configure(&self, req: ConfigureRequest) -> Result<()> {
+        let settings = settings_from_config(&req.args, &self.env_lookup()).map_err(|failures| {
+            Error::Config(
+                failures
+                    .into_iter()
+                    .map(|f| f.reason)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )
+        })?;
+        let client = Auth0Client::with_env(settings, &self.env_lookup())?;
+        *self.client.write().expect("client lock") = Some(client);
+        Ok(())
     }
-    async fn check(&self, _req: CheckRequest) -> Result<CheckResponse> {
-        todo("Check")
+
+    async fn check(&self, req: CheckRequest) -> Result<CheckResponse> {
+        let (resource, spec) = resource_for(&req.type_token)?;
+        let def = resource.def();
+        let ctx = self.context();
+        let mut inputs = req.news.clone();
+        let mut checker = Checker::new(ctx.package, def.label, def.allowed_values);
+        if let Some(name_prop) = def.autoname {
+            if value_of(&inputs, name_prop).is_none() {
+                match (value_of(&req.olds, name_prop), &req.autonaming) {
+                    (Some(old), _) => {
+                        inputs.insert(name_prop.into(), old);
+                    }
+                    (None, Some(a)) if a.mode == AutonamingMode::Disable => checker.fail(
+                        name_prop,
+                        "is required because autonaming is disabled for this stack; set it",
+                    ),
+                    (None, Some(a)) => {
+                        inputs.insert(name_prop.into(), Value::String(a.proposed_name.clone()));
+                    }
+                    (None, None) => {
+                        inputs.insert(
+                            name_prop.into(),
+                            Value::String(autoname(&req.name, &req.random_seed)),
+                        );
+                    }
+                }
+            }
+        }
+        apply_defaults(&mut inputs, &spec.inputs);
+        checker.check_map(&inputs, &spec.inputs, &spec.required_inputs, "");
+        resource.check(&ctx, &req, &inputs, &mut checker);
+        resource.normalize(&ctx, &mut inputs);
+        let mut warnings: Vec<String> = checker
+            .deprecations
+            .iter()
+            .map(|(path, message)| format!("{}.{path} is deprecated: {message}", def.label))
+            .collect();
+        warnings.extend(ctx.warnings.into_inner().expect("warnings lock"));
+        self.warn(&req.urn, warnings);
+        Ok(CheckResponse {
+            inputs,
+            failures: checker.failures,
+        })
     }
-    async fn diff(&self, _req: DiffRequest) -> Result<DiffResponse> {
-        todo("Diff")
+
+    async fn diff(&self, req: DiffRequest) -> Result<DiffResponse> {
+        let (resource, spec) = resource_for(&req.type_token)?;
+        let def = resource.def();
+        let input = DiffInput {
+            olds: &req.olds,
+            news: &req.news,
+            old_inputs: &req.old_inputs,
+            ignore_changes: &req.ignore_changes,
+        };
+        let mut response = diff::diff(schema::package(), spec, def.set_properties, &input);
+        if response.replaces.is_empty() {
+            let rotating = def
+                .rotation
+                .is_some_and(|(trigger, _)| response.diffs.iter().any(|d| d == trigger));
+            response.stables = spec
+                .output_only()
+                .map(|(name, _)| name.clone())
+                .filter(|name| !(rotating && spec.outputs[name].secret))
+                .chain(
+                    spec.inputs
+                        .keys()
+                        .filter(|name| {
+                            !response.diffs.contains(name) && spec.outputs.contains_key(*name)
+                        })
+                        .cloned(),
+                )
+                .collect();
+        }
+        Ok(response)
     }
-    async fn create(&self, _req: CreateRequest) -> Result<CreateResponse> {
-        todo("Create")
+
+    async fn create(&self, req: CreateRequest) -> Result<CreateResponse> {
+        let (resource, spec) = resource_for(&req.type_token)?;
+        let def = resource.def();
+        if req.preview {
+            let mut properties = req.properties.clone();
+            for name in spec.outputs.keys() {
+                properties.entry(name.clone()).or_insert(Value::Computed);
+            }
+            return Ok(CreateResponse {
+                id: String::new(),
+                properties,
+            });
+        }
+        if let Some((name, _)) = req.properties.iter().find(|(_, v)| v.contains_unknowns()) {
+            return Err(Error::InvalidArgument(format!(
+                "{}.{name} is still unknown outside preview; this is an engine bug",
+                def.label
+            )));
+        }
+        let client = self.client()?;
+        let ctx = self.context();
+        let mut body = mapping::expand(
+            ctx.package,
+            def.api_names,
+            &sent_inputs(def, spec),
+            &req.properties,
+        );
+        resource.adjust_body(&ctx, &req.properties, &mut body);
+        let response = match client
+            .post(def.collection, Json::Object(body), deadline(req.timeout))
+            .await
+        {
+            Ok(response) => response,
+            Err(err) => return Err(self.explain(resource, &ctx, &req.properties, err).await),
+        };
+        self.warn(&req.urn, ctx.warnings.into_inner().expect("warnings lock"));
+        let id = response
+            .body
+            .get(def.id_field)
+            .and_then(Json::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| {
+                Error::Internal(format!(
+                    "Auth0 created the {} but its answer has no {}",
+                    def.label, def.id_field
+                ))
+            })?;
+        let properties = self.state(def, spec, &response.body, &req.properties, None);
+        Ok(CreateResponse { id, properties })
     }
-    async fn read(&self, _req: ReadRequest) -> Result<ReadResponse> {
-        todo("Read")
+
+    async fn read(&self, req: ReadRequest) -> Result<ReadResponse> {
+        let (resource, spec) = resource_for(&req.type_token)?;
+        let def = resource.def();
+        let client = self.client()?;
+        let path = format!("{}/{}", def.collection, encode_path_segment(&req.id));
+        let response = match client.get(&path, None).await {
+            Ok(response) => response,
+            Err(err) if err.is_not_found() => return Ok(ReadResponse::default()),
+            Err(err) => {
+                return Err(self
+                    .explain(resource, &self.context(), &req.inputs, err)
+                    .await)
+            }
+        };
+        let id = response
+            .body
+            .get(def.id_field)
+            .and_then(Json::as_str)
+            .unwrap_or(&req.id)
+            .to_string();
+        let importing = req.inputs.is_empty() && req.properties.is_empty();
+        let properties = self.state(
+            def,
+            spec,
+            &response.body,
+            &req.inputs,
+            Some(&req.properties),
+        );
+        let inputs = if importing {
+            imported_inputs(def, spec, &properties)
+        } else {
+            refreshed_inputs(def, &req.inputs, &properties)
+        };
+        Ok(ReadResponse {
+            id,
+            properties,
+            inputs,
+        })
     }
-    async fn update(&self, _req: UpdateRequest) -> Result<UpdateResponse> {
-        todo("Update")
+
+    async fn update(&self, req: UpdateRequest) -> Result<UpdateResponse> {
+        let (resource, spec) = resource_for(&req.type_token)?;
+        let def = resource.def();
+        let package = schema::package();
+        let input = DiffInput {
+            olds: &req.olds,
+            news: &req.news,
+            old_inputs: &req.old_inputs,
+            ignore_changes: &req.ignore_changes,
+        };
+        let changed = diff::diff(package, spec, def.set_properties, &input).diffs;
+        let rotate = def
+            .rotation
+            .filter(|(trigger, _)| changed.iter().any(|c| c == trigger));
+
+        if req.preview {
+            let mut properties = req.olds.clone();
+            for name in &changed {
+                match req.news.get(name) {
+                    Some(value) => properties.insert(name.clone(), value.clone()),
+                    None => properties.remove(name),
+                };
+            }
+            if rotate.is_some() {
+                for (name, property) in spec.output_only() {
+                    if property.secret {
+                        properties.insert(name.clone(), Value::Computed);
+                    }
+                }
+            }
+            return Ok(UpdateResponse { properties });
+        }
+
+        let client = self.client()?;
+        let ctx = self.context();
+        let sendable = sent_inputs(def, spec);
+        let mut body = Map::new();
+        for name in &changed {
+            let Some(property) = sendable.get(name) else {
+                continue;
+            };
+            if def.create_only.contains(&name.as_str()) {
+                continue;
+            }
+            match value_of(&req.news, name) {
+                Some(value) => {
+                    let mut one = PropertyMap::new();
+                    one.insert(name.clone(), value.clone());
+                    let mut part = mapping::expand(package, def.api_names, &sendable, &one);
+                    if def.merged_maps.contains(&name.as_str()) {
+                        // Auth0 merges this map: keys no longer wanted must be sent as null.
+                        if let (Some(Value::Object(old)), Some(Json::Object(new))) = (
+                            req.olds.get(name).map(Value::unwrap_all),
+                            part.get_mut(&mapping::api_path(def.api_names, name)),
+                        ) {
+                            for key in old.keys() {
+                                new.entry(key.clone()).or_insert(Json::Null);
+                            }
+                        }
+                    }
+                    body.extend(part);
+                }
+                None => {
+                    let api = mapping::api_path(def.api_names, name);
+                    body.insert(api, clear_value(def, name, property, req.olds.get(name)));
+                }
+            }
+        }
+        resource.adjust_body(&ctx, &req.news, &mut body);
+
+        let path = format!("{}/{}", def.collection, encode_path_segment(&req.id));
+        let deadline = deadline(req.timeout);
+        let mut latest: Option<Json> = None;
+        if !body.is_empty() {
+            match client.patch(&path, Json::Object(body), deadline).await {
+                Ok(response) => latest = Some(response.body),
+                Err(err) => return Err(self.explain(resource, &ctx, &req.news, err).await),
+            }
+        }
+        if let Some((_, action)) = rotate {
+            let rotated = client
+                .send(ApiRequest::new(Method::POST, format!("{path}/{action}")).deadline(deadline))
+                .await;
+            match rotated {
+                Ok(response) => latest = Some(response.body),
+                Err(err) => {
+                    let err = self.explain(resource, &ctx, &req.news, err).await;
+                    return Err(match latest {
+                        // The PATCH went through: keep its result in state.
+                        Some(body) => Error::PartialFailure {
+                            id: req.id.clone(),
+                            properties: self.state(
+                                def,
+                                spec,
+                                &body,
+                                &req.old_inputs,
+                                Some(&req.olds),
+                            ),
+                            inputs: req.old_inputs.clone(),
+                            reasons: vec![format!(
+                                "{}: the update was applied but rotating the secret failed: {err}",
+                                def.label
+                            )],
+                        },
+                        None => err,
+                    });
+                }
+            }
+        }
+        self.warn(&req.urn, ctx.warnings.into_inner().expect("warnings lock"));
+        let properties = match latest {
+            Some(body) => self.state(def, spec, &body, &req.news, Some(&req.olds)),
+            None => {
+                // Only provider-side inputs changed: nothing to ask Auth0.
+                let mut properties = req.olds.clone();
+                for name in def.provider_only {
+                    match req.news.get(*name) {
+                        Some(v) if spec.outputs.contains_key(*name) => {
+                            properties.insert(name.to_string(), v.clone())
+                        }
+                        _ => properties.remove(*name),
+                    };
+                }
+                properties
+            }
+        };
+        Ok(UpdateResponse { properties })
     }
-    async fn delete(&self, _req: DeleteRequest) -> Result<()> {
-        todo("Delete")
+
+    async fn delete(&self, req: DeleteRequest) -> Result<()> {
+        let (resource, _) = resource_for(&req.type_token)?;
+        let def = resource.def();
+        let client = self.client()?;
+        let path = format!("{}/{}", def.collection, encode_path_segment(&req.id));
+        match client.delete(&path, deadline(req.timeout)).await {
+            Ok(_) => Ok(()),
+            Err(err) if err.is_not_found() => Ok(()),
+            Err(err) => Err(self
+                .explain(resource, &self.context(), &req.old_inputs, err)
+                .await),
+        }
     }
-    async fn cancel(&self) {}
+
+    async fn cancel(&self) {
+        if let Some(client) = self.client.read().expect("client lock").as_ref() {
+            client.cancel();
+        }
+    }
 }

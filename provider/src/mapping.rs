@@ -1,0 +1,333 @@
+//! Schema-driven conversion between Pulumi property values and Auth0 JSON bodies.
+//!
+//! The Auth0 field is the snake_case of the Pulumi property name at every object level,
+//! except where a resource's `api_names` table says otherwise. Map keys are user data and
+//! are never renamed. Expand and flatten are pure, so they are tested without a network.
+
+use serde_json::{Map, Value as Json};
+
+use crate::schema::{Package, Property, Type};
+use crate::value::{PropertyMap, Value};
+
+/// `lifetimeInSeconds` → `lifetime_in_seconds`, `sha256CertFingerprints` → `sha256_cert_fingerprints`.
+pub fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            if !out.is_empty() {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Naming exceptions: (Pulumi property path, Auth0 field path relative to the parent object).
+pub type ApiNames = &'static [(&'static str, &'static str)];
+
+/// The Auth0 field path (dotted, relative to the parent object) for a Pulumi property path.
+pub fn api_path(names: ApiNames, pulumi_path: &str) -> String {
+    names
+        .iter()
+        .find(|(path, _)| *path == pulumi_path)
+        .map(|(_, api)| api.to_string())
+        .unwrap_or_else(|| snake_case(pulumi_path.rsplit('.').next().unwrap_or(pulumi_path)))
+}
+
+fn join(parent: &str, name: &str) -> String {
+    if parent.is_empty() {
+        name.to_string()
+    } else {
+        format!("{parent}.{name}")
+    }
+}
+
+/// Converts the given top-level properties to an Auth0 JSON object. Properties not in
+/// `schema_props` are skipped (callers filter provider-only properties first). Unknown
+/// values must have been ruled out by the caller; any left are sent as null.
+pub fn expand(
+    package: &Package,
+    names: ApiNames,
+    schema_props: &std::collections::BTreeMap<String, Property>,
+    props: &PropertyMap,
+) -> Map<String, Json> {
+    let mut body = Map::new();
+    for (name, value) in props {
+        if let Some(property) = schema_props.get(name) {
+            let api = api_path(names, name);
+            insert_path(
+                &mut body,
+                &api,
+                expand_value(package, names, &property.ty, value, name),
+            );
+        }
+    }
+    body
+}
+
+/// Converts one property value of the given type to JSON, renaming nested object fields.
+pub fn expand_value(
+    package: &Package,
+    names: ApiNames,
+    ty: &Type,
+    value: &Value,
+    path: &str,
+) -> Json {
+    let value = value.unwrap_all();
+    match (ty, &value) {
+        (_, Value::Null) => Json::Null,
+        (Type::Object(token), Value::Object(fields)) => {
+            let Some(object) = package.object_type(token) else {
+                return value.to_json().unwrap_or(Json::Null);
+            };
+            let mut out = Map::new();
+            for (name, field) in fields {
+                let field_path = join(path, name);
+                let api = api_path(names, &field_path);
+                let ty = object
+                    .properties
+                    .get(name)
+                    .map(|p| &p.ty)
+                    .unwrap_or(&Type::Any);
+                insert_path(
+                    &mut out,
+                    &api,
+                    expand_value(package, names, ty, field, &field_path),
+                );
+            }
+            Json::Object(out)
+        }
+        (Type::Array(item), Value::Array(items)) => Json::Array(
+            items
+                .iter()
+                .map(|v| expand_value(package, names, item, v, path))
+                .collect(),
+        ),
+        (Type::Map(item), Value::Object(entries)) => Json::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.clone(), expand_value(package, names, item, v, path)))
+                .collect(),
+        ),
+        _ => value.to_json().unwrap_or(Json::Null),
+    }
+}
+
+fn insert_path(object: &mut Map<String, Json>, dotted: &str, value: Json) {
+    match dotted.split_once('.') {
+        None => {
+            object.insert(dotted.to_string(), value);
+        }
+        Some((head, rest)) => {
+            let child = object
+                .entry(head.to_string())
+                .or_insert_with(|| Json::Object(Map::new()));
+            if !child.is_object() {
+                *child = Json::Object(Map::new());
+            }
+            if let Json::Object(child) = child {
+                insert_path(child, rest, value);
+            }
+        }
+    }
+}
+
+fn get_path<'a>(object: &'a Map<String, Json>, dotted: &str) -> Option<&'a Json> {
+    match dotted.split_once('.') {
+        None => object.get(dotted),
+        Some((head, rest)) => object
+            .get(head)?
+            .as_object()
+            .and_then(|child| get_path(child, rest)),
+    }
+}
+
+/// Converts an Auth0 JSON object to Pulumi properties: every property in `schema_props`
+/// that Auth0 returned (and is not null) is kept; fields with no property are dropped.
+pub fn flatten(
+    package: &Package,
+    names: ApiNames,
+    schema_props: &std::collections::BTreeMap<String, Property>,
+    body: &Json,
+) -> PropertyMap {
+    let mut out = PropertyMap::new();
+    let Some(object) = body.as_object() else {
+        return out;
+    };
+    for (name, property) in schema_props {
+        if let Some(json) = get_path(object, &api_path(names, name)) {
+            if let Some(value) = flatten_value(package, names, &property.ty, json, name) {
+                out.insert(name.clone(), value);
+            }
+        }
+    }
+    out
+}
+
+fn flatten_value(
+    package: &Package,
+    names: ApiNames,
+    ty: &Type,
+    json: &Json,
+    path: &str,
+) -> Option<Value> {
+    if json.is_null() {
+        return None;
+    }
+    Some(match (ty, json) {
+        (Type::Object(token), Json::Object(fields)) => {
+            let object = package.object_type(token)?;
+            let mut out = PropertyMap::new();
+            for (name, property) in &object.properties {
+                let field_path = join(path, name);
+                if let Some(field) = get_path(fields, &api_path(names, &field_path)) {
+                    if let Some(v) = flatten_value(package, names, &property.ty, field, &field_path)
+                    {
+                        out.insert(name.clone(), v);
+                    }
+                }
+            }
+            Value::Object(out)
+        }
+        (Type::Array(item), Json::Array(items)) => Value::Array(
+            items
+                .iter()
+                .filter_map(|v| flatten_value(package, names, item, v, path))
+                .collect(),
+        ),
+        (Type::Map(item), Json::Object(entries)) => Value::Object(
+            entries
+                .iter()
+                .filter_map(|(k, v)| {
+                    flatten_value(package, names, item, v, path).map(|v| (k.clone(), v))
+                })
+                .collect(),
+        ),
+        // Auth0 sometimes returns numbers for string-typed properties (and vice versa).
+        (Type::String, Json::Number(n)) => Value::String(n.to_string()),
+        (Type::String, Json::Bool(b)) => Value::String(b.to_string()),
+        _ => Value::from_json(json),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const SCHEMA: &str = r##"{
+      "types": {
+        "t:index/Jwt:Jwt": {"type": "object", "properties": {
+          "lifetimeInSeconds": {"type": "integer"}, "scopes": {"type": "object", "additionalProperties": {"type": "string"}}}},
+        "t:index/Saml:Saml": {"type": "object", "properties": {"createUpnClaim": {"type": "boolean"}, "signResponse": {"type": "boolean"}}}
+      },
+      "resources": {"t:index/client:Client": {
+        "inputProperties": {
+          "crossOriginAuth": {"type": "boolean"},
+          "backchannelUrls": {"type": "array", "items": {"type": "string"}},
+          "jwtConfiguration": {"$ref": "#/types/t:index/Jwt:Jwt"},
+          "samls": {"type": "array", "items": {"$ref": "#/types/t:index/Saml:Saml"}},
+          "clientMetadata": {"type": "object", "additionalProperties": {"type": "string"}}
+        },
+        "properties": {
+          "crossOriginAuth": {"type": "boolean"},
+          "backchannelUrls": {"type": "array", "items": {"type": "string"}},
+          "jwtConfiguration": {"$ref": "#/types/t:index/Jwt:Jwt"},
+          "samls": {"type": "array", "items": {"$ref": "#/types/t:index/Saml:Saml"}},
+          "clientMetadata": {"type": "object", "additionalProperties": {"type": "string"}},
+          "clientId": {"type": "string"}
+        }}}
+    }"##;
+    const NAMES: ApiNames = &[
+        ("crossOriginAuth", "cross_origin_authentication"),
+        (
+            "backchannelUrls",
+            "oidc_backchannel_logout.backchannel_logout_urls",
+        ),
+        ("samls.createUpnClaim", "createUpnClaim"),
+    ];
+
+    fn props(json: Json) -> PropertyMap {
+        match Value::from_json(&json) {
+            Value::Object(map) => map,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn snake_case_handles_digits_and_single_words() {
+        assert_eq!(snake_case("lifetimeInSeconds"), "lifetime_in_seconds");
+        assert_eq!(
+            snake_case("sha256CertFingerprints"),
+            "sha256_cert_fingerprints"
+        );
+        assert_eq!(snake_case("office365"), "office365");
+        assert_eq!(snake_case("sso"), "sso");
+    }
+
+    #[test]
+    fn expand_renames_fields_but_never_map_keys_and_honours_exceptions() {
+        let package = Package::parse(SCHEMA).unwrap();
+        let resource = package.resource("t:index/client:Client").unwrap();
+        let input = props(json!({
+            "crossOriginAuth": true,
+            "backchannelUrls": ["https://a/logout"],
+            "jwtConfiguration": {"lifetimeInSeconds": 60, "scopes": {"someKey": "v"}},
+            "samls": [{"createUpnClaim": true, "signResponse": false}],
+            "clientMetadata": {"camelKey": "kept"}
+        }));
+        let body = expand(&package, NAMES, &resource.inputs, &input);
+        assert_eq!(
+            Json::Object(body),
+            json!({
+                "cross_origin_authentication": true,
+                "oidc_backchannel_logout": {"backchannel_logout_urls": ["https://a/logout"]},
+                "jwt_configuration": {"lifetime_in_seconds": 60, "scopes": {"someKey": "v"}},
+                "samls": [{"createUpnClaim": true, "sign_response": false}],
+                "client_metadata": {"camelKey": "kept"}
+            })
+        );
+    }
+
+    #[test]
+    fn flatten_inverts_expand_and_drops_fields_without_a_property() {
+        let package = Package::parse(SCHEMA).unwrap();
+        let resource = package.resource("t:index/client:Client").unwrap();
+        let body = json!({
+            "client_id": "abc",
+            "cross_origin_authentication": false,
+            "oidc_backchannel_logout": {"backchannel_logout_urls": ["https://a/logout"]},
+            "jwt_configuration": {"lifetime_in_seconds": 36000, "secret_encoded": false},
+            "samls": [{"createUpnClaim": true}],
+            "tenant": "ignored",
+            "client_metadata": null
+        });
+        let out = flatten(&package, NAMES, &resource.outputs, &body);
+        assert_eq!(
+            out,
+            props(json!({
+                "clientId": "abc",
+                "crossOriginAuth": false,
+                "backchannelUrls": ["https://a/logout"],
+                "jwtConfiguration": {"lifetimeInSeconds": 36000},
+                "samls": [{"createUpnClaim": true}]
+            }))
+        );
+    }
+
+    #[test]
+    fn secrets_are_unwrapped_when_expanding() {
+        let package = Package::parse(SCHEMA).unwrap();
+        let resource = package.resource("t:index/client:Client").unwrap();
+        let mut input = PropertyMap::new();
+        input.insert(
+            "clientMetadata".into(),
+            Value::Object(props(json!({"k": "v"}))).into_secret(),
+        );
+        let body = expand(&package, NAMES, &resource.inputs, &input);
+        assert_eq!(body["client_metadata"], json!({"k": "v"}));
+    }
+}

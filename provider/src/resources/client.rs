@@ -1,0 +1,160 @@
+//! Client (an Auth0 application).
+
+use async_trait::async_trait;
+use serde_json::{json, Map, Value as Json};
+
+use super::{api_names, Context, Resource, ResourceDef};
+use crate::check::Checker;
+use crate::rpc::CheckRequest;
+use crate::value::{PropertyMap, Value};
+
+pub struct Client;
+
+/// Auth0 limits on client metadata.
+const METADATA_MAX_KEYS: usize = 10;
+const METADATA_MAX_VALUE_CHARS: usize = 255;
+
+pub static DEF: ResourceDef = ResourceDef {
+    token: "auth0:index/client:Client",
+    label: "Client",
+    collection: "/api/v2/clients",
+    id_field: "client_id",
+    autoname: Some("name"),
+    api_names: api_names::CLIENT,
+    allowed_values: &[
+        (
+            "appType",
+            &[
+                "native",
+                "spa",
+                "regular_web",
+                "non_interactive",
+                "resource_server",
+                "express_configuration",
+                "rms",
+                "box",
+                "cloudbees",
+                "concur",
+                "dropbox",
+                "mscrm",
+                "echosign",
+                "egnyte",
+                "newrelic",
+                "office365",
+                "salesforce",
+                "sentry",
+                "sharepoint",
+                "slack",
+                "springcm",
+                "zendesk",
+                "zoom",
+                "sso_integration",
+                "oag",
+            ],
+        ),
+        (
+            "complianceLevel",
+            &[
+                "none",
+                "fapi1_adv_pkj_par",
+                "fapi1_adv_mtls_par",
+                "fapi2_sp_pkj_mtls",
+                "fapi2_sp_mtls_mtls",
+            ],
+        ),
+        (
+            "jwtConfiguration.alg",
+            &["HS256", "RS256", "RS512", "PS256"],
+        ),
+        (
+            "organizationRequireBehavior",
+            &["no_prompt", "pre_login_prompt", "post_login_prompt"],
+        ),
+        ("organizationUsage", &["deny", "allow", "require"]),
+        ("refreshToken.expirationType", &["expiring", "non-expiring"]),
+        ("refreshToken.rotationType", &["rotating", "non-rotating"]),
+        (
+            "skipNonVerifiableCallbackUriConfirmationPrompt",
+            &["true", "false", "null"],
+        ),
+        ("thirdPartySecurityMode", &["strict", "permissive"]),
+    ],
+    set_properties: &["grantTypes"],
+    create_only: &["resourceServerIdentifier"],
+    provider_only: &["clientSecretRotationTrigger"],
+    clear_with_null: &[
+        "asyncApprovalNotificationChannels",
+        "organizationDiscoveryMethods",
+    ],
+    merged_maps: &["clientMetadata"],
+    rotation: Some(("clientSecretRotationTrigger", "rotate-secret")),
+    import_defaults: || {
+        json!({
+            "description": "",
+            "grantTypes": ["authorization_code", "implicit", "refresh_token", "client_credentials"],
+            "jwtConfiguration": {"secretEncoded": false, "lifetimeInSeconds": 36000, "alg": "RS256"},
+            "refreshToken": {
+                "rotationType": "non-rotating", "expirationType": "non-expiring", "leeway": 0,
+                "tokenLifetime": 2592000, "infiniteTokenLifetime": true, "infiniteIdleTokenLifetime": true,
+                "idleTokenLifetime": 1296000
+            },
+            "ssoDisabled": false, "sso": false, "crossOriginAuth": false, "oidcConformant": false,
+            "isTokenEndpointIpHeaderTrusted": false, "isFirstParty": true, "customLoginPageOn": true,
+            "requirePushedAuthorizationRequests": false, "requireProofOfPossession": false,
+        })
+    },
+};
+
+#[async_trait]
+impl Resource for Client {
+    fn def(&self) -> &'static ResourceDef {
+        &DEF
+    }
+
+    fn check(
+        &self,
+        _ctx: &Context<'_>,
+        _req: &CheckRequest,
+        inputs: &PropertyMap,
+        checker: &mut Checker<'_>,
+    ) {
+        if let Some(Value::Object(metadata)) = inputs.get("clientMetadata").map(Value::unwrap_all) {
+            if metadata.len() > METADATA_MAX_KEYS {
+                checker.fail(
+                    "clientMetadata",
+                    format!(
+                        "has {} keys but Auth0 allows at most {METADATA_MAX_KEYS}; remove {} of them",
+                        metadata.len(),
+                        metadata.len() - METADATA_MAX_KEYS
+                    ),
+                );
+            }
+            for (key, value) in &metadata {
+                if let Value::String(s) = value {
+                    if s.chars().count() > METADATA_MAX_VALUE_CHARS {
+                        checker.fail(
+                            &crate::diff::child_path("clientMetadata", key),
+                            format!(
+                                "is {} characters long but Auth0 allows at most {METADATA_MAX_VALUE_CHARS}; shorten it",
+                                s.chars().count()
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn adjust_body(&self, _ctx: &Context<'_>, _inputs: &PropertyMap, body: &mut Map<String, Json>) {
+        // Pulumi carries this tri-state as a string; Auth0 wants a boolean or null.
+        let key = "skip_non_verifiable_callback_uri_confirmation_prompt";
+        if let Some(Json::String(s)) = body.get(key) {
+            let value = match s.as_str() {
+                "true" => Json::Bool(true),
+                "false" => Json::Bool(false),
+                _ => Json::Null,
+            };
+            body.insert(key.to_string(), value);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! ClientGrant (which scopes a client may request for an API).
+
+use async_trait::async_trait;
+use serde_json::{json, Map, Value as Json};
+
+use super::{api_names, Context, Resource, ResourceDef};
+use crate::auth0::{ApiError, Auth0Client};
+use crate::check::Checker;
+use crate::rpc::CheckRequest;
+use crate::value::{PropertyMap, Value};
+
+pub struct ClientGrant;
+
+pub static DEF: ResourceDef = ResourceDef {
+    token: "auth0:index/clientGrant:ClientGrant",
+    label: "ClientGrant",
+    collection: "/api/v2/client-grants",
+    id_field: "id",
+    autoname: None,
+    api_names: api_names::CLIENT_GRANT,
+    allowed_values: &[
+        ("organizationUsage", &["deny", "allow", "require"]),
+        ("subjectType", &["client", "user"]),
+    ],
+    set_properties: &["scopes", "authorizationDetailsTypes"],
+    create_only: &["audience", "clientId", "subjectType", "defaultFor"],
+    // `scope` is folded into `scopes` by Check, so it never reaches Auth0 on its own.
+    provider_only: &["scope"],
+    clear_with_null: &[],
+    merged_maps: &[],
+    rotation: None,
+    import_defaults: || json!({"subjectType": "client", "allowAnyOrganization": false, "allowAllScopes": false}),
+};
+
+#[async_trait]
+impl Resource for ClientGrant {
+    fn def(&self) -> &'static ResourceDef {
+        &DEF
+    }
+
+    /// `scope` is the deprecated alias of `scopes`.
+    fn normalize(&self, _ctx: &Context<'_>, inputs: &mut PropertyMap) {
+        if inputs.contains_key("scopes") {
+            return;
+        }
+        if let Some(scope) = inputs.remove("scope") {
+            inputs.insert("scopes".into(), scope);
+        }
+    }
+
+    fn check(
+        &self,
+        ctx: &Context<'_>,
+        req: &CheckRequest,
+        inputs: &PropertyMap,
+        checker: &mut Checker<'_>,
+    ) {
+        if let (Some(scope), Some(scopes)) = (inputs.get("scope"), inputs.get("scopes")) {
+            if !scope.contains_unknowns()
+                && !scopes.contains_unknowns()
+                && !crate::diff::same(scope, scopes)
+            {
+                checker.fail(
+                    "scope",
+                    "is a deprecated alias of `scopes` and the two differ; set only `scopes`",
+                );
+            }
+        }
+        let set = |name: &str| inputs.get(name).is_some_and(|v| !v.is_null());
+        match (set("clientId"), set("defaultFor")) {
+            (true, true) => checker.fail(
+                "defaultFor",
+                "cannot be set together with `clientId`; a grant is either for one client or the default for a kind of client, so remove one of them",
+            ),
+            (false, false) => checker.fail("clientId", "is required unless `defaultFor` is set; set the id of the client to grant"),
+            _ => {}
+        }
+        let audience = inputs.get("audience").and_then(Value::as_str);
+        if set("allowAllScopes")
+            && audience.is_some()
+            && audience == ctx.management_audience.as_deref()
+        {
+            ctx.warn(format!(
+                "{}: allowAllScopes is not sent for the Auth0 Management API, which refuses it; list the scopes in `scopes` instead",
+                req.urn
+            ));
+        }
+    }
+
+    fn adjust_body(&self, ctx: &Context<'_>, inputs: &PropertyMap, body: &mut Map<String, Json>) {
+        // pulumi-auth0#1069: a system API answers 400 to allow_all_scopes.
+        let audience = inputs.get("audience").and_then(Value::as_str);
+        if audience.is_some() && audience == ctx.management_audience.as_deref() {
+            body.remove("allow_all_scopes");
+        }
+    }
+
+    async fn explain(
+        &self,
+        _ctx: &Context<'_>,
+        client: &Auth0Client,
+        inputs: &PropertyMap,
+        err: &ApiError,
+    ) -> Option<String> {
+        let audience = inputs
+            .get("audience")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let client_id = inputs
+            .get("clientId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        match err.status() {
+            Some(404) => Some(format!(
+                "ClientGrant.audience: Auth0 answered 404 Not Found: no API with identifier {audience:?} exists in this tenant; create it (auth0.ResourceServer) or correct the audience."
+            )),
+            Some(409) => {
+                let existing = existing_grant(client, &client_id, &audience).await;
+                let adopt = match &existing {
+                    Some(id) => format!(
+                        " ({id}); adopt it with `pulumi import auth0:index/clientGrant:ClientGrant <name> {id}` or delete it in Auth0"
+                    ),
+                    None => "; adopt it with `pulumi import auth0:index/clientGrant:ClientGrant <name> <grant id>` or delete it in Auth0".into(),
+                };
+                Some(format!(
+                    "ClientGrant.clientId: Auth0 answered 409 Conflict: a grant between client {client_id:?} and API {audience:?} already exists{adopt}."
+                ))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The id of the grant that already joins this client and API, found with one list request.
+async fn existing_grant(client: &Auth0Client, client_id: &str, audience: &str) -> Option<String> {
+    let req = crate::auth0::ApiRequest::new(reqwest::Method::GET, DEF.collection)
+        .query("client_id", client_id)
+        .query("audience", audience);
+    let response = client.send(req).await.ok()?;
+    let grants = match &response.body {
+        Json::Array(items) => items.clone(),
+        Json::Object(page) => page
+            .get("client_grants")
+            .and_then(Json::as_array)
+            .cloned()
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    grants
+        .iter()
+        .find_map(|g| g.get("id").and_then(Json::as_str).map(str::to_string))
+}
