@@ -1,0 +1,205 @@
+//! Golden tests: one small schema per construct under tests/golden/<case>/schema.json, with the
+//! expected SDK files per language beside it. `UPDATE_GOLDEN=1 cargo test -p sdk-gen` rewrites them;
+//! review the diff before committing. Runtime helper files that never depend on the schema are skipped.
+
+use sdk_gen::{generate, load, Language, Options};
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn case_dir(case: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(case)
+}
+
+fn list(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            list(root, &p, out);
+        } else {
+            out.push(
+                p.strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+            );
+        }
+    }
+}
+
+/// Generates every language for `case`, compares with the golden files, and returns the
+/// generated files by `<lang>/<path>` for further assertions.
+fn golden(case: &str) -> BTreeMap<String, String> {
+    let dir = case_dir(case);
+    let schema = fs::read_to_string(dir.join("schema.json")).expect("golden schema.json");
+    let pkg = load(&schema, "1.2.3").unwrap_or_else(|e| panic!("{case}: {e}"));
+    let opts = Options {
+        version: "1.2.3".into(),
+        pulumi_version: "3.0.0".into(),
+    };
+    let update = std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1");
+    let mut all = BTreeMap::new();
+    let mut problems = Vec::new();
+    for lang in Language::ALL {
+        let files = generate(&pkg, lang, &opts);
+        let lang_dir = dir.join(lang.dir());
+        let compared: BTreeMap<&String, &String> = files
+            .files
+            .iter()
+            .filter(|(p, _)| !files.fixed.contains(p))
+            .collect();
+        if update {
+            let _ = fs::remove_dir_all(&lang_dir);
+            for (path, content) in &compared {
+                let target = lang_dir.join(path);
+                fs::create_dir_all(target.parent().unwrap()).unwrap();
+                fs::write(target, content).unwrap();
+            }
+        }
+        let mut on_disk = Vec::new();
+        list(&lang_dir, &lang_dir, &mut on_disk);
+        for path in &on_disk {
+            if !compared.contains_key(path) {
+                problems.push(format!(
+                    "{}/{path}: golden file is no longer generated",
+                    lang.dir()
+                ));
+            }
+        }
+        for (path, content) in &compared {
+            match fs::read_to_string(lang_dir.join(path)) {
+                Err(_) => problems.push(format!(
+                    "{}/{path}: generated but has no golden file",
+                    lang.dir()
+                )),
+                Ok(expected) if expected != **content => {
+                    let line = expected
+                        .lines()
+                        .zip(content.lines())
+                        .position(|(a, b)| a != b)
+                        .map(|i| i + 1)
+                        .unwrap_or_else(|| {
+                            expected.lines().count().min(content.lines().count()) + 1
+                        });
+                    problems.push(format!(
+                        "{}/{path}: differs from golden, first at line {line}",
+                        lang.dir()
+                    ));
+                }
+                Ok(_) => {}
+            }
+        }
+        for (path, content) in files.files {
+            all.insert(format!("{}/{path}", lang.dir()), content);
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{case}: generated SDKs differ from tests/golden/{case} (UPDATE_GOLDEN=1 to accept):\n{}",
+        problems.join("\n")
+    );
+    all
+}
+
+fn file<'a>(files: &'a BTreeMap<String, String>, path: &str) -> &'a str {
+    files.get(path).unwrap_or_else(|| {
+        panic!(
+            "{path} was not generated; got {:?}",
+            files.keys().collect::<Vec<_>>()
+        )
+    })
+}
+
+#[test]
+fn maps_become_mappings_of_inputs() {
+    let f = golden("maps");
+    let py = file(&f, "python/pulumi_widgets/widget.py");
+    assert!(py.contains(
+        "labels: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None"
+    ));
+    assert!(py.contains(
+        "limits: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.int]]]] = None"
+    ));
+    assert!(py.contains("def extra(self) -> pulumi.Output[Optional[Mapping[str, Any]]]:"));
+}
+
+#[test]
+fn nested_objects_get_args_typed_dicts_and_output_classes() {
+    let f = golden("nested_objects");
+    let inputs = file(&f, "python/pulumi_widgets/_inputs.py");
+    assert!(inputs.contains("class WidgetSettingsArgs:"));
+    assert!(inputs.contains("class WidgetSettingsArgsDict(TypedDict):"));
+    assert!(
+        inputs.contains("size: NotRequired[pulumi.Input[Optional['WidgetSettingsSizeArgsDict']]]")
+    );
+    assert!(inputs.contains("@pulumi.getter(name=\"colorName\")"));
+    let outputs = file(&f, "python/pulumi_widgets/outputs.py");
+    assert!(outputs.contains("class WidgetSettingsSize(dict):"));
+    let py = file(&f, "python/pulumi_widgets/widget.py");
+    assert!(py.contains("raise TypeError(\"Missing required property 'settings'\")"));
+}
+
+#[test]
+fn arrays_of_objects_are_sequences_of_object_inputs() {
+    let f = golden("arrays_of_objects");
+    let py = file(&f, "python/pulumi_widgets/widget.py");
+    assert!(py.contains(
+        "parts: pulumi.Input[Optional[Sequence[pulumi.Input['WidgetPartArgs']]]] = None"
+    ));
+    assert!(
+        py.contains("def parts(self) -> pulumi.Output[Optional[Sequence['outputs.WidgetPart']]]:")
+    );
+}
+
+#[test]
+fn secrets_are_wrapped_and_listed_as_additional_secret_outputs() {
+    let f = golden("secrets");
+    let py = file(&f, "python/pulumi_widgets/widget.py");
+    assert!(py.contains("__props__.__dict__[\"password\"] = None if password is None else pulumi.Output.secret(password)"));
+    assert!(py.contains("additional_secret_outputs=[\"password\", \"token\"]"));
+}
+
+#[test]
+fn defaults_and_environment_variables_fill_unset_inputs_and_config() {
+    let f = golden("env_defaults");
+    let py = file(&f, "python/pulumi_widgets/widget.py");
+    assert!(py.contains("retries = (_utilities.get_env_int(\"WIDGETS_RETRIES\") or 3)"));
+    assert!(py.contains("region = \"eu\""));
+    let vars = file(&f, "python/pulumi_widgets/config/vars.py");
+    assert!(vars.contains("return __config__.get(\"endpoint\") or _utilities.get_env(\"WIDGETS_ENDPOINT\", \"WIDGET_ENDPOINT\")"));
+    assert!(vars.contains("return __config__.get_float(\"timeoutSeconds\") or 30"));
+    let provider = file(&f, "python/pulumi_widgets/provider.py");
+    assert!(provider.contains("pulumi.Output.from_input(verbose).apply(pulumi.runtime.to_json)"));
+}
+
+#[test]
+fn deprecated_properties_warn_when_set_and_when_read() {
+    let f = golden("deprecated");
+    let py = file(&f, "python/pulumi_widgets/widget.py");
+    assert!(py.contains("warnings.warn(\"\"\"Use `scopes` instead.\"\"\", DeprecationWarning)"));
+    assert!(py.contains("@_utilities.deprecated(\"\"\"Use `scopes` instead.\"\"\")"));
+}
+
+#[test]
+fn enums_become_enum_classes_with_named_members() {
+    let f = golden("enums");
+    let py = file(&f, "python/pulumi_widgets/_enums.py");
+    assert!(py.contains("class Shape(_builtins.str, Enum):"));
+    assert!(py.contains("SQUARE_ISH = \"square-ish\""));
+    assert!(py.contains("class Priority(_builtins.int, Enum):"));
+    assert!(py.contains("HIGH = 10"));
+}
+
+#[test]
+fn the_real_schema_generates_without_errors() {
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema.json");
+    let text = fs::read_to_string(&schema).expect("schema.json at the workspace root");
+    let pkg = load(&text, "0.0.0").unwrap_or_else(|e| panic!("schema.json: {e}"));
+    let names: Vec<&str> = pkg.resources.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["Client", "ClientGrant", "ResourceServer"]);
+}
