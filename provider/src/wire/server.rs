@@ -297,6 +297,10 @@ impl pb::resource_provider_server::ResourceProvider for ResourceProviderService 
             accept_outputs: true,
             supports_autonaming_configuration: true,
             accepts_byte_string: false,
+            // Not opted in: responses carry plain values, which every engine understands.
+            accepts_outputs_in_invoke: false,
+            accepts_outputs_in_call: false,
+            accepts_outputs_in_check: false,
         }))
     }
 
