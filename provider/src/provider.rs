@@ -228,9 +228,10 @@ fn imported_inputs(
             if diff::is_empty(Some(value)) || value.as_str() == Some("") {
                 return None;
             }
+            let json = value.to_json();
             if defaults
-                .get(name)
-                .is_some_and(|d| Some(d.clone()) == value.to_json())
+                .iter()
+                .any(|(key, default)| key == name && Some(default) == json.as_ref())
             {
                 return None;
             }

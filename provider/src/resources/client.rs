@@ -89,19 +89,45 @@ pub static DEF: ResourceDef = ResourceDef {
     merged_maps: &["clientMetadata"],
     rotation: Some(("clientSecretRotationTrigger", "rotate-secret")),
     import_defaults: || {
-        json!({
-            "description": "",
-            "grantTypes": ["authorization_code", "implicit", "refresh_token", "client_credentials"],
-            "jwtConfiguration": {"secretEncoded": false, "lifetimeInSeconds": 36000, "alg": "RS256"},
-            "refreshToken": {
+        let refresh = |token_lifetime: u32, idle: u32| {
+            json!({
                 "rotationType": "non-rotating", "expirationType": "non-expiring", "leeway": 0,
-                "tokenLifetime": 2592000, "infiniteTokenLifetime": true, "infiniteIdleTokenLifetime": true,
-                "idleTokenLifetime": 1296000
-            },
-            "ssoDisabled": false, "sso": false, "crossOriginAuth": false, "oidcConformant": false,
-            "isTokenEndpointIpHeaderTrusted": false, "isFirstParty": true, "customLoginPageOn": true,
-            "requirePushedAuthorizationRequests": false, "requireProofOfPossession": false,
-        })
+                "tokenLifetime": token_lifetime, "infiniteTokenLifetime": true, "infiniteIdleTokenLifetime": true,
+                "idleTokenLifetime": idle
+            })
+        };
+        vec![
+            ("description", json!("")),
+            (
+                "grantTypes",
+                json!([
+                    "authorization_code",
+                    "implicit",
+                    "refresh_token",
+                    "client_credentials"
+                ]),
+            ),
+            (
+                "jwtConfiguration",
+                json!({"secretEncoded": false, "lifetimeInSeconds": 36000}),
+            ),
+            (
+                "jwtConfiguration",
+                json!({"secretEncoded": false, "lifetimeInSeconds": 36000, "alg": "RS256"}),
+            ),
+            // The current default, and the one older tenants' clients carry.
+            ("refreshToken", refresh(2592000, 1296000)),
+            ("refreshToken", refresh(31557600, 2592000)),
+            ("ssoDisabled", json!(false)),
+            ("sso", json!(false)),
+            ("crossOriginAuth", json!(false)),
+            ("oidcConformant", json!(false)),
+            ("isTokenEndpointIpHeaderTrusted", json!(false)),
+            ("isFirstParty", json!(true)),
+            ("customLoginPageOn", json!(true)),
+            ("requirePushedAuthorizationRequests", json!(false)),
+            ("requireProofOfPossession", json!(false)),
+        ]
     },
 };
 

@@ -29,7 +29,13 @@ pub static DEF: ResourceDef = ResourceDef {
     clear_with_null: &[],
     merged_maps: &[],
     rotation: None,
-    import_defaults: || json!({"subjectType": "client", "allowAnyOrganization": false, "allowAllScopes": false}),
+    import_defaults: || {
+        vec![
+            ("subjectType", json!("client")),
+            ("allowAnyOrganization", json!(false)),
+            ("allowAllScopes", json!(false)),
+        ]
+    },
 };
 
 #[async_trait]

@@ -41,8 +41,9 @@ pub struct ResourceDef {
     pub merged_maps: &'static [&'static str],
     /// An input whose change rotates a secret: (input, action path under the resource).
     pub rotation: Option<(&'static str, &'static str)>,
-    /// Auth0's own defaults: on import, inputs holding these are left out of the program.
-    pub import_defaults: fn() -> Json,
+    /// Auth0's own defaults (a key may appear more than once: Auth0 changed some over time).
+    /// On import, inputs holding one of these are left out of the program.
+    pub import_defaults: fn() -> Vec<(&'static str, Json)>,
 }
 
 /// What behaviours can see: the schema, the tenant, and (outside preview) the Auth0 client.

@@ -49,11 +49,15 @@ pub static DEF: ResourceDef = ResourceDef {
     merged_maps: &[],
     rotation: None,
     import_defaults: || {
-        json!({
-            "signingAlg": "RS256", "tokenLifetime": 86400, "tokenLifetimeForWeb": 7200,
-            "allowOfflineAccess": false, "skipConsentForVerifiableFirstPartyClients": false,
-            "enforcePolicies": false, "tokenDialect": "access_token",
-        })
+        vec![
+            ("signingAlg", json!("RS256")),
+            ("tokenLifetime", json!(86400)),
+            ("tokenLifetimeForWeb", json!(7200)),
+            ("allowOfflineAccess", json!(false)),
+            ("skipConsentForVerifiableFirstPartyClients", json!(false)),
+            ("enforcePolicies", json!(false)),
+            ("tokenDialect", json!("access_token")),
+        ]
     },
 };
 
