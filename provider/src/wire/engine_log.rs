@@ -21,7 +21,7 @@ pub struct EngineLog {
 
 impl EngineLog {
     /// Starts the delivery task for the engine at `address` (`host:port`, or a URL).
-    /// Must be called inside a tokio runtime.
+    /// Outside a tokio runtime there is no task, and messages go to the plugin log only.
     pub fn spawn(address: &str) -> EngineLog {
         let (queue, receiver) = mpsc::channel(QUEUE_CAPACITY);
         let uri = if address.contains("://") {
@@ -29,7 +29,10 @@ impl EngineLog {
         } else {
             format!("http://{address}")
         };
-        tokio::spawn(deliver(uri, receiver));
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => drop(runtime.spawn(deliver(uri, receiver))),
+            Err(_) => tracing::warn!("no async runtime; diagnostics go to the plugin log only"),
+        }
         EngineLog { queue }
     }
 }
@@ -78,5 +81,27 @@ async fn deliver(uri: String, mut receiver: mpsc::Receiver<LogRequest>) {
         if let Err(status) = client.log(request).await {
             tracing::warn!(urn, code = ?status.code(), "engine did not accept a diagnostic");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outside_a_runtime_logging_neither_panics_nor_blocks() {
+        let log = EngineLog::spawn("127.0.0.1:1");
+        for _ in 0..(QUEUE_CAPACITY + 10) {
+            log.log(Severity::Warning, "", "dropped");
+        }
+        assert!(log.queue.is_closed(), "no task owns the queue");
+    }
+
+    #[test]
+    fn each_severity_maps_to_its_engine_severity() {
+        assert_eq!(log_severity(Severity::Debug), LogSeverity::Debug);
+        assert_eq!(log_severity(Severity::Info), LogSeverity::Info);
+        assert_eq!(log_severity(Severity::Warning), LogSeverity::Warning);
+        assert_eq!(log_severity(Severity::Error), LogSeverity::Error);
     }
 }
