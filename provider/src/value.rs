@@ -71,9 +71,11 @@ impl Value {
             Value::ResourceRef { id: Some(id), .. } => id.unwrap_all(),
             Value::ResourceRef { id: None, .. } => Value::Computed,
             Value::Array(items) => Value::Array(items.iter().map(Value::unwrap_all).collect()),
-            Value::Object(map) => {
-                Value::Object(map.iter().map(|(k, v)| (k.clone(), v.unwrap_all())).collect())
-            }
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), v.unwrap_all()))
+                    .collect(),
+            ),
             other => other.clone(),
         }
     }
@@ -82,7 +84,15 @@ impl Value {
     pub fn into_secret(self) -> Value {
         match self {
             Value::Secret(_) | Value::Null => self,
-            Value::Output { value, dependencies, .. } => Value::Output { value, secret: true, dependencies },
+            Value::Output {
+                value,
+                dependencies,
+                ..
+            } => Value::Output {
+                value,
+                secret: true,
+                dependencies,
+            },
             other => Value::Secret(Box::new(other)),
         }
     }
@@ -108,9 +118,11 @@ impl Value {
             serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
             serde_json::Value::String(s) => Value::String(s.clone()),
             serde_json::Value::Array(a) => Value::Array(a.iter().map(Value::from_json).collect()),
-            serde_json::Value::Object(o) => {
-                Value::Object(o.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect())
-            }
+            serde_json::Value::Object(o) => Value::Object(
+                o.iter()
+                    .map(|(k, v)| (k.clone(), Value::from_json(v)))
+                    .collect(),
+            ),
         }
     }
 
@@ -123,7 +135,10 @@ impl Value {
             Value::Number(n) => number_to_json(n),
             Value::String(s) => serde_json::Value::String(s),
             Value::Array(items) => serde_json::Value::Array(
-                items.iter().map(Value::to_json).collect::<Option<Vec<_>>>()?,
+                items
+                    .iter()
+                    .map(Value::to_json)
+                    .collect::<Option<Vec<_>>>()?,
             ),
             Value::Object(map) => serde_json::Value::Object(
                 map.iter()
@@ -142,7 +157,9 @@ fn number_to_json(n: f64) -> serde_json::Value {
     if n.fract() == 0.0 && n.abs() < 9.0e15 {
         serde_json::Value::from(n as i64)
     } else {
-        serde_json::Number::from_f64(n).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
+        serde_json::Number::from_f64(n)
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null)
     }
 }
 
@@ -173,7 +190,10 @@ mod tests {
 
     #[test]
     fn whole_numbers_become_json_integers() {
-        assert_eq!(Value::Number(36000.0).to_json(), Some(serde_json::json!(36000)));
+        assert_eq!(
+            Value::Number(36000.0).to_json(),
+            Some(serde_json::json!(36000))
+        );
         assert_eq!(Value::Number(0.5).to_json(), Some(serde_json::json!(0.5)));
     }
 
