@@ -103,6 +103,9 @@ impl Provider for FakeProvider {
         self.record(Call::Configure(req))
     }
     async fn check(&self, req: rpc::CheckRequest) -> rpc::Result<rpc::CheckResponse> {
+        if req.news.contains_key("panic") {
+            panic!("fake provider bug");
+        }
         let inputs = req.news.clone();
         let failures = if inputs.contains_key("bad") {
             vec![rpc::CheckFailure {
@@ -774,6 +777,32 @@ fn each_error_kind_maps_to_its_one_code() {
             "{error:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_panicking_provider_answers_internal_and_the_server_keeps_serving() {
+    let (_, mut client) = fixture().await;
+    let news = pstruct(&[("panic", pstr("now"))]);
+    let status = client
+        .check(pb::CheckRequest {
+            urn: CLIENT_URN.into(),
+            news: Some(news),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::Internal);
+    assert!(
+        !status.message().contains("fake provider bug"),
+        "panic payloads stay out of errors"
+    );
+    let again = client
+        .check(pb::CheckRequest {
+            urn: CLIENT_URN.into(),
+            ..Default::default()
+        })
+        .await;
+    assert!(again.is_ok(), "{again:?}");
 }
 
 #[tokio::test]

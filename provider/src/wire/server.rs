@@ -1,6 +1,7 @@
 //! The `pulumirpc.ResourceProvider` gRPC service. It only converts and dispatches:
 //! every request becomes a `crate::rpc` request, every answer or error goes back on the wire.
 
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -104,12 +105,39 @@ impl ResourceProviderService {
             .set_diagnostics(Arc::new(EngineLog::spawn(address)));
     }
 
+    /// Runs one provider operation on its own task, so a panic in it becomes an Internal
+    /// error rather than a dropped connection. The task is aborted if the engine abandons the call.
+    async fn call<T, F, Fut>(&self, operation: F) -> Result<T, Status>
+    where
+        F: FnOnce(Arc<dyn Provider>) -> Fut,
+        Fut: Future<Output = rpc::Result<T>> + Send + 'static,
+        T: Send + 'static,
+    {
+        let task = tokio::spawn(operation(self.provider.clone()));
+        let _abort = AbortOnDrop(task.abort_handle());
+        match task.await {
+            Ok(result) => result.map_err(to_status),
+            Err(err) if err.is_panic() => Err(Status::internal(
+                "internal error: the provider panicked while handling this request; this is a bug, please report it with the plugin log",
+            )),
+            Err(_) => Err(Status::cancelled("the operation was cancelled before it finished")),
+        }
+    }
+
     /// The engine address from the command line, Handshake or Attach, if any.
     pub fn engine_address(&self) -> Option<String> {
         self.engine_address
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone()
+    }
+}
+
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -338,13 +366,17 @@ impl pb::resource_provider_server::ResourceProvider for ResourceProviderService 
         request: Request<pb::CheckRequest>,
     ) -> RpcResult<pb::CheckResponse> {
         let req = check_request(request.into_inner())?;
-        let resp = self.provider.check_config(req).await.map_err(to_status)?;
+        let resp = self
+            .call(move |p| async move { p.check_config(req).await })
+            .await?;
         Ok(Response::new(check_response(resp)))
     }
 
     async fn diff_config(&self, request: Request<pb::DiffRequest>) -> RpcResult<pb::DiffResponse> {
         let req = diff_request(request.into_inner())?;
-        let resp = self.provider.diff_config(req).await.map_err(to_status)?;
+        let resp = self
+            .call(move |p| async move { p.diff_config(req).await })
+            .await?;
         Ok(Response::new(diff_response(resp)))
     }
 
@@ -357,10 +389,8 @@ impl pb::resource_provider_server::ResourceProvider for ResourceProviderService 
             Some(args) => decode(Some(args), "config")?,
             None => config_from_variables(req.variables),
         };
-        self.provider
-            .configure(rpc::ConfigureRequest { args })
-            .await
-            .map_err(to_status)?;
+        self.call(move |p| async move { p.configure(rpc::ConfigureRequest { args }).await })
+            .await?;
         Ok(Response::new(pb::ConfigureResponse {
             accept_secrets: true,
             supports_preview: true,
@@ -383,13 +413,15 @@ impl pb::resource_provider_server::ResourceProvider for ResourceProviderService 
 
     async fn check(&self, request: Request<pb::CheckRequest>) -> RpcResult<pb::CheckResponse> {
         let req = check_request(request.into_inner())?;
-        let resp = self.provider.check(req).await.map_err(to_status)?;
+        let resp = self
+            .call(move |p| async move { p.check(req).await })
+            .await?;
         Ok(Response::new(check_response(resp)))
     }
 
     async fn diff(&self, request: Request<pb::DiffRequest>) -> RpcResult<pb::DiffResponse> {
         let req = diff_request(request.into_inner())?;
-        let resp = self.provider.diff(req).await.map_err(to_status)?;
+        let resp = self.call(move |p| async move { p.diff(req).await }).await?;
         Ok(Response::new(diff_response(resp)))
     }
 
@@ -404,7 +436,9 @@ impl pb::resource_provider_server::ResourceProvider for ResourceProviderService 
             timeout: timeout(req.timeout),
             preview: req.preview,
         };
-        let resp = self.provider.create(req).await.map_err(to_status)?;
+        let resp = self
+            .call(move |p| async move { p.create(req).await })
+            .await?;
         Ok(Response::new(pb::CreateResponse {
             id: resp.id,
             properties: encode(&resp.properties),
@@ -423,7 +457,7 @@ impl pb::resource_provider_server::ResourceProvider for ResourceProviderService 
             name,
             type_token,
         };
-        let resp = self.provider.read(req).await.map_err(to_status)?;
+        let resp = self.call(move |p| async move { p.read(req).await }).await?;
         Ok(Response::new(pb::ReadResponse {
             id: resp.id,
             properties: encode(&resp.properties),
@@ -453,7 +487,9 @@ impl pb::resource_provider_server::ResourceProvider for ResourceProviderService 
             timeout: timeout(req.timeout),
             preview: req.preview,
         };
-        let resp = self.provider.update(req).await.map_err(to_status)?;
+        let resp = self
+            .call(move |p| async move { p.update(req).await })
+            .await?;
         Ok(Response::new(pb::UpdateResponse {
             properties: encode(&resp.properties),
             refresh_before_update: false,
@@ -472,7 +508,8 @@ impl pb::resource_provider_server::ResourceProvider for ResourceProviderService 
             type_token,
             timeout: timeout(req.timeout),
         };
-        self.provider.delete(req).await.map_err(to_status)?;
+        self.call(move |p| async move { p.delete(req).await })
+            .await?;
         Ok(Response::new(()))
     }
 
