@@ -129,10 +129,11 @@ struct Exchange {
 
 enum AttemptError {
     /// `unsent`: the connection failed before any byte of the request left, so even a POST
-    /// can be sent again.
+    /// can be sent again. `permanent`: trying again cannot help (an untrusted certificate).
     Transport {
         message: String,
         unsent: bool,
+        permanent: bool,
     },
     Timeout(String),
     Cancelled,
@@ -297,8 +298,12 @@ impl Auth0Client {
                 Ok(exchange) => exchange,
                 Err(AttemptError::Cancelled) => return Err(ApiError::Cancelled),
                 Err(AttemptError::Timeout(message)) => return Err(ApiError::Timeout(message)),
-                Err(AttemptError::Transport { message, unsent }) => {
-                    if (unsent || call.replay_safe) && retries < MAX_RETRIES {
+                Err(AttemptError::Transport {
+                    message,
+                    unsent,
+                    permanent,
+                }) => {
+                    if (unsent || call.replay_safe) && !permanent && retries < MAX_RETRIES {
                         let delay = backoff_delay(retries);
                         if fits(delay, deadline) {
                             retries += 1;
@@ -574,7 +579,8 @@ impl Auth0Client {
             ));
         }
         if err.is_connect() {
-            let hint = if cause.to_ascii_lowercase().contains("certificate") {
+            let certificate = cause.to_ascii_lowercase().contains("certificate");
+            let hint = if certificate {
                 "; if the tenant uses a private CA, point SSL_CERT_FILE at its PEM certificate"
             } else {
                 "; check auth0:domain and the network"
@@ -582,6 +588,7 @@ impl Auth0Client {
             return AttemptError::Transport {
                 message: format!("could not connect to Auth0 at {base} ({cause}){hint}"),
                 unsent: true,
+                permanent: certificate,
             };
         }
         if err.is_timeout() {
@@ -593,6 +600,7 @@ impl Auth0Client {
                     ATTEMPT_TIMEOUT.as_secs()
                 ),
                 unsent: false,
+                permanent: false,
             };
         }
         AttemptError::Transport {
@@ -601,6 +609,7 @@ impl Auth0Client {
                 req.method, req.path
             ),
             unsent: false,
+            permanent: false,
         }
     }
 
