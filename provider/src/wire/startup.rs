@@ -76,23 +76,27 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String
     Ok(parsed)
 }
 
-/// The tracing filter for a Pulumi verbosity level (`-v=N`): Pulumi's 1–3 are info-ish,
-/// up to 9 is debug, above that everything.
-fn filter_for(verbosity: Option<u32>) -> &'static str {
-    match verbosity.unwrap_or(0) {
+/// The tracing filter for a Pulumi verbosity level (`-v=N`): 1–3 show the provider's info,
+/// up to 9 its debug output, above 9 everything including the gRPC/HTTP libraries.
+/// Libraries stay at warn below that, so `-v=9` shows provider detail, not HTTP/2 frames.
+fn filter_for(verbosity: Option<u32>) -> String {
+    let own = match verbosity.unwrap_or(0) {
         0 => "warn",
         1..=3 => "info",
         4..=9 => "debug",
-        _ => "trace",
-    }
+        _ => return "trace".to_string(),
+    };
+    format!("warn,pulumi_auth0_provider={own},pulumi_resource_auth0={own}")
 }
 
 /// Logs go to stderr, and only when the engine asked for them; stdout carries only the port.
+/// RUST_LOG, when set, replaces the filter derived from `-v`.
 fn init_logging(args: &Args) {
     if !args.log_to_stderr && args.verbosity.is_none() {
         return;
     }
-    let filter = tracing_subscriber::EnvFilter::new(filter_for(args.verbosity));
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter_for(args.verbosity)));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -257,10 +261,19 @@ mod tests {
     }
 
     #[test]
-    fn higher_verbosity_logs_more() {
-        assert_eq!(filter_for(None), "warn");
-        assert_eq!(filter_for(Some(1)), "info");
-        assert_eq!(filter_for(Some(9)), "debug");
+    fn higher_verbosity_logs_more_of_the_provider_and_only_above_nine_the_libraries() {
+        assert!(filter_for(None).contains("pulumi_auth0_provider=warn"));
+        assert!(filter_for(Some(1)).contains("pulumi_auth0_provider=info"));
+        assert!(
+            filter_for(Some(9)).starts_with("warn,")
+                && filter_for(Some(9)).contains("pulumi_auth0_provider=debug")
+        );
         assert_eq!(filter_for(Some(11)), "trace");
+        for level in [None, Some(3), Some(9), Some(11)] {
+            assert!(
+                tracing_subscriber::EnvFilter::try_new(filter_for(level)).is_ok(),
+                "{level:?}"
+            );
+        }
     }
 }
