@@ -23,6 +23,10 @@ test: sdk-check sdk-test
 version:
 	@echo $(VERSION)
 
+# Start-up time, binary size, memory and per-operation latency/request counts (release build).
+bench: release
+	$(CARGO) run --locked --release -q -p pulumi-resource-auth0 --example bench
+
 # The real Pulumi CLI and language hosts at PULUMI_VERSION, built from Go modules into
 # $(CACHE_DIR)/pulumi-cli-$(PULUMI_VERSION)/bin (or the `pulumi` already on PATH).
 # The last line printed is the bin dir; `make -s pulumi-cli-bin` prints only that.
@@ -42,8 +46,9 @@ pulumi-cli-check:
 SDK_GEN = $(CARGO) run --locked -q -p sdk-gen --
 SDK_GEN_ARGS = --schema schema.json --pulumi-version $(PULUMI_VERSION)
 PY_VENV = $(CACHE_DIR)/venv-py-$(PULUMI_VERSION)
+NODE_DEPS = $(CACHE_DIR)/node-sdk-test-$(PULUMI_VERSION)
 
-.PHONY: sdks sdk-check sdk-test sdk-test-python sdk-compare
+.PHONY: sdks sdk-check sdk-test sdk-test-python sdk-test-nodejs sdk-compare
 
 sdks:
 	$(SDK_GEN) $(SDK_GEN_ARGS) --out sdk
@@ -58,7 +63,7 @@ sdk-check:
 	  echo "sdk-check: sdk/ differs from a fresh generation; run 'make sdks' and commit sdk/"; exit 1; \
 	fi
 
-sdk-test: sdk-test-python
+sdk-test: sdk-test-python sdk-test-nodejs
 
 $(PY_VENV)/.installed:
 	nice -n 10 python3 -m venv $(PY_VENV)
@@ -68,3 +73,19 @@ $(PY_VENV)/.installed:
 sdk-test-python: $(PY_VENV)/.installed
 	PYTHONPATH=$(CURDIR)/sdk/python EXAMPLES_DIR=$(CURDIR)/examples/python \
 	  $(PY_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/sdk/python
+
+$(NODE_DEPS)/.installed:
+	mkdir -p $(NODE_DEPS)
+	echo '{"private": true}' > $(NODE_DEPS)/package.json
+	cd $(NODE_DEPS) && nice -n 10 npm install --no-audit --no-fund --loglevel=error \
+	  @pulumi/pulumi@$(PULUMI_VERSION) typescript@5.9.3 @types/node@20
+	touch $@
+
+# tsc --strict on the SDK alone, then on the mock test (which compiles the SDK again) and run it.
+sdk-test-nodejs: $(NODE_DEPS)/.installed
+	ln -sfn $(NODE_DEPS)/node_modules sdk/nodejs/node_modules
+	ln -sfn $(NODE_DEPS)/node_modules tests/sdk/nodejs/node_modules
+	$(NODE_DEPS)/node_modules/.bin/tsc -p sdk/nodejs --noEmit
+	rm -rf $(NODE_DEPS)/build
+	$(NODE_DEPS)/node_modules/.bin/tsc -p tests/sdk/nodejs --outDir $(NODE_DEPS)/build
+	node --test --test-reporter=dot $(NODE_DEPS)/build/tests/sdk/nodejs/

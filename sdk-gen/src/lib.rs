@@ -5,6 +5,7 @@
 
 pub mod model;
 pub mod names;
+pub mod nodejs;
 pub mod python;
 pub mod render;
 pub mod schema;
@@ -16,14 +17,16 @@ pub use render::Files;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Language {
     Python,
+    Nodejs,
 }
 
 impl Language {
-    pub const ALL: [Language; 1] = [Language::Python];
+    pub const ALL: [Language; 2] = [Language::Python, Language::Nodejs];
 
     pub fn dir(self) -> &'static str {
         match self {
             Language::Python => "python",
+            Language::Nodejs => "nodejs",
         }
     }
 
@@ -55,5 +58,6 @@ pub fn load(schema_json: &str, version: &str) -> Result<Package, SchemaError> {
 pub fn generate(pkg: &Package, lang: Language, _opts: &Options) -> Files {
     match lang {
         Language::Python => python::generate(pkg),
+        Language::Nodejs => nodejs::generate(pkg),
     }
 }

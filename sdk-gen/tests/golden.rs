@@ -203,3 +203,70 @@ fn the_real_schema_generates_without_errors() {
     let names: Vec<&str> = pkg.resources.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, ["Client", "ClientGrant", "ResourceServer"]);
 }
+
+#[test]
+fn typescript_maps_are_index_signatures_of_inputs() {
+    let f = golden("maps");
+    let ts = file(&f, "nodejs/widget.ts");
+    assert!(ts.contains("labels?: pulumi.Input<{[key: string]: pulumi.Input<string>}>;"));
+    assert!(ts.contains(
+        "declare public readonly extra: pulumi.Output<{[key: string]: any} | undefined>;"
+    ));
+}
+
+#[test]
+fn typescript_nested_objects_live_in_types_input_and_output() {
+    let f = golden("nested_objects");
+    assert!(file(&f, "nodejs/types/input.ts")
+        .contains("size?: pulumi.Input<inputs.WidgetSettingsSize>;"));
+    assert!(file(&f, "nodejs/types/output.ts").contains("colorName: string;"));
+    assert!(file(&f, "nodejs/widget.ts")
+        .contains("throw new Error(\"Missing required property 'settings'\");"));
+}
+
+#[test]
+fn typescript_arrays_of_objects_are_arrays_of_object_inputs() {
+    let f = golden("arrays_of_objects");
+    let ts = file(&f, "nodejs/widget.ts");
+    assert!(ts.contains("parts?: pulumi.Input<pulumi.Input<inputs.WidgetPart>[]>;"));
+    assert!(ts.contains(
+        "declare public readonly parts: pulumi.Output<outputs.WidgetPart[] | undefined>;"
+    ));
+}
+
+#[test]
+fn typescript_secrets_are_wrapped_and_listed_as_additional_secret_outputs() {
+    let f = golden("secrets");
+    let ts = file(&f, "nodejs/widget.ts");
+    assert!(ts.contains("additionalSecretOutputs: [\"password\", \"token\"]"));
+    assert!(ts.contains("pulumi.secret(args?.password)"));
+}
+
+#[test]
+fn typescript_defaults_and_environment_variables_fill_unset_inputs_and_config() {
+    let f = golden("env_defaults");
+    let ts = file(&f, "nodejs/widget.ts");
+    assert!(ts.contains("(args?.retries ?? (utilities.getEnvNumber(\"WIDGETS_RETRIES\") ?? 3))"));
+    let vars = file(&f, "nodejs/config/vars.ts");
+    assert!(vars.contains(
+        "__config.getObject<boolean>(\"verbose\") ?? utilities.getEnvBoolean(\"WIDGETS_VERBOSE\")"
+    ));
+    assert!(file(&f, "nodejs/provider.ts").contains("pulumi.output((args?.verbose ?? utilities.getEnvBoolean(\"WIDGETS_VERBOSE\"))).apply(JSON.stringify)"));
+}
+
+#[test]
+fn typescript_deprecated_properties_carry_jsdoc_and_warn_when_set() {
+    let f = golden("deprecated");
+    let ts = file(&f, "nodejs/widget.ts");
+    assert!(ts.contains("@deprecated Use `scopes` instead."));
+    assert!(ts.contains("pulumi.log.warn(\"scope is deprecated: Use `scopes` instead.\");"));
+}
+
+#[test]
+fn typescript_enums_are_const_objects_with_a_union_type() {
+    let f = golden("enums");
+    let ts = file(&f, "nodejs/types/enums/index.ts");
+    assert!(ts.contains("SquareIsh: \"square-ish\","));
+    assert!(ts.contains("export type Shape = (typeof Shape)[keyof typeof Shape];"));
+    assert!(file(&f, "nodejs/widget.ts").contains("shape?: pulumi.Input<enums.Shape>;"));
+}
