@@ -71,14 +71,14 @@ fn to_status(err: Error) -> Status {
 /// The service: a provider plus what the engine told us about itself.
 pub struct ResourceProviderService {
     provider: Arc<dyn Provider>,
-    engine_address: Arc<Mutex<Option<String>>>,
+    engine_address: Mutex<Option<String>>,
 }
 
 impl ResourceProviderService {
     pub fn new(provider: Arc<dyn Provider>) -> Self {
         ResourceProviderService {
             provider,
-            engine_address: Arc::new(Mutex::new(None)),
+            engine_address: Mutex::new(None),
         }
     }
 
@@ -87,8 +87,8 @@ impl ResourceProviderService {
         pb::resource_provider_server::ResourceProviderServer::new(self)
     }
 
-    /// Remembers the engine's address and routes the provider's diagnostics to it.
-    /// Must run inside a tokio runtime (the log sender is a task).
+    /// Remembers the engine's address and routes the provider's diagnostics to it
+    /// (once per distinct address; an empty address changes nothing).
     pub fn connect_engine(&self, address: &str) {
         if address.is_empty() {
             return;
@@ -325,10 +325,6 @@ impl pb::resource_provider_server::ResourceProvider for ResourceProviderService 
             accept_outputs: true,
             supports_autonaming_configuration: true,
             accepts_byte_string: false,
-            // Not opted in: responses carry plain values, which every engine understands.
-            accepts_outputs_in_invoke: false,
-            accepts_outputs_in_call: false,
-            accepts_outputs_in_check: false,
         }))
     }
 
