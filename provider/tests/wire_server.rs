@@ -235,12 +235,6 @@ async fn handshake_accepts_secrets_resources_outputs_and_autonaming_configuratio
     assert!(resp.accept_resources);
     assert!(resp.accept_outputs);
     assert!(resp.supports_autonaming_configuration);
-    // Responses carry plain values, so the provider does not opt in to output values there.
-    assert!(
-        !resp.accepts_outputs_in_check
-            && !resp.accepts_outputs_in_invoke
-            && !resp.accepts_outputs_in_call
-    );
 }
 
 #[tokio::test]
