@@ -196,3 +196,36 @@ fn a_bad_verbosity_flag_exits_with_a_one_line_error_naming_it() {
         "{stderr}"
     );
 }
+
+#[test]
+fn sigint_exits_promptly_even_while_the_engine_holds_its_connection_open() {
+    let mut plugin = Plugin::start(&[]);
+    let port = port_of(&plugin.first_line());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut client = runtime.block_on(async {
+        let mut client = ResourceProviderClient::connect(format!("http://127.0.0.1:{port}"))
+            .await
+            .unwrap();
+        client.get_plugin_info(()).await.unwrap();
+        client
+    });
+
+    let signalled = Instant::now();
+    plugin.signal("INT");
+    let status = plugin.wait_exit(Duration::from_secs(10));
+    assert!(status.success(), "exit status {status:?}");
+    assert!(
+        signalled.elapsed() < Duration::from_secs(3),
+        "shutdown took {:?}",
+        signalled.elapsed()
+    );
+    // The connection is gone with the plugin.
+    let after = runtime.block_on(async {
+        tokio::time::timeout(Duration::from_secs(5), client.get_plugin_info(())).await
+    });
+    assert!(matches!(after, Ok(Err(_))), "{after:?}");
+}
