@@ -37,6 +37,7 @@ mod persist;
 mod schema;
 mod server;
 mod tenant;
+mod thumbprint;
 
 pub use error::ApiError;
 pub use keys::SigningKey;

@@ -397,6 +397,9 @@ impl Tenant {
             .unwrap_or("")
             .to_string();
         let is_resource_server = app_type == "resource_server";
+        // Third-party clients are OIDC conformant with rotating refresh tokens
+        // (TestAccDataClients.yaml, a spa with is_first_party false).
+        let third_party = body.get("is_first_party") == Some(&Value::Bool(false));
         let mut c = Object::new();
         // Field order follows Auth0's responses in the recordings.
         let take = |b: &mut Object, k: &str| b.remove(k);
@@ -407,15 +410,25 @@ impl Tenant {
         }
         let client_id = take(&mut body, "client_id").unwrap_or_else(|| json!(new_client_id()));
         c.insert("client_id".into(), client_id);
-        let secret = take(&mut body, "client_secret").unwrap_or_else(|| json!(new_client_secret()));
-        c.insert("client_secret".into(), secret);
+        // Clients that authenticate with credentials (private_key_jwt, mTLS) have no secret
+        // (TestAccDataClients.yaml, cred-repro-client).
+        let uses_credentials = body.contains_key("client_authentication_methods");
+        match take(&mut body, "client_secret") {
+            Some(secret) => {
+                c.insert("client_secret".into(), secret);
+            }
+            None if uses_credentials => {}
+            None => {
+                c.insert("client_secret".into(), json!(new_client_secret()));
+            }
+        }
         if let Some(v) = take(&mut body, "app_type") {
             c.insert("app_type".into(), v);
         }
         let defaults: [(&str, Value); 3] = [
             ("is_first_party", json!(true)),
             ("is_token_endpoint_ip_header_trusted", json!(false)),
-            ("oidc_conformant", json!(is_resource_server)),
+            ("oidc_conformant", json!(is_resource_server || third_party)),
         ];
         for (k, default) in defaults {
             c.insert(k.into(), take(&mut body, k).unwrap_or(default));
@@ -433,13 +446,14 @@ impl Tenant {
         ] {
             c.insert(k.into(), take(&mut body, k).unwrap_or(default));
         }
-        let grant_types = take(&mut body, "grant_types").unwrap_or_else(|| {
-            if is_resource_server {
-                json!([])
-            } else {
-                json!(DEFAULT_GRANT_TYPES)
-            }
-        });
+        let grant_types =
+            take(&mut body, "grant_types").unwrap_or_else(|| match app_type.as_str() {
+                "resource_server" => json!([]),
+                // Public clients cannot keep a secret, so no client_credentials
+                // (TestAccClientSessionTransfer.yaml, TestAccClientSkipPrompt.yaml).
+                "native" | "spa" => json!(["authorization_code", "implicit", "refresh_token"]),
+                _ => json!(DEFAULT_GRANT_TYPES),
+            });
         c.insert("grant_types".into(), grant_types);
         c.insert(
             "custom_login_page_on".into(),
@@ -447,9 +461,12 @@ impl Tenant {
         );
         let refresh_token = take(&mut body, "refresh_token");
         let rs_identifier = take(&mut body, "resource_server_identifier");
+        let session_transfer = take(&mut body, "session_transfer");
         for (k, v) in body {
             if k == "client_metadata" {
                 c.insert(k, strip_nulls(v));
+            } else if k == "initiate_login_uri" && v == json!("") {
+                // An empty initiate_login_uri is not stored (TestAccClientConfig.yaml #8).
             } else if !v.is_null() {
                 c.insert(k, v);
             }
@@ -462,16 +479,23 @@ impl Tenant {
                 (2592000, 1296000)
             };
             json!({
-                "rotation_type": "non-rotating",
-                "expiration_type": "non-expiring",
+                "rotation_type": if third_party { "rotating" } else { "non-rotating" },
+                "expiration_type": if third_party { "expiring" } else { "non-expiring" },
                 "leeway": 0,
                 "token_lifetime": lifetime,
-                "infinite_token_lifetime": true,
-                "infinite_idle_token_lifetime": true,
+                "infinite_token_lifetime": !third_party,
+                "infinite_idle_token_lifetime": !third_party,
                 "idle_token_lifetime": idle,
             })
         });
         c.insert("refresh_token".into(), refresh_token);
+        if let Some(v) = session_transfer.filter(|v| !v.is_null()) {
+            c.insert("session_transfer".into(), merge_session_transfer(None, v));
+        }
+        if third_party {
+            c.entry("third_party_security_mode")
+                .or_insert_with(|| json!("permissive"));
+        }
         if let Some(v) = rs_identifier {
             c.insert("resource_server_identifier".into(), v);
         }
@@ -491,6 +515,17 @@ impl Tenant {
         }
         let client = self.client_with_defaults(body);
         let id = client["client_id"].as_str().unwrap_or_default().to_string();
+        // The API of a resource_server client points back at it (TestAccClientResourceServer.yaml #4).
+        if let Some(identifier) = client
+            .get("resource_server_identifier")
+            .and_then(Value::as_str)
+        {
+            if let Some(rs_id) = self.resource_server_id(identifier) {
+                if let Some(rs) = self.resource_servers.get_mut(&rs_id) {
+                    rs.insert("client_id".into(), json!(id));
+                }
+            }
+        }
         self.clients.insert(id, client.clone());
         Ok(client)
     }
@@ -529,6 +564,13 @@ impl Tenant {
                         )));
                     }
                     client.insert(k, Value::Object(merged));
+                }
+                ("session_transfer", v @ Value::Object(_)) => {
+                    let merged = merge_session_transfer(client.get("session_transfer"), v);
+                    client.insert(k, merged);
+                }
+                ("initiate_login_uri", Value::String(s)) if s.is_empty() => {
+                    client.shift_remove(&k);
                 }
                 (_, Value::Null) => {
                     client.shift_remove(&k);
@@ -662,7 +704,8 @@ impl Tenant {
 
     pub fn create_resource_server(&mut self, body: &Value) -> Result<Object, ApiError> {
         validate(RequestSchema::CreateResourceServer, body)?;
-        let body = body.as_object().cloned().unwrap_or_default();
+        let mut body = body.as_object().cloned().unwrap_or_default();
+        store_encryption_key(&mut body)?;
         let identifier = body.get("identifier").and_then(Value::as_str).unwrap_or("");
         if self.find_resource_server(identifier).is_some() {
             return Err(ApiError::conflict(
@@ -692,7 +735,9 @@ impl Tenant {
             .resource_servers
             .get_mut(&id)
             .ok_or_else(ApiError::resource_server_not_found)?;
-        for (k, v) in body.as_object().cloned().unwrap_or_default() {
+        let mut body = body.as_object().cloned().unwrap_or_default();
+        store_encryption_key(&mut body)?;
+        for (k, v) in body {
             if v.is_null() {
                 rs.shift_remove(&k);
             } else {
@@ -962,7 +1007,17 @@ impl Tenant {
                     ));
                 }
             }
-            let c = self.client_with_defaults(c);
+            // A client copied from an Auth0 response (it has signing_keys) is kept as it is, with
+            // this tenant's signing certificate; a sketch of one gets Auth0's create defaults.
+            let c = if c.contains_key("signing_keys") {
+                let mut c = c;
+                c.entry("client_id")
+                    .or_insert_with(|| json!(new_client_id()));
+                c.insert("signing_keys".into(), json!([{"cert": self.signing_cert}]));
+                c
+            } else {
+                self.client_with_defaults(c)
+            };
             let id = c["client_id"].as_str().unwrap_or_default().to_string();
             self.clients.insert(id, c);
         }
@@ -991,6 +1046,55 @@ impl Tenant {
         }
         Ok(())
     }
+}
+
+/// Auth0 keeps a token encryption certificate but answers with its thumbprint only.
+fn store_encryption_key(body: &mut Object) -> Result<(), ApiError> {
+    let Some(key) = body
+        .get_mut("token_encryption")
+        .and_then(|t| t.get_mut("encryption_key"))
+        .and_then(Value::as_object_mut)
+    else {
+        return Ok(());
+    };
+    if let Some(pem) = key.shift_remove("pem") {
+        let thumbprint = pem
+            .as_str()
+            .and_then(crate::thumbprint::rsa_cert_thumbprint)
+            .ok_or_else(|| {
+                ApiError::payload(
+                    "'token_encryption.encryption_key.pem is not a PEM X.509 certificate with an RSA key' on property token_encryption.encryption_key.pem.",
+                )
+            })?;
+        key.insert("thumbprint_sha256".into(), json!(thumbprint));
+    }
+    Ok(())
+}
+
+/// session_transfer merges into the current settings (or Auth0's defaults); a key sent as null is
+/// removed (TestAccClientSessionTransfer.yaml).
+fn merge_session_transfer(current: Option<&Value>, changes: Value) -> Value {
+    let mut merged = current
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_else(|| {
+            as_object(json!({
+                "can_create_session_transfer_token": false,
+                "allowed_authentication_methods": [],
+                "enforce_device_binding": "ip",
+                "allow_refresh_token": false,
+                "enforce_online_refresh_tokens": true,
+                "enforce_cascade_revocation": true,
+            }))
+        });
+    for (k, v) in as_object(changes) {
+        if v.is_null() {
+            merged.shift_remove(&k);
+        } else {
+            merged.insert(k, v);
+        }
+    }
+    Value::Object(merged)
 }
 
 fn as_object(v: Value) -> Object {
