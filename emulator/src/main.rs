@@ -205,11 +205,12 @@ async fn run(args: Args) -> Result<(), String> {
         "tlsCertFile": tls_cert_file.as_ref().map(|p| p.display().to_string()),
         "stateFile": args.state.as_ref().map(|p| p.display().to_string()),
     });
+    let signals = Signals::install()?;
     println!("{ready}");
     use std::io::Write;
     let _ = std::io::stdout().flush();
 
-    wait_for_signal().await;
+    signals.wait().await;
     tracing::info!("shutting down");
     emu.shutdown().await;
     Ok(())
@@ -234,25 +235,40 @@ fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     }
 }
 
-async fn wait_for_signal() {
+/// Signal handlers, installed before the ready line so that a SIGTERM sent right after reading it
+/// is handled (and not the default action).
+struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn install() -> Result<Signals, String> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let term = signal(SignalKind::terminate())
+                .map_err(|e| format!("cannot install the SIGTERM handler: {e}"))?;
+            let int = signal(SignalKind::interrupt())
+                .map_err(|e| format!("cannot install the SIGINT handler: {e}"))?;
+            Ok(Signals { term, int })
         }
+        #[cfg(not(unix))]
+        Ok(Signals {})
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+
+    async fn wait(mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.int.recv() => {}
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
