@@ -105,3 +105,29 @@ sdk-test-nodejs: $(NODE_DEPS)/.installed
 	rm -rf $(NODE_DEPS)/build
 	$(NODE_DEPS)/node_modules/.bin/tsc -p tests/sdk/nodejs --outDir $(NODE_DEPS)/build
 	node --test --test-reporter=dot $(NODE_DEPS)/build/tests/sdk/nodejs/
+
+# --- End-to-end: the real Pulumi CLI and engine, the plugin binary and the emulator binary
+# (tests/e2e, see README "End-to-end tests"). Python programs run as Automation API inline programs
+# because pulumi-language-python cannot be built here (see "Pulumi CLI").
+E2E_VENV = $(CACHE_DIR)/venv-e2e-$(PULUMI_VERSION)
+E2E_PY_DEPS = pulumi==$(PULUMI_VERSION) pytest==8.3.5 PyJWT[crypto]==2.10.1
+E2E_BINS = $(CURDIR)/target/debug
+E2E_ARGS ?=
+
+.PHONY: e2e e2e-build
+
+# Shares the venv (and its lock and .ready mark) with scripts/check-pulumi-cli.sh.
+$(E2E_VENV)/.e2e-ready:
+	@mkdir -p $(CACHE_DIR)
+	@flock $(E2E_VENV).lock bash -c 'set -e; \
+	  [[ -x $(E2E_VENV)/bin/python ]] || nice -n 10 python3 -m venv $(E2E_VENV); \
+	  nice -n 10 timeout 900 $(E2E_VENV)/bin/python -m pip install -q --disable-pip-version-check $(E2E_PY_DEPS); \
+	  touch $(E2E_VENV)/.ready $@'
+
+e2e-build:
+	$(CARGO) build --locked -p pulumi-resource-auth0 -p auth0-emulator
+
+e2e: e2e-build $(E2E_VENV)/.e2e-ready
+	@bin=$$(PULUMI_VERSION=$(PULUMI_VERSION) CACHE_DIR=$(CACHE_DIR) scripts/build-pulumi-cli.sh --quiet) && \
+	PATH="$(E2E_BINS):$$bin:$$PATH" PYTHONPATH=$(CURDIR)/sdk/python \
+	  $(E2E_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/e2e $(E2E_ARGS)
