@@ -278,6 +278,8 @@ impl Auth0Client {
         let mut refreshed = false;
         let mut rate_limited = Duration::ZERO;
         let mut rate_limit_round = 0u32;
+        // What the attempt before a retry got, to explain a deadline that passes in the retry.
+        let mut retried_after: Option<String> = None;
 
         loop {
             if self.inner.cancel.is_cancelled() {
@@ -297,7 +299,15 @@ impl Auth0Client {
             {
                 Ok(exchange) => exchange,
                 Err(AttemptError::Cancelled) => return Err(ApiError::Cancelled),
-                Err(AttemptError::Timeout(message)) => return Err(ApiError::Timeout(message)),
+                Err(AttemptError::Timeout(message)) => {
+                    return Err(ApiError::Timeout(match retried_after {
+                        Some(before) => format!(
+                            "{message}; the attempt before got: {}",
+                            before.trim_end_matches('.')
+                        ),
+                        None => message,
+                    }))
+                }
                 Err(AttemptError::Transport {
                     message,
                     unsent,
@@ -311,6 +321,7 @@ impl Auth0Client {
                                 method = %req.method, path = %req.path, attempt, wait_ms = delay.as_millis() as u64,
                                 "Auth0 could not be reached; retrying: {message}"
                             );
+                            retried_after = Some(message);
                             self.pause(delay).await?;
                             continue;
                         }
@@ -382,6 +393,8 @@ impl Auth0Client {
                         method = %req.method, path = %req.path, status, attempt, wait_ms = delay.as_millis() as u64,
                         "Auth0 answered with a server error; retrying"
                     );
+                    retried_after =
+                        Some(ApiError::from_response(status, &exchange.body).sentence());
                     self.pause(delay).await?;
                     continue;
                 }
