@@ -1,13 +1,34 @@
 //! ResourceServer (an API in Auth0).
 
 use async_trait::async_trait;
-use serde_json::json;
+use serde_json::{json, Map, Value as Json};
 
 use super::{api_names, Context, Resource, ResourceDef};
 use crate::auth0::{ApiError, Auth0Client};
 use crate::value::PropertyMap;
 
 pub struct ResourceServer;
+
+/// Fields the Management API refuses to set to null (their request schemas are not nullable),
+/// with the value Auth0 gives an API that never set them. Removing one from the program sends
+/// this instead. Values from POST /resource-servers in TestAccResourceServer.yaml, except
+/// enforce_policies, token_dialect and allow_online_access (Auth0's documented defaults).
+const RESET_VALUES: &[(&str, fn() -> Json)] = &[
+    ("allow_offline_access", || json!(false)),
+    ("allow_online_access", || json!(false)),
+    ("enforce_policies", || json!(false)),
+    ("signing_alg", || json!("RS256")),
+    ("skip_consent_for_verifiable_first_party_clients", || {
+        json!(false)
+    }),
+    (
+        "subject_type_authorization",
+        || json!({"user": {"policy": "allow_all"}, "client": {"policy": "require_client_grant"}}),
+    ),
+    ("token_dialect", || json!("access_token")),
+    ("token_lifetime", || json!(86400)),
+    ("token_lifetime_for_web", || json!(7200)),
+];
 
 pub static DEF: ResourceDef = ResourceDef {
     token: "auth0:index/resourceServer:ResourceServer",
@@ -57,6 +78,7 @@ pub static DEF: ResourceDef = ResourceDef {
             ("skipConsentForVerifiableFirstPartyClients", json!(false)),
             ("enforcePolicies", json!(false)),
             ("tokenDialect", json!("access_token")),
+            ("allowOnlineAccess", json!(false)),
         ]
     },
 };
@@ -65,6 +87,22 @@ pub static DEF: ResourceDef = ResourceDef {
 impl Resource for ResourceServer {
     fn def(&self) -> &'static ResourceDef {
         &DEF
+    }
+
+    fn adjust_body(&self, _ctx: &Context<'_>, _inputs: &PropertyMap, body: &mut Map<String, Json>) {
+        // Pulumi carries "no consent policy" as the string "null"; Auth0 wants JSON null.
+        if body.get("consent_policy").and_then(Json::as_str) == Some("null") {
+            body.insert("consent_policy".into(), Json::Null);
+        }
+        for (field, reset) in RESET_VALUES {
+            if body.get(*field).is_some_and(Json::is_null) {
+                body.insert(field.to_string(), reset());
+            }
+        }
+        // Auth0 cannot forget a signing secret (it is generated when absent): keep the current one.
+        if body.get("signing_secret").is_some_and(Json::is_null) {
+            body.remove("signing_secret");
+        }
     }
 
     async fn explain(
@@ -89,5 +127,78 @@ impl Resource for ResourceServer {
         Some(format!(
             "ResourceServer.identifier: Auth0 answered 409 Conflict: {identifier:?} is already used by {owner}; choose an identifier of your own, such as https://myapi.example.com/, or adopt the existing API with `pulumi import auth0:index/resourceServer:ResourceServer <name> <id>`."
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn adjusted(body: Json) -> Json {
+        let ctx = Context {
+            package: crate::schema::package(),
+            management_audience: None,
+            warnings: std::sync::Mutex::new(Vec::new()),
+        };
+        let Json::Object(mut body) = body else {
+            unreachable!()
+        };
+        ResourceServer.adjust_body(&ctx, &PropertyMap::new(), &mut body);
+        Json::Object(body)
+    }
+
+    #[test]
+    fn removing_a_field_auth0_cannot_null_sends_auth0s_default_instead() {
+        let body = adjusted(json!({
+            "allow_offline_access": null, "token_lifetime": null, "signing_alg": null,
+            "subject_type_authorization": null, "name": "kept"
+        }));
+        assert_eq!(
+            body,
+            json!({
+                "allow_offline_access": false, "token_lifetime": 86400, "signing_alg": "RS256",
+                "subject_type_authorization": {"user": {"policy": "allow_all"}, "client": {"policy": "require_client_grant"}},
+                "name": "kept"
+            })
+        );
+    }
+
+    #[test]
+    fn set_values_and_nullable_fields_are_left_alone() {
+        let body = json!({"token_lifetime": 3600, "authorization_details": null, "token_encryption": null});
+        assert_eq!(adjusted(body.clone()), body);
+    }
+
+    #[test]
+    fn the_consent_policy_string_null_is_sent_as_json_null() {
+        assert_eq!(
+            adjusted(json!({"consent_policy": "null"})),
+            json!({"consent_policy": null})
+        );
+        assert_eq!(
+            adjusted(json!({"consent_policy": "transactional-authorization-with-mfa"})),
+            json!({"consent_policy": "transactional-authorization-with-mfa"})
+        );
+    }
+
+    #[test]
+    fn a_removed_signing_secret_is_not_sent_because_auth0_cannot_forget_it() {
+        assert_eq!(
+            adjusted(json!({"signing_secret": null, "name": "a"})),
+            json!({"name": "a"})
+        );
+    }
+
+    #[test]
+    fn every_reset_field_is_an_input_of_the_resource() {
+        let spec = crate::schema::package().resource(DEF.token).unwrap();
+        let fields: Vec<String> = spec
+            .inputs
+            .keys()
+            .map(|name| crate::mapping::api_path(DEF.api_names, name))
+            .collect();
+        for (field, _) in RESET_VALUES {
+            assert!(fields.iter().any(|f| f == field), "{field} is not an input");
+        }
     }
 }
