@@ -236,6 +236,34 @@ def write_project(workdir: Path, name: str, runtime: str = "python", body: str =
     )
 
 
+def yaml_project(example: str, workdir: Path) -> Path:
+    """A copy of examples/yaml/<example> that points the engine at our plugin build."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    text = (EXAMPLES / "yaml" / example / "Pulumi.yaml").read_text(encoding="utf-8")
+    plugins = f"\nplugins:\n  providers:\n    - name: auth0\n      path: {plugin_dir()}\n"
+    (workdir / "Pulumi.yaml").write_text(text + plugins, encoding="utf-8")
+    return workdir
+
+
+def cli_stack(sandbox: Sandbox, emulator: Emulator, workdir: Path, stack: str = "dev") -> None:
+    """`pulumi stack init` and the provider config, through the CLI."""
+    sandbox.cli(["stack", "init", stack], cwd=workdir)
+    sandbox.cli(["config", "set", "auth0:domain", emulator.base_url], cwd=workdir)
+    sandbox.cli(["config", "set", "auth0:clientId", emulator.client_id], cwd=workdir)
+    # From stdin, so the secret is not on any command line.
+    result = subprocess.run(
+        [str(find_binary("pulumi")), "config", "set", "--secret", "auth0:clientSecret", "--non-interactive"],
+        cwd=workdir,
+        env={**os.environ, **sandbox.env},
+        input=emulator.client_secret,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"pulumi config set --secret failed: {result.stderr[-2000:]}")
+
+
 def configure(stack: auto.Stack, emulator: Emulator) -> None:
     stack.set_config("auth0:domain", auto.ConfigValue(emulator.base_url))
     stack.set_config("auth0:clientId", auto.ConfigValue(emulator.client_id))
