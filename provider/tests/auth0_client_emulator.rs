@@ -148,6 +148,7 @@ async fn a_rate_limited_tenant_is_waited_out_and_the_client_side_limit_avoids_42
             limited, 8,
             "at 3/s under a 4/s tenant limit no request is refused"
         );
+        eprintln!("8 concurrent GETs, tenant burst 2 at 4/s: {unlimited} requests reached the emulator without a client-side limit, {limited} at maxRequestsPerSecond 3");
     })
     .await;
 }

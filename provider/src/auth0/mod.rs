@@ -359,8 +359,10 @@ impl Auth0Client {
             }
 
             if status == 429 {
+                // Jitter keeps requests that waited for the same reset second from colliding again.
                 let wait =
-                    rate_limit_delay(&exchange.headers, retry::unix_now_f64(), rate_limit_round);
+                    rate_limit_delay(&exchange.headers, retry::unix_now_f64(), rate_limit_round)
+                        + retry::rate_limit_jitter();
                 rate_limit_round += 1;
                 let message = match ApiError::from_response(status, &exchange.body) {
                     ApiError::Status { message, .. } if !message.is_empty() => message,

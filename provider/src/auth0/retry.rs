@@ -24,6 +24,11 @@ pub(crate) fn backoff_delay(retry: u32) -> Duration {
     full.mul_f64(rand::thread_rng().gen_range(0.5..=1.0))
 }
 
+/// Up to 250 ms added to each 429 wait.
+pub(crate) fn rate_limit_jitter() -> Duration {
+    Duration::from_millis(rand::thread_rng().gen_range(0..=250))
+}
+
 pub(crate) fn unix_now_f64() -> f64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
