@@ -482,10 +482,18 @@ async fn without_a_deadline_429s_are_waited_out_only_for_rate_limit_wait() {
         s.rate_limit_wait = Duration::from_millis(1500);
         let client = client(s);
         let err = client.get("/api/v2/clients", None).await.unwrap_err();
-        // No reset header: wait 1 s, then the next wait (2 s) would pass the 1.5 s budget.
+        // No reset header: wait 1 s (plus up to 0.25 s jitter), then the next wait (2 s)
+        // would pass the 1.5 s budget.
         assert_eq!(stub.count("/api/v2/clients"), 2);
+        match &err {
+            ApiError::RateLimited { waited, .. } => assert!(
+                *waited >= Duration::from_secs(1) && *waited <= Duration::from_millis(1250),
+                "{waited:?}"
+            ),
+            other => panic!("expected RateLimited, got {other:?}"),
+        }
         assert!(
-            err.sentence().contains("after waiting 1s"),
+            err.sentence().contains("after waiting 1"),
             "{}",
             err.sentence()
         );
