@@ -282,15 +282,13 @@ mod tests {
     const PRIVATE_KEY: &str = include_str!("testdata/assertion-key.pem");
     const PUBLIC_KEY: &str = include_str!("testdata/assertion-key.pub.pem");
 
-    fn counting_fetch(
+    async fn counting_fetch(
         count: &AtomicUsize,
         lifetime: Duration,
-    ) -> impl Future<Output = Result<(AccessToken, Duration), ApiError>> + '_ {
-        async move {
-            let n = count.fetch_add(1, Ordering::SeqCst) + 1;
-            tokio::time::sleep(Duration::from_millis(10)).await;
-            Ok((AccessToken::new(&format!("token-{n}")), lifetime))
-        }
+    ) -> Result<(AccessToken, Duration), ApiError> {
+        let n = count.fetch_add(1, Ordering::SeqCst) + 1;
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        Ok((AccessToken::new(&format!("token-{n}")), lifetime))
     }
 
     #[tokio::test(start_paused = true)]
