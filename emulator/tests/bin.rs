@@ -182,3 +182,19 @@ fn a_bad_flag_value_fails_with_a_message_naming_it() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("error_before=2"), "{err}");
 }
+
+#[test]
+fn tls_writes_the_certificate_and_serves_https() {
+    let dir = temp_dir();
+    let cert = dir.join("cert.pem");
+    let (child, ready) = spawn(&["--tls", "--tls-cert-file", cert.to_str().unwrap()]);
+    assert!(ready["baseUrl"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://127.0.0.1:"));
+    assert_eq!(ready["tlsCertFile"], cert.to_str().unwrap());
+    let pem = std::fs::read_to_string(&cert).unwrap();
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"));
+    assert!(terminate(child).success());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
