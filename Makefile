@@ -17,7 +17,7 @@ build:
 release:
 	$(CARGO) build --locked --release -p pulumi-resource-auth0 -p auth0-emulator
 
-test: sdk-check sdk-test
+test: sdk-check sdk-test conformance
 	$(CARGO) test --locked --workspace
 
 version:
@@ -131,3 +131,39 @@ e2e: e2e-build $(E2E_VENV)/.e2e-ready
 	@bin=$$(PULUMI_VERSION=$(PULUMI_VERSION) CACHE_DIR=$(CACHE_DIR) scripts/build-pulumi-cli.sh --quiet) && \
 	PATH="$(E2E_BINS):$$bin:$$PATH" PYTHONPATH=$(CURDIR)/sdk/python \
 	  $(E2E_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/e2e $(E2E_ARGS)
+
+# --- Conformance: the plugin binary driven as the engine drives it, through Pulumi's own generated
+# Python gRPC client, against the emulator binary; plus proto/ vs the pinned descriptors, and the
+# replay of PULUMI_DEBUG_GRPC logs (tests/conformance, see README "Conformance").
+# `make conformance PROVIDER=path/to/pulumi-resource-auth0` tests any build.
+CONFORMANCE_VENV = $(CACHE_DIR)/venv-conformance-$(PULUMI_VERSION)
+# grpcio-tools compiles proto/ for the descriptor comparison; 1.81.1 is the newest that accepts
+# the protobuf 6.x the pinned pulumi needs.
+CONFORMANCE_PY_DEPS = pulumi==$(PULUMI_VERSION) pytest==8.3.5 grpcio-tools==1.81.1
+PROVIDER ?=
+EMULATOR ?=
+CONFORMANCE_ARGS ?=
+CONFORMANCE_ENV = PROVIDER="$(abspath $(or $(PROVIDER),target/debug/pulumi-resource-auth0))" \
+	EMULATOR="$(abspath $(or $(EMULATOR),target/debug/auth0-emulator))"
+
+.PHONY: conformance conformance-build replay
+
+$(CONFORMANCE_VENV)/.installed:
+	@mkdir -p $(CACHE_DIR)
+	@flock $(CONFORMANCE_VENV).lock bash -c 'set -e; \
+	  [[ -x $(CONFORMANCE_VENV)/bin/python ]] || nice -n 10 python3 -m venv $(CONFORMANCE_VENV); \
+	  nice -n 10 timeout 900 $(CONFORMANCE_VENV)/bin/python -m pip install -q --disable-pip-version-check $(CONFORMANCE_PY_DEPS); \
+	  touch $@'
+
+# Builds only what PROVIDER/EMULATOR do not name.
+conformance-build:
+	@crates="$(if $(PROVIDER),,-p pulumi-resource-auth0) $(if $(EMULATOR),,-p auth0-emulator)"; \
+	if [[ -n "$${crates// }" ]]; then $(CARGO) build --locked $$crates; fi
+
+conformance: conformance-build $(CONFORMANCE_VENV)/.installed
+	$(CONFORMANCE_ENV) $(CONFORMANCE_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/conformance $(CONFORMANCE_ARGS)
+
+# make replay LOG="a.jsonl [b.jsonl …]" [PROVIDER=…]: the logs in order, against one fresh emulator.
+replay: conformance-build $(CONFORMANCE_VENV)/.installed
+	@[[ -n "$(LOG)" ]] || { echo "replay: set LOG to a PULUMI_DEBUG_GRPC log, e.g. make replay LOG=tests/conformance/fixtures/grpc-logs/yaml-ai-service-auth.up.jsonl"; exit 2; }
+	$(CONFORMANCE_ENV) $(CONFORMANCE_VENV)/bin/python tests/conformance/replay.py $(LOG)
