@@ -63,8 +63,9 @@ SDK_GEN = $(CARGO) run --locked -q -p sdk-gen --
 SDK_GEN_ARGS = --schema schema.json --pulumi-version $(PULUMI_VERSION)
 PY_VENV = $(CACHE_DIR)/venv-py-$(PULUMI_VERSION)
 NODE_DEPS = $(CACHE_DIR)/node-sdk-test-$(PULUMI_VERSION)
+GO_SDK = github.com/pulumi-auth0-rs/pulumi-auth0-rs/sdk/go/auth0
 
-.PHONY: sdks sdk-check sdk-test sdk-test-python sdk-test-nodejs sdk-compare
+.PHONY: sdks sdk-check sdk-test sdk-test-python sdk-test-nodejs sdk-test-go sdk-compare
 
 sdks:
 	$(SDK_GEN) $(SDK_GEN_ARGS) --out sdk
@@ -79,7 +80,7 @@ sdk-check:
 	  echo "sdk-check: sdk/ differs from a fresh generation; run 'make sdks' and commit sdk/"; exit 1; \
 	fi
 
-sdk-test: sdk-test-python sdk-test-nodejs
+sdk-test: sdk-test-python sdk-test-nodejs sdk-test-go
 
 $(PY_VENV)/.installed:
 	nice -n 10 python3 -m venv $(PY_VENV)
@@ -167,3 +168,9 @@ conformance: conformance-build $(CONFORMANCE_VENV)/.installed
 replay: conformance-build $(CONFORMANCE_VENV)/.installed
 	@[[ -n "$(LOG)" ]] || { echo "replay: set LOG to a PULUMI_DEBUG_GRPC log, e.g. make replay LOG=tests/conformance/fixtures/grpc-logs/yaml-ai-service-auth.up.jsonl"; exit 2; }
 	$(CONFORMANCE_ENV) $(CONFORMANCE_VENV)/bin/python tests/conformance/replay.py $(LOG)
+
+# go vet and go build on the SDK, then the mock test; tests/sdk/go/go.mod carries the pin too.
+sdk-test-go:
+	@grep -q 'github.com/pulumi/pulumi/sdk/v3 v$(PULUMI_VERSION)$$' tests/sdk/go/go.mod || { \
+	  echo "tests/sdk/go/go.mod does not require pulumi sdk v$(PULUMI_VERSION); run: cd tests/sdk/go && go get github.com/pulumi/pulumi/sdk/v3@v$(PULUMI_VERSION) && go mod tidy"; exit 1; }
+	cd tests/sdk/go && nice -n 10 go vet ./... $(GO_SDK)/... && nice -n 10 go build $(GO_SDK)/... && nice -n 10 go test -count=1 ./...

@@ -3,6 +3,7 @@
 //! Three stages: [`schema`] parses the raw JSON, [`model::validate`] resolves references and
 //! names into the validated [`model::Package`], and one template module per language renders it.
 
+pub mod golang;
 pub mod model;
 pub mod names;
 pub mod nodejs;
@@ -18,15 +19,17 @@ pub use render::Files;
 pub enum Language {
     Python,
     Nodejs,
+    Go,
 }
 
 impl Language {
-    pub const ALL: [Language; 2] = [Language::Python, Language::Nodejs];
+    pub const ALL: [Language; 3] = [Language::Python, Language::Nodejs, Language::Go];
 
     pub fn dir(self) -> &'static str {
         match self {
             Language::Python => "python",
             Language::Nodejs => "nodejs",
+            Language::Go => "go",
         }
     }
 
@@ -54,10 +57,11 @@ pub fn load(schema_json: &str, version: &str) -> Result<Package, SchemaError> {
     model::validate(&raw, version)
 }
 
-/// Render one language.
-pub fn generate(pkg: &Package, lang: Language, _opts: &Options) -> Files {
+/// Render one language. Fails only on constructs that language cannot express.
+pub fn generate(pkg: &Package, lang: Language, opts: &Options) -> Result<Files, SchemaError> {
     match lang {
-        Language::Python => python::generate(pkg),
-        Language::Nodejs => nodejs::generate(pkg),
+        Language::Python => Ok(python::generate(pkg)),
+        Language::Nodejs => Ok(nodejs::generate(pkg)),
+        Language::Go => golang::generate(pkg, opts),
     }
 }

@@ -56,10 +56,16 @@ fn run(args: Vec<String>) -> Result<(), String> {
     let pkg = load(&text, &version).map_err(|e| e.to_string())?;
     let opts = Options {
         version,
-        pulumi_version: pulumi_version.unwrap_or_else(|| "3.0.0".to_string()),
+        pulumi_version: match pulumi_version {
+            Some(v) => v,
+            None if langs.contains(&Language::Go) => {
+                return Err(format!("--pulumi-version is required for the Go module's requirement (the Makefile passes PULUMI_VERSION); {USAGE}"))
+            }
+            None => String::new(),
+        },
     };
     for lang in langs {
-        let files = generate(&pkg, lang, &opts);
+        let files = generate(&pkg, lang, &opts).map_err(|e| e.to_string())?;
         write_tree(&out.join(lang.dir()), &files.files)
             .map_err(|e| format!("writing {}: {e}", lang.dir()))?;
     }

@@ -46,7 +46,7 @@ fn golden(case: &str) -> BTreeMap<String, String> {
     let mut all = BTreeMap::new();
     let mut problems = Vec::new();
     for lang in Language::ALL {
-        let files = generate(&pkg, lang, &opts);
+        let files = generate(&pkg, lang, &opts).unwrap_or_else(|e| panic!("{case}: {e}"));
         let lang_dir = dir.join(lang.dir());
         let compared: BTreeMap<&String, &String> = files
             .files
@@ -269,4 +269,76 @@ fn typescript_enums_are_const_objects_with_a_union_type() {
     assert!(ts.contains("SquareIsh: \"square-ish\","));
     assert!(ts.contains("export type Shape = (typeof Shape)[keyof typeof Shape];"));
     assert!(file(&f, "nodejs/widget.ts").contains("shape?: pulumi.Input<enums.Shape>;"));
+}
+
+#[test]
+fn go_maps_and_arrays_use_the_sdk_collection_types() {
+    let f = golden("maps");
+    let go = file(&f, "go/widgets/widget.go");
+    assert!(go.contains("Labels pulumi.StringMapInput"));
+    assert!(go.contains("Limits pulumi.IntMapInput"));
+    assert!(go.contains("Extra pulumi.MapOutput `pulumi:\"extra\"`"));
+    let f = golden("arrays_of_objects");
+    let go = file(&f, "go/widgets/widget.go");
+    assert!(go.contains("Parts WidgetPartArrayInput"));
+    assert!(file(&f, "go/widgets/pulumiTypes.go")
+        .contains("func (o WidgetPartArrayOutput) Index(i pulumi.IntInput) WidgetPartOutput {"));
+}
+
+#[test]
+fn go_nested_objects_get_args_input_output_and_pointer_types() {
+    let f = golden("nested_objects");
+    let types = file(&f, "go/widgets/pulumiTypes.go");
+    for decl in [
+        "type WidgetSettings struct {",
+        "type WidgetSettingsArgs struct {",
+        "type WidgetSettingsPtrInput interface {",
+        "func (o WidgetSettingsPtrOutput) Size() WidgetSettingsSizePtrOutput {",
+        "ColorName pulumi.StringInput `pulumi:\"colorName\"`",
+    ] {
+        assert!(types.contains(decl), "{decl}");
+    }
+    let go = file(&f, "go/widgets/widget.go");
+    assert!(
+        go.contains("return nil, errors.New(\"invalid value for required argument 'Settings'\")")
+    );
+}
+
+#[test]
+fn go_secrets_defaults_and_deprecations() {
+    let f = golden("secrets");
+    let go = file(&f, "go/widgets/widget.go");
+    assert!(go.contains("args.Password = pulumi.ToSecret(args.Password).(pulumi.StringPtrInput)"));
+    assert!(go.contains("pulumi.AdditionalSecretOutputs([]string{\"password\", \"token\"})"));
+    let f = golden("env_defaults");
+    let go = file(&f, "go/widgets/widget.go");
+    assert!(go.contains("internal.GetEnvOrDefault(3, internal.ParseEnvInt, \"WIDGETS_RETRIES\")"));
+    let config = file(&f, "go/widgets/config/config.go");
+    assert!(config
+        .contains("internal.GetEnvOrDefault(nil, nil, \"WIDGETS_ENDPOINT\", \"WIDGET_ENDPOINT\")"));
+    assert!(config.contains("internal.GetEnvOrDefault(float64(30), internal.ParseEnvFloat)"));
+    let f = golden("deprecated");
+    let go = file(&f, "go/widgets/widget.go");
+    assert!(go.contains("// Deprecated: Use `scopes` instead."));
+    let f = golden("enums");
+    assert!(
+        file(&f, "go/widgets/pulumiEnums.go").contains("ShapeSquareIsh = Shape(\"square-ish\")")
+    );
+}
+
+#[test]
+fn go_generation_fails_clearly_on_a_type_go_cannot_express() {
+    let pkg = load(
+        r##"{"name": "p", "resources": {"p:index/thing:Thing": {"inputProperties": {
+            "grid": {"type": "array", "items": {"type": "array", "items": {"type": "object", "additionalProperties": {"type": "string"}}}}}}}}"##,
+        "1.0.0",
+    )
+    .unwrap();
+    let opts = Options {
+        version: "1.0.0".into(),
+        pulumi_version: "3.0.0".into(),
+    };
+    let e =
+        generate(&pkg, Language::Go, &opts).expect_err("arrays of arrays of maps have no Go type");
+    assert!(e.0.contains("p:index/thing:Thing.grid"), "{e}");
 }
