@@ -25,16 +25,27 @@ struct Outcome {
     elapsed: Duration,
 }
 
+/// How much load to send: at most `requests`, from `concurrency` tasks, for at most `max`.
+#[derive(Clone, Copy)]
+struct Bounds {
+    requests: usize,
+    concurrency: usize,
+    max: Duration,
+}
+
 async fn run(
     emu: &Emulator,
     http: &reqwest::Client,
     token: &str,
     client_id: &str,
     load: Load,
-    requests: usize,
-    concurrency: usize,
-    max: Duration,
+    bounds: Bounds,
 ) -> Outcome {
+    let Bounds {
+        requests,
+        concurrency,
+        max,
+    } = bounds;
     let issued = Arc::new(AtomicUsize::new(0));
     let errors = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
