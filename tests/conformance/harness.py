@@ -128,11 +128,15 @@ def read_first_line(stream, timeout: float, what: str) -> str:
     return line.strip()
 
 
-def stop_process(proc: subprocess.Popen, sig=signal.SIGTERM, timeout: float = 5.0):
-    """Signals a child and waits at most `timeout` seconds, then kills it. Returns the exit
-    code and whatever the child printed on stdout that nobody had read yet."""
+def stop_process(proc: subprocess.Popen, sig=signal.SIGTERM, timeout: float = 5.0, group: bool = False):
+    """Signals a child (its whole process group, as the engine does, when `group`) and waits at
+    most `timeout` seconds, then kills it. Returns the exit code and whatever the child printed
+    on stdout that nobody had read yet."""
     if proc.poll() is None:
-        proc.send_signal(sig)
+        if group:
+            os.killpg(proc.pid, sig)
+        else:
+            proc.send_signal(sig)
         try:
             proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -264,7 +268,7 @@ class Plugin:
         if getattr(self, "channel", None) is not None:
             self.channel.close()
             self.channel = None
-        code, self.stdout_rest = stop_process(self.proc, sig)
+        code, self.stdout_rest = stop_process(self.proc, sig, group=True)
         self._stderr.close()
         return code
 
