@@ -147,17 +147,12 @@ async fn main() -> Result<(), Error> {
             .ok_or("no client_id")?
             .to_string();
         for (i, load) in [Load::Get, Load::Post].into_iter().enumerate() {
-            let o = run(
-                &emu,
-                &http,
-                &token,
-                &client_id,
-                load,
+            let bounds = Bounds {
                 requests,
                 concurrency,
                 max,
-            )
-            .await;
+            };
+            let o = run(&emu, &http, &token, &client_id, load, bounds).await;
             let rate = o.done as f64 / o.elapsed.as_secs_f64();
             println!(
                 "run {run_no}: {:<26} {:>6} requests in {:>6.2} s = {:>8.0} req/s ({} errors)",
