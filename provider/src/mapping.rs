@@ -213,6 +213,28 @@ fn flatten_value(
     })
 }
 
+/// Terraform's `disable` marker, kept in the Pulumi schema: `{disable: true}` (or a list item
+/// holding it) means the object is not wanted, so the input is dropped and a removed input
+/// is reset. The flag is never an Auth0 field, so it is stripped wherever it appears.
+pub fn apply_disable_marker(inputs: &mut PropertyMap, name: &str) {
+    fn strip(value: &mut Value) -> bool {
+        match value {
+            Value::Secret(inner) => strip(inner),
+            Value::Output {
+                value: Some(inner), ..
+            } => strip(inner),
+            Value::Object(fields) => fields
+                .remove("disable")
+                .is_some_and(|flag| flag.unwrap_all() == Value::Bool(true)),
+            Value::Array(items) => items.iter_mut().fold(false, |any, item| strip(item) || any),
+            _ => false,
+        }
+    }
+    if inputs.get_mut(name).is_some_and(strip) {
+        inputs.remove(name);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,5 +351,42 @@ mod tests {
         );
         let body = expand(&package, NAMES, &resource.inputs, &input);
         assert_eq!(body["client_metadata"], json!({"k": "v"}));
+    }
+
+    #[test]
+    fn a_true_disable_marker_drops_the_input_and_a_false_one_is_stripped() {
+        let mut inputs = props(json!({
+            "tokenEncryption": {"disable": true, "format": "compact-nested-jwe"},
+            "proofOfPossession": {"disable": false, "mechanism": "mtls"},
+            "authorizationDetails": [{"type": "payment"}, {"disable": true}],
+            "defaultOrganization": {"flows": ["client_credentials"]}
+        }));
+        for name in [
+            "tokenEncryption",
+            "proofOfPossession",
+            "authorizationDetails",
+            "defaultOrganization",
+            "absent",
+        ] {
+            apply_disable_marker(&mut inputs, name);
+        }
+        assert_eq!(
+            inputs,
+            props(json!({
+                "proofOfPossession": {"mechanism": "mtls"},
+                "defaultOrganization": {"flows": ["client_credentials"]}
+            }))
+        );
+    }
+
+    #[test]
+    fn the_disable_marker_is_found_inside_a_secret() {
+        let mut inputs = PropertyMap::new();
+        inputs.insert(
+            "tokenEncryption".into(),
+            Value::Object(props(json!({"disable": true}))).into_secret(),
+        );
+        apply_disable_marker(&mut inputs, "tokenEncryption");
+        assert!(inputs.is_empty());
     }
 }

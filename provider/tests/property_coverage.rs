@@ -30,27 +30,22 @@ const GRANT: &str = "auth0:index/clientGrant:ClientGrant";
 /// Property paths (dotted, array items transparent) that do not round-trip yet, with why.
 /// A listed path also covers everything below it.
 const KNOWN_NOT_ROUND_TRIPPING: &[(&str, &str)] = &[
-    // Provider: Terraform's `disable` markers mean "send null"; they are sent as a field instead.
-    ("defaultOrganization.disable", "provider mapping: the Terraform-only `disable` marker is sent as a field; Auth0 refuses it (default_organization has additionalProperties false)"),
-    ("proofOfPossession.disable", "provider mapping: the Terraform-only `disable` marker is sent as a field; Auth0 refuses it (proof_of_possession has additionalProperties false)"),
-    ("tokenEncryption.disable", "provider mapping: the Terraform-only `disable` marker is sent as a field; Auth0 refuses it (token_encryption has additionalProperties false)"),
-    // Provider: other mapping and diff gaps.
+    // Provider: mapping, diff and update gaps.
     ("addons.box", "provider diff: an empty object counts as unset, so adding a fieldless add-on to an existing client is not a change"),
     ("addons.cloudbees", "provider diff: an empty object counts as unset, so adding a fieldless add-on to an existing client is not a change"),
     ("addons.concur", "provider diff: an empty object counts as unset, so adding a fieldless add-on to an existing client is not a change"),
     ("addons.dropbox", "provider diff: an empty object counts as unset, so adding a fieldless add-on to an existing client is not a change"),
     ("addons.wsfed", "provider diff: an empty object counts as unset, so adding a fieldless add-on to an existing client is not a change"),
     ("addons.samlp.flexibleMappings", "provider mapping: the JSON-encoded string is sent as a string; Auth0 wants it parsed into the `mappings` object (and read back re-encoded)"),
-    ("consentPolicy", "provider diff: \"null\" is sent as JSON null, but Auth0 then holds no policy and the state's absence differs from the program's \"null\" forever"),
     ("oidcBackchannelLogoutUrls", "provider update: a removed nested-path property is cleared under the literal key `oidc_backchannel_logout.backchannel_logout_urls` instead of the nested field"),
     ("tokenEncryption.encryptionKey.pem", "Auth0 semantics: the pem is write-only (GET returns thumbprint_sha256, TestAccResourceServer.yaml), so the state must keep the program's pem; it does not, a perpetual diff"),
     ("signingSecret", "Auth0 semantics: a signing secret cannot be removed, so removing it from the program keeps the current secret"),
     // Emulator fidelity: Auth0 accepts these, or nothing says whether it does.
     ("fedcmLogin", "emulator: refuses fedcm_login although Auth0 returns it on GET /clients (TestAccDataClients.yaml)"),
     ("defaultFor", "emulator: answers 404 Client not found to a grant with default_for and no client_id, which Auth0's request schema allows"),
-    ("myOrganizationConfiguration.invitationLandingClientId", "emulator: refuses invitation_landing_client_id; the OpenAPI subset and the recordings do not show it either way"),
-    ("allowOnlineAccessWithEphemeralSessions", "emulator: refuses allow_online_access_with_ephemeral_sessions; the OpenAPI subset and the recordings do not show it either way"),
-    ("verificationLocation", "emulator: refuses verificationLocation; the OpenAPI subset and the recordings do not show it either way"),
+    ("myOrganizationConfiguration.invitationLandingClientId", "emulator: refuses invitation_landing_client_id, which Auth0's generated SDKs (auth0.net, auth0-php, ruby) carry; absent from the older OpenAPI subset"),
+    ("allowOnlineAccessWithEphemeralSessions", "emulator: refuses allow_online_access_with_ephemeral_sessions, which Auth0's generated SDKs (auth0-php, node) carry; absent from the older OpenAPI subset"),
+    ("verificationLocation", "emulator: refuses verificationLocation, a go-auth0 ResourceServer field; absent from the OpenAPI subset and the recordings"),
 ];
 
 /// One property under test. `first` and `second` are programs' values for `path`'s
@@ -178,8 +173,8 @@ fn client_samples() -> Vec<Sample> {
         ),
         c(
             "defaultOrganization.disable",
+            json!({"disable": false, "organizationId": "org_AbCdEf0123456789", "flows": ["client_credentials"]}),
             json!({"disable": true}),
-            json!({"disable": false}),
         ),
         c(
             "encryptionKey",
@@ -361,6 +356,11 @@ fn client_samples() -> Vec<Sample> {
             "skipNonVerifiableCallbackUriConfirmationPrompt",
             json!("true"),
             json!("false"),
+        ),
+        c(
+            "skipNonVerifiableCallbackUriConfirmationPrompt",
+            json!("false"),
+            json!("null"),
         ),
         c("sso", json!(true), json!(false)),
         c("ssoDisabled", json!(true), json!(false)),
@@ -609,8 +609,8 @@ fn resource_server_samples() -> Vec<Sample> {
         ),
         r(
             "authorizationDetails.disable",
+            json!([{"type": "payment_initiation", "disable": false}]),
             json!([{"disable": true}]),
-            json!([{"type": "payment_initiation"}]),
         ),
         r(
             "authorizationPolicy",
@@ -630,8 +630,8 @@ fn resource_server_samples() -> Vec<Sample> {
         ),
         r(
             "proofOfPossession.disable",
+            json!({"disable": false, "mechanism": "dpop", "required": true}),
             json!({"disable": true}),
-            json!({"mechanism": "dpop", "required": true}),
         ),
         r(
             "scopes",
@@ -672,8 +672,11 @@ fn resource_server_samples() -> Vec<Sample> {
         ),
         r(
             "tokenEncryption.disable",
+            json!({
+                "disable": false, "format": "compact-nested-jwe",
+                "encryptionKey": {"algorithm": "RSA-OAEP-512", "pem": "{cert}"}
+            }),
             json!({"disable": true}),
-            json!({"disable": false}),
         ),
         r("tokenLifetime", json!(3600), json!(7200)),
         r("tokenLifetimeForWeb", json!(1800), json!(3600)),
@@ -1179,6 +1182,50 @@ impl Run {
         }
     }
 
+    /// Whether the state holds nothing of `prop` beyond what "reset" may mean: a default Check
+    /// fills in, what a resource that never had the property holds, or one of Auth0's defaults
+    /// the provider knows of.
+    fn is_reset(
+        &self,
+        token: &str,
+        prop: &str,
+        inputs: &PropertyMap,
+        state: &PropertyMap,
+    ) -> Result<(), String> {
+        let ty = input_type(token, prop);
+        let def = resources::lookup(token).unwrap().def();
+        let held = state.get(prop).map(Value::unwrap_all);
+        let mut expected: Vec<Value> = inputs
+            .get(prop)
+            .into_iter()
+            .chain(self.baselines[token].get(prop))
+            .map(Value::unwrap_all)
+            .collect();
+        expected.extend(
+            (def.import_defaults)()
+                .into_iter()
+                .filter(|(name, _)| *name == prop)
+                .map(|(_, v)| Value::from_json(&v)),
+        );
+        let ok = is_empty(held.as_ref())
+            || held.as_ref().is_some_and(|h| {
+                expected.iter().any(|e| {
+                    // Both ways round: nothing of the removed value may survive.
+                    mismatches(prop, &ty, e, Some(h), true).is_empty()
+                        && mismatches(prop, &ty, h, Some(e), true).is_empty()
+                })
+            });
+        if ok {
+            Ok(())
+        } else {
+            Err(format!(
+                "Auth0 still holds {:?}; a resource that never had it holds {:?}",
+                held.and_then(|v| v.to_json()),
+                expected.first().and_then(|v| v.to_json())
+            ))
+        }
+    }
+
     /// Compares every input with the state; returns false if anything is missing.
     fn compare(
         &mut self,
@@ -1326,6 +1373,13 @@ impl Run {
                 return cleanup(self, id).await;
             }
         };
+        let shown = diff_name(token, prop);
+        if !inputs2.contains_key(shown) {
+            // Check dropped the second value (a `disable` marker, "null"): Auth0 must hold none.
+            if let Err(e) = self.is_reset(token, shown, &inputs2, &out2) {
+                self.fail(sample.path, "update", e);
+            }
+        }
         let requests = self.emulator.stats().management_total - before;
         if requests != 1 {
             self.fail(
@@ -1405,37 +1459,8 @@ impl Run {
                     return cleanup(self, id).await;
                 }
             };
-            let reset = out3.get(shown).map(Value::unwrap_all);
-            // What "reset" may mean: a default Check fills in, what a resource that never had
-            // the property holds, or one of Auth0's defaults the provider knows of.
-            let def = resources::lookup(token).unwrap().def();
-            let mut expected: Vec<Value> = inputs3
-                .get(shown)
-                .into_iter()
-                .chain(baseline.as_ref())
-                .map(Value::unwrap_all)
-                .collect();
-            expected.extend(
-                (def.import_defaults)()
-                    .into_iter()
-                    .filter(|(name, _)| *name == shown)
-                    .map(|(_, v)| Value::from_json(&v)),
-            );
-            let ok = is_empty(reset.as_ref())
-                || reset.as_ref().is_some_and(|r| {
-                    expected.iter().any(|e| {
-                        // Both ways round: nothing of the removed value may survive.
-                        mismatches(shown, &property.ty, e, Some(r), true).is_empty()
-                            && mismatches(shown, &property.ty, r, Some(e), true).is_empty()
-                    })
-                });
-            let expected = expected.first().cloned();
-            if !ok {
-                self.fail(
-                    sample.path,
-                    "reset",
-                    format!("after removing it Auth0 holds {:?}; a resource that never had it holds {:?}", reset.and_then(|v| v.to_json()), expected.and_then(|v| v.to_json())),
-                );
+            if let Err(e) = self.is_reset(token, shown, &inputs3, &out3) {
+                self.fail(sample.path, "reset", e);
             }
             let _ = self.compare(token, "reset", &inputs3, &out3)
                 && self
@@ -1476,12 +1501,14 @@ async fn every_input_property_of_the_three_resources_round_trips_through_auth0()
     for s in &samples {
         let prop = top(s.path);
         let mut set = BTreeSet::new();
-        leaves(
-            prop,
-            &input_type(s.token, prop),
-            &Value::from_json(&s.first),
-            &mut set,
-        );
+        for value in [&s.first, &s.second] {
+            leaves(
+                prop,
+                &input_type(s.token, prop),
+                &Value::from_json(value),
+                &mut set,
+            );
+        }
         covered.entry(s.token).or_default().extend(set);
     }
     let mut uncovered = Vec::new();
@@ -1548,11 +1575,8 @@ const FIELDS_BEYOND_OPENAPI: &[(&str, &str)] = &[
     ("addons.samlp.signingCert", "TestAccClientAddons.yaml: PATCH /clients with it answers 200"),
     ("addons.samlp.typedAttributes", "TestAccClientAddons.yaml: PATCH /clients with it answers 200 and echoes it"),
     ("allow_online_access_with_ephemeral_sessions", "newer than the OpenAPI subset: Auth0's generated SDKs (auth0-php, node) carry it on resource servers"),
-    ("default_organization.disable", "not an Auth0 field: Terraform's marker, sent by mistake (see KNOWN_NOT_ROUND_TRIPPING)"),
     ("fedcm_login", "TestAccDataClients.yaml: GET /clients returns fedcm_login.google.is_enabled"),
     ("my_organization_configuration.invitation_landing_client_id", "newer than the OpenAPI subset: Auth0's generated SDKs (auth0.net, auth0-php, ruby) carry it"),
-    ("proof_of_possession.disable", "not an Auth0 field: Terraform's marker, sent by mistake (see KNOWN_NOT_ROUND_TRIPPING)"),
-    ("token_encryption.disable", "not an Auth0 field: Terraform's marker, sent by mistake (see KNOWN_NOT_ROUND_TRIPPING)"),
     ("token_lifetime_for_web", "TestAccResourceServer.yaml: POST and PATCH /resource-servers with it answer 2xx"),
     ("verificationLocation", "go-auth0 management.ResourceServer json tag `verificationLocation`"),
 ];
@@ -1640,6 +1664,15 @@ fn every_auth0_field_the_samples_send_is_in_auth0s_request_schema_or_listed_with
         for value in [&s.first, &s.second] {
             let mut program = PropertyMap::new();
             program.insert(top(s.path).to_string(), Value::from_json(value));
+            // As Check leaves the inputs that reach Auth0.
+            let ctx = resources::Context {
+                package,
+                management_audience: None,
+                warnings: std::sync::Mutex::new(Vec::new()),
+            };
+            resources::lookup(s.token)
+                .unwrap()
+                .normalize(&ctx, &mut program);
             let body =
                 pulumi_auth0_provider::mapping::expand(package, def.api_names, &sendable, &program);
             let schema = &doc["components"]["schemas"][request_schema(s.token)];

@@ -137,6 +137,15 @@ impl Resource for Client {
         &DEF
     }
 
+    fn normalize(&self, _ctx: &Context<'_>, inputs: &mut PropertyMap) {
+        crate::mapping::apply_disable_marker(inputs, "defaultOrganization");
+        // "null" is how a program says "not set" for this tri-state: the same as leaving it out.
+        let tri_state = "skipNonVerifiableCallbackUriConfirmationPrompt";
+        if inputs.get(tri_state).and_then(Value::as_str) == Some("null") {
+            inputs.remove(tri_state);
+        }
+    }
+
     fn check(
         &self,
         _ctx: &Context<'_>,
@@ -182,5 +191,31 @@ impl Resource for Client {
             };
             body.insert(key.to_string(), value);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_disabled_default_organization_and_a_null_tri_state_are_left_out_of_the_inputs() {
+        let ctx = Context {
+            package: crate::schema::package(),
+            management_audience: None,
+            warnings: std::sync::Mutex::new(Vec::new()),
+        };
+        let Value::Object(mut inputs) = Value::from_json(&json!({
+            "defaultOrganization": {"disable": true},
+            "skipNonVerifiableCallbackUriConfirmationPrompt": "null",
+            "name": "app"
+        })) else {
+            unreachable!()
+        };
+        Client.normalize(&ctx, &mut inputs);
+        assert_eq!(
+            Value::Object(inputs),
+            Value::from_json(&json!({"name": "app"}))
+        );
     }
 }

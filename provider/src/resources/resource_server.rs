@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value as Json};
 
 use super::{api_names, Context, Resource, ResourceDef};
 use crate::auth0::{ApiError, Auth0Client};
-use crate::value::PropertyMap;
+use crate::value::{PropertyMap, Value};
 
 pub struct ResourceServer;
 
@@ -89,11 +89,21 @@ impl Resource for ResourceServer {
         &DEF
     }
 
-    fn adjust_body(&self, _ctx: &Context<'_>, _inputs: &PropertyMap, body: &mut Map<String, Json>) {
-        // Pulumi carries "no consent policy" as the string "null"; Auth0 wants JSON null.
-        if body.get("consent_policy").and_then(Json::as_str) == Some("null") {
-            body.insert("consent_policy".into(), Json::Null);
+    fn normalize(&self, _ctx: &Context<'_>, inputs: &mut PropertyMap) {
+        for name in [
+            "authorizationDetails",
+            "proofOfPossession",
+            "tokenEncryption",
+        ] {
+            crate::mapping::apply_disable_marker(inputs, name);
         }
+        // "null" is how a program says "no consent policy": the same as leaving it out.
+        if inputs.get("consentPolicy").and_then(Value::as_str) == Some("null") {
+            inputs.remove("consentPolicy");
+        }
+    }
+
+    fn adjust_body(&self, _ctx: &Context<'_>, _inputs: &PropertyMap, body: &mut Map<String, Json>) {
         for (field, reset) in RESET_VALUES {
             if body.get(*field).is_some_and(Json::is_null) {
                 body.insert(field.to_string(), reset());
@@ -170,15 +180,26 @@ mod tests {
     }
 
     #[test]
-    fn the_consent_policy_string_null_is_sent_as_json_null() {
-        assert_eq!(
-            adjusted(json!({"consent_policy": "null"})),
-            json!({"consent_policy": null})
-        );
-        assert_eq!(
-            adjusted(json!({"consent_policy": "transactional-authorization-with-mfa"})),
-            json!({"consent_policy": "transactional-authorization-with-mfa"})
-        );
+    fn consent_policy_null_and_disabled_objects_are_left_out_of_the_inputs() {
+        let ctx = Context {
+            package: crate::schema::package(),
+            management_audience: None,
+            warnings: std::sync::Mutex::new(Vec::new()),
+        };
+        let Value::Object(mut inputs) = Value::from_json(&json!({
+            "consentPolicy": "null",
+            "tokenEncryption": {"disable": true},
+            "proofOfPossession": {"disable": false, "mechanism": "dpop", "required": true},
+            "identifier": "https://api.example.com/"
+        })) else {
+            unreachable!()
+        };
+        ResourceServer.normalize(&ctx, &mut inputs);
+        let expected = json!({
+            "proofOfPossession": {"mechanism": "dpop", "required": true},
+            "identifier": "https://api.example.com/"
+        });
+        assert_eq!(Value::Object(inputs), Value::from_json(&expected));
     }
 
     #[test]
