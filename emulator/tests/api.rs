@@ -765,3 +765,53 @@ async fn a_configured_domain_sets_the_audience_and_issuer() {
     assert_eq!(claims["iss"], "https://tenant.example.test/");
     emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn every_acknowledged_change_is_in_the_state_file_before_the_response() {
+    let dir = std::env::temp_dir().join(format!("emu-ack-{}", rand::random::<u64>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("state.json");
+    let emu = Emulator::start(EmulatorConfig {
+        state_file: Some(path.clone()),
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
+    let t = management_token(&emu).await;
+    for i in 0..5 {
+        let (s, c) = call(
+            &emu,
+            &t,
+            "POST",
+            "/api/v2/clients",
+            Some(json!({"name": format!("acked-{i}")})),
+        )
+        .await;
+        assert_eq!(s, 201);
+        let saved = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            saved.contains(c["client_id"].as_str().unwrap()),
+            "client {i} is on disk when acknowledged"
+        );
+    }
+    emu.shutdown().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn an_invalid_json_body_is_a_400_naming_the_payload() {
+    let emu = start().await;
+    let t = management_token(&emu).await;
+    let res = http()
+        .post(format!("{}/api/v2/clients", emu.base_url()))
+        .bearer_auth(&t)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["message"], "Invalid request payload JSON format");
+    emu.shutdown().await;
+}
