@@ -815,3 +815,39 @@ async fn an_invalid_json_body_is_a_400_naming_the_payload() {
     assert_eq!(body["message"], "Invalid request payload JSON format");
     emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_expired_token_and_a_token_signed_by_another_key_are_401() {
+    let emu = start().await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let claims = json!({
+        "iss": format!("https://{}/", emu.domain()),
+        "sub": "someone@clients",
+        "aud": emu.management_audience(),
+        "iat": now - 7200,
+        "exp": now - 3600,
+        "scope": "read:clients",
+    });
+    // In-process emulators share the process's signing key.
+    let expired = auth0_emulator::SigningKey::shared()
+        .unwrap()
+        .sign(&claims)
+        .unwrap();
+    let (s, b) = call(&emu, &expired, "GET", "/api/v2/clients", None).await;
+    assert_eq!(s, 401);
+    assert_eq!(
+        b["message"],
+        "Expired token received for JSON Web Token validation"
+    );
+
+    let mut fresh_claims = claims.clone();
+    fresh_claims["exp"] = json!(now + 3600);
+    let other_key = auth0_emulator::SigningKey::generate().unwrap();
+    let forged = other_key.sign(&fresh_claims).unwrap();
+    let (s, b) = call(&emu, &forged, "GET", "/api/v2/clients", None).await;
+    assert_eq!((s, b["message"].as_str()), (401, Some("Invalid token")));
+    emu.shutdown().await;
+}
