@@ -455,3 +455,43 @@ def test_attach_mode_serves_without_arguments_and_takes_the_engine_address_from_
         assert engine.wait_for_log(lambda log: name in log.urn, timeout=5) is not None, "warnings did not reach the attached engine"
     finally:
         assert attached.close(signal.SIGINT) == 0
+
+
+def test_diff_config_of_a_changed_domain_keeps_the_detailed_diff_invariants(plugin):
+    olds = {"domain": "https://a.example", "clientId": "abc", "clientSecret": secret("s")}
+    news = {**olds, "domain": "https://b.example"}
+    resp = plugin.stub.DiffConfig(
+        provider_pb2.DiffRequest(
+            urn=harness.urn("pulumi:providers:auth0", "default"),
+            olds=harness.to_struct(olds),
+            news=harness.to_struct(news),
+            old_inputs=harness.to_struct(olds),
+            name="default",
+            type="pulumi:providers:auth0",
+        ),
+        timeout=harness.RPC_TIMEOUT,
+    )
+    assert_diff_invariants(resp)
+    assert list(resp.diffs) == ["domain"], resp
+
+
+def test_changing_a_grants_scopes_is_an_in_place_update_with_consistent_diffs(driver, emulator, client):
+    _, client_id, _, _ = client
+    api_name = unique("scoped-api")
+    identifier = f"https://{api_name}.example/"
+    api_inputs = driver.checked(API, api_name, {"name": api_name, "identifier": identifier, "scopes": [{"value": "read:a"}, {"value": "write:a"}]})
+    api_id, api_state = driver.create(API, api_name, api_inputs)
+    name = unique("scoped-grant")
+    olds = driver.checked(GRANT, name, {"clientId": client_id, "audience": identifier, "scopes": ["read:a"]})
+    grant_id, state = driver.create(GRANT, name, olds)
+    try:
+        news = driver.checked(GRANT, name, {"clientId": client_id, "audience": identifier, "scopes": ["read:a", "write:a"]})
+        resp = driver.diff(GRANT, name, grant_id, state, news, olds)
+        assert_diff_invariants(resp)
+        assert list(resp.diffs) == ["scopes"] and not resp.replaces, resp
+        updated = driver.update(GRANT, name, grant_id, state, news, olds)
+        assert sorted(updated["scopes"]) == ["read:a", "write:a"]
+        state = updated
+    finally:
+        driver.delete(GRANT, name, grant_id, state, olds)
+        driver.delete(API, api_name, api_id, api_state, api_inputs)
