@@ -342,7 +342,15 @@ async fn management_layer(
     let mut res = if plan.error_before {
         injected_error(error_status, "before processing")
     } else {
-        match app.verify_bearer(req.headers()) {
+        let query_ok = crate::schema::check_query(
+            req.method().as_str(),
+            matched.as_ref().map(|m| m.as_str()).unwrap_or(""),
+            req.uri().query(),
+        );
+        match app
+            .verify_bearer(req.headers())
+            .and_then(|i| query_ok.map(|_| i))
+        {
             Err(e) => e.into_response(),
             Ok(info) => {
                 req.extensions_mut().insert(info);

@@ -92,6 +92,45 @@ pub fn validate(schema: RequestSchema, body: &Value) -> Result<(), ApiError> {
     check(root, &Value::Object(rest), "").map_err(ApiError::payload)
 }
 
+/// Reject query parameters the operation does not define, as Auth0 does.
+/// `route` is the emulator's route pattern, e.g. `/api/v2/clients/{id}`.
+pub fn check_query(method: &str, route: &str, raw: Option<&str>) -> Result<(), ApiError> {
+    let Some(raw) = raw.filter(|q| !q.is_empty()) else {
+        return Ok(());
+    };
+    let path = route.strip_prefix("/api/v2").unwrap_or(route);
+    let Some(op) = document()["paths"]
+        .get(path)
+        .and_then(|p| p.get(method.to_ascii_lowercase()))
+    else {
+        return Ok(());
+    };
+    let known: Vec<&str> = op["parameters"]
+        .as_array()
+        .map(|ps| {
+            ps.iter()
+                .filter(|p| p["in"] == "query")
+                .filter_map(|p| p["name"].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut unknown: Vec<String> = Vec::new();
+    for (name, _) in form_urlencoded::parse(raw.as_bytes()) {
+        let bare = name.strip_suffix("[]").unwrap_or(&name);
+        if !known.contains(&bare) && !unknown.iter().any(|u| u == bare) {
+            unknown.push(bare.to_string());
+        }
+    }
+    if unknown.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::query(format!(
+            "'Additional properties not allowed: {}'.",
+            unknown.join(",")
+        )))
+    }
+}
+
 fn resolve(schema: &Value) -> &Value {
     let mut current = schema;
     // Refs point at #/components/schemas/<Name>; follow chains of them.
@@ -425,6 +464,28 @@ mod tests {
         assert!(
             message(RequestSchema::UpdateClient, json!({"grant_types": null}))
                 .contains("on property grant_types")
+        );
+    }
+
+    #[test]
+    fn unknown_query_parameters_are_rejected_and_known_ones_pass() {
+        check_query(
+            "GET",
+            "/api/v2/client-grants",
+            Some("audience=https%3A%2F%2Fa%2F&include_totals=true&per_page=50&take=100"),
+        )
+        .unwrap();
+        check_query(
+            "GET",
+            "/api/v2/resource-servers",
+            Some("identifiers[]=a&identifiers[]=b"),
+        )
+        .unwrap();
+        let err = check_query("GET", "/api/v2/clients", Some("page=0&colour=red")).unwrap_err();
+        assert_eq!(err.status, 400);
+        assert_eq!(
+            err.message,
+            "Query validation error: 'Additional properties not allowed: colour'."
         );
     }
 
