@@ -209,8 +209,31 @@ fn flatten_value(
         // Auth0 sometimes returns numbers for string-typed properties (and vice versa).
         (Type::String, Json::Number(n)) => Value::String(n.to_string()),
         (Type::String, Json::Bool(b)) => Value::String(b.to_string()),
+        // A string property carrying structured JSON (addons.samlp.flexibleMappings).
+        (Type::String, Json::Object(_) | Json::Array(_)) => Value::String(canonical_json(json)),
         _ => Value::from_json(json),
     })
+}
+
+/// Compact JSON text with object keys sorted at every depth, so that two texts of the same
+/// JSON compare equal.
+pub fn canonical_json(json: &Json) -> String {
+    fn sorted(json: &Json) -> Json {
+        match json {
+            Json::Object(fields) => {
+                let mut keys: Vec<&String> = fields.keys().collect();
+                keys.sort();
+                Json::Object(
+                    keys.into_iter()
+                        .map(|k| (k.clone(), sorted(&fields[k])))
+                        .collect(),
+                )
+            }
+            Json::Array(items) => Json::Array(items.iter().map(sorted).collect()),
+            other => other.clone(),
+        }
+    }
+    sorted(json).to_string()
 }
 
 /// Terraform's `disable` marker, kept in the Pulumi schema: `{disable: true}` (or a list item
@@ -388,5 +411,26 @@ mod tests {
         );
         apply_disable_marker(&mut inputs, "tokenEncryption");
         assert!(inputs.is_empty());
+    }
+
+    #[test]
+    fn structured_json_for_a_string_property_is_read_as_canonical_json_text() {
+        let package = Package::parse(
+            r##"{"resources": {"t:index/x:X": {"properties": {"flexible": {"type": "string"}}}}}"##,
+        )
+        .unwrap();
+        let resource = package.resource("t:index/x:X").unwrap();
+        let body = json!({"flexible": {"name": ["n"], "email": ["mail", "email"]}});
+        let out = flatten(&package, &[], &resource.outputs, &body);
+        assert_eq!(
+            out["flexible"],
+            Value::from(r#"{"email":["mail","email"],"name":["n"]}"#)
+        );
+    }
+
+    #[test]
+    fn canonical_json_sorts_keys_at_every_depth_and_keeps_list_order() {
+        let a: Json = serde_json::from_str(r#"{"b": {"y": 1, "x": [2, 1]}, "a": null}"#).unwrap();
+        assert_eq!(canonical_json(&a), r#"{"a":null,"b":{"x":[2,1],"y":1}}"#);
     }
 }

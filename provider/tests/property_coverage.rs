@@ -36,7 +36,6 @@ const KNOWN_NOT_ROUND_TRIPPING: &[(&str, &str)] = &[
     ("addons.concur", "provider diff: an empty object counts as unset, so adding a fieldless add-on to an existing client is not a change"),
     ("addons.dropbox", "provider diff: an empty object counts as unset, so adding a fieldless add-on to an existing client is not a change"),
     ("addons.wsfed", "provider diff: an empty object counts as unset, so adding a fieldless add-on to an existing client is not a change"),
-    ("addons.samlp.flexibleMappings", "provider mapping: the JSON-encoded string is sent as a string; Auth0 wants it parsed into the `mappings` object (and read back re-encoded)"),
     ("oidcBackchannelLogoutUrls", "provider update: a removed nested-path property is cleared under the literal key `oidc_backchannel_logout.backchannel_logout_urls` instead of the nested field"),
     ("tokenEncryption.encryptionKey.pem", "Auth0 semantics: the pem is write-only (GET returns thumbprint_sha256, TestAccResourceServer.yaml), so the state must keep the program's pem; it does not, a perpetual diff"),
     ("signingSecret", "Auth0 semantics: a signing secret cannot be removed, so removing it from the program keeps the current secret"),
@@ -530,7 +529,7 @@ fn client_samples() -> Vec<Sample> {
         addon(
             "addons.samlp.flexibleMappings",
             json!({"flexibleMappings": "{\"email\":[\"email\",\"mail\"]}"}),
-            json!({"flexibleMappings": "{\"name\":[\"name\"]}"}),
+            json!({"flexibleMappings": "{ \"name\": [\"name\"], \"email\": [\"mail\"] }"}),
         ),
         addon(
             "addons.sapApi",

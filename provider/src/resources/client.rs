@@ -131,6 +131,17 @@ pub static DEF: ResourceDef = ResourceDef {
     },
 };
 
+/// `addons.samlp.<field>` of the inputs, when the program set it (secrets are not looked into).
+fn samlp_field_mut<'a>(inputs: &'a mut PropertyMap, field: &str) -> Option<&'a mut Value> {
+    match inputs.get_mut("addons")? {
+        Value::Object(addons) => match addons.get_mut("samlp")? {
+            Value::Object(samlp) => samlp.get_mut(field),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 #[async_trait]
 impl Resource for Client {
     fn def(&self) -> &'static ResourceDef {
@@ -139,6 +150,12 @@ impl Resource for Client {
 
     fn normalize(&self, _ctx: &Context<'_>, inputs: &mut PropertyMap) {
         crate::mapping::apply_disable_marker(inputs, "defaultOrganization");
+        // Auth0 answers with the parsed object, read back as canonical text: write it the same way.
+        if let Some(Value::String(text)) = samlp_field_mut(inputs, "flexibleMappings") {
+            if let Ok(json) = serde_json::from_str::<Json>(text) {
+                *text = crate::mapping::canonical_json(&json);
+            }
+        }
         // "null" is how a program says "not set" for this tri-state: the same as leaving it out.
         let tri_state = "skipNonVerifiableCallbackUriConfirmationPrompt";
         if inputs.get(tri_state).and_then(Value::as_str) == Some("null") {
@@ -153,6 +170,29 @@ impl Resource for Client {
         inputs: &PropertyMap,
         checker: &mut Checker<'_>,
     ) {
+        let samlp = inputs
+            .get("addons")
+            .map(Value::unwrap_all)
+            .and_then(|addons| match addons {
+                Value::Object(mut addons) => addons.remove("samlp"),
+                _ => None,
+            });
+        if let Some(Value::Object(samlp)) = samlp {
+            let path = "addons.samlp.flexibleMappings";
+            if let Some(Value::String(text)) = samlp.get("flexibleMappings") {
+                if !matches!(serde_json::from_str::<Json>(text), Ok(Json::Object(_))) {
+                    checker.fail(
+                        path,
+                        "is not a JSON object; give the mappings as JSON text such as {\"email\": [\"email\", \"mail\"]}",
+                    );
+                } else if !crate::diff::is_empty(samlp.get("mappings")) {
+                    checker.fail(
+                        path,
+                        "cannot be set together with `mappings` (both are Auth0's samlp mappings); keep only one of them",
+                    );
+                }
+            }
+        }
         if let Some(Value::Object(metadata)) = inputs.get("clientMetadata").map(Value::unwrap_all) {
             if metadata.len() > METADATA_MAX_KEYS {
                 checker.fail(
@@ -181,6 +221,19 @@ impl Resource for Client {
     }
 
     fn adjust_body(&self, _ctx: &Context<'_>, _inputs: &PropertyMap, body: &mut Map<String, Json>) {
+        // flexibleMappings is JSON text in Pulumi; Auth0 wants the object under samlp.mappings.
+        if let Some(mappings) = body
+            .get_mut("addons")
+            .and_then(|a| a.get_mut("samlp"))
+            .and_then(|s| s.get_mut("mappings"))
+        {
+            if let Some(parsed) = mappings
+                .as_str()
+                .and_then(|text| serde_json::from_str::<Json>(text).ok())
+            {
+                *mappings = parsed;
+            }
+        }
         // Pulumi carries this tri-state as a string; Auth0 wants a boolean or null.
         let key = "skip_non_verifiable_callback_uri_confirmation_prompt";
         if let Some(Json::String(s)) = body.get(key) {
@@ -216,6 +269,72 @@ mod tests {
         assert_eq!(
             Value::Object(inputs),
             Value::from_json(&json!({"name": "app"}))
+        );
+    }
+
+    fn check_failures(program: Json) -> Vec<String> {
+        let ctx = Context {
+            package: crate::schema::package(),
+            management_audience: None,
+            warnings: std::sync::Mutex::new(Vec::new()),
+        };
+        let Value::Object(inputs) = Value::from_json(&program) else {
+            unreachable!()
+        };
+        let mut checker = Checker::new(ctx.package, "Client", DEF.allowed_values);
+        Client.check(&ctx, &CheckRequest::default(), &inputs, &mut checker);
+        checker.failures.into_iter().map(|f| f.reason).collect()
+    }
+
+    #[test]
+    fn flexible_mappings_must_be_a_json_object_and_not_come_with_mappings() {
+        assert!(check_failures(
+            json!({"addons": {"samlp": {"flexibleMappings": "{\"a\": [\"b\"]}"}}})
+        )
+        .is_empty());
+        let bad = check_failures(json!({"addons": {"samlp": {"flexibleMappings": "[1, 2"}}}));
+        assert_eq!(bad.len(), 1);
+        assert!(
+            bad[0].starts_with("Client.addons.samlp.flexibleMappings: is not a JSON object"),
+            "{bad:?}"
+        );
+        let both = check_failures(
+            json!({"addons": {"samlp": {"flexibleMappings": "{}", "mappings": {"a": "b"}}}}),
+        );
+        assert_eq!(both.len(), 1);
+        assert!(
+            both[0].contains("cannot be set together with `mappings`"),
+            "{both:?}"
+        );
+    }
+
+    #[test]
+    fn flexible_mappings_are_canonical_in_the_inputs_and_an_object_in_the_body() {
+        let ctx = Context {
+            package: crate::schema::package(),
+            management_audience: None,
+            warnings: std::sync::Mutex::new(Vec::new()),
+        };
+        let Value::Object(mut inputs) = Value::from_json(&json!({
+            "addons": {"samlp": {"flexibleMappings": "{ \"name\": [\"n\"], \"email\": [\"mail\"] }"}}
+        })) else {
+            unreachable!()
+        };
+        Client.normalize(&ctx, &mut inputs);
+        assert_eq!(
+            samlp_field_mut(&mut inputs, "flexibleMappings").cloned(),
+            Some(Value::from(r#"{"email":["mail"],"name":["n"]}"#))
+        );
+        let mut body = crate::mapping::expand(
+            ctx.package,
+            DEF.api_names,
+            &ctx.package.resource(DEF.token).unwrap().inputs,
+            &inputs,
+        );
+        Client.adjust_body(&ctx, &inputs, &mut body);
+        assert_eq!(
+            Json::Object(body),
+            json!({"addons": {"samlp": {"mappings": {"email": ["mail"], "name": ["n"]}}}})
         );
     }
 }
