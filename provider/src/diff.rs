@@ -114,6 +114,10 @@ pub fn is_empty(value: Option<&Value>) -> bool {
     }
 }
 
+fn is_empty_string(value: &Value) -> bool {
+    value.unwrap_all().as_str() == Some("")
+}
+
 impl Differ<'_> {
     fn record(&mut self, path: String, kind: DiffKind) {
         self.detailed.insert(
@@ -136,6 +140,11 @@ impl Differ<'_> {
             return;
         }
         let new = new.expect("checked non-empty");
+        // Auth0 leaves an empty string field out of its answers, so "" in the program and nothing
+        // in the state are the same value (e.g. an imported client without a description).
+        if is_empty_string(new) && (is_empty(old) || old.is_some_and(is_empty_string)) {
+            return;
+        }
         if self.set_properties.contains(&name) {
             if new.contains_unknowns() || !same_set(new, old) {
                 self.record(
@@ -334,6 +343,28 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.clone(), v.kind))
             .collect()
+    }
+
+    #[test]
+    fn an_empty_string_matches_a_field_auth0_left_out() {
+        let r = run(
+            json!({"name": "a"}),
+            json!({"name": "a", "identifier": ""}),
+            json!({"name": "a"}),
+        );
+        assert_eq!(r.changes, Changes::None, "{r:?}");
+        let r = run(
+            json!({"name": ""}),
+            json!({"name": ""}),
+            json!({"name": ""}),
+        );
+        assert_eq!(r.changes, Changes::None, "{r:?}");
+        let r = run(
+            json!({"name": "a"}),
+            json!({"name": ""}),
+            json!({"name": "a"}),
+        );
+        assert_eq!(kinds(&r), vec![("name".to_string(), DiffKind::Update)]);
     }
 
     #[test]

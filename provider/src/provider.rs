@@ -213,7 +213,9 @@ fn refreshed_inputs(
 }
 
 /// On import, the inputs a program would need: every input Auth0 holds, less empty values
-/// and Auth0's own defaults.
+/// and Auth0's own defaults. An empty string input that has a schema default is kept as "", since
+/// leaving it out would make Check fill in the default (Client.description: "Managed by Pulumi")
+/// and the imported program would then propose a change.
 fn imported_inputs(
     def: &ResourceDef,
     spec: &schema::Resource,
@@ -221,13 +223,17 @@ fn imported_inputs(
 ) -> PropertyMap {
     let defaults = (def.import_defaults)();
     spec.inputs
-        .keys()
-        .filter(|name| !def.provider_only.contains(&name.as_str()))
-        .filter_map(|name| {
-            let value = outputs.get(name)?;
-            if diff::is_empty(Some(value)) || value.as_str() == Some("") {
-                return None;
+        .iter()
+        .filter(|(name, _)| !def.provider_only.contains(&name.as_str()))
+        .filter_map(|(name, property)| {
+            let value = outputs.get(name);
+            if value.is_none_or(|v| diff::is_empty(Some(v)) || v.as_str() == Some("")) {
+                return match property.default {
+                    Some(Json::String(_)) => Some((name.clone(), Value::from(""))),
+                    _ => None,
+                };
             }
+            let value = value?;
             let json = value.to_json();
             if defaults
                 .iter()
@@ -659,5 +665,41 @@ impl Provider for Auth0Provider {
         if let Some(client) = self.client.read().expect("client lock").as_ref() {
             client.cancel();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn imported_client(auth0_body: Json) -> PropertyMap {
+        let (resource, spec) = resource_for("auth0:index/client:Client").unwrap();
+        let outputs = match Value::from_json(&auth0_body) {
+            Value::Object(map) => map,
+            other => panic!("not an object: {other:?}"),
+        };
+        imported_inputs(resource.def(), spec, &outputs)
+    }
+
+    #[test]
+    fn importing_a_client_without_a_description_keeps_it_empty_instead_of_the_default() {
+        let inputs = imported_client(json!({"name": "Legacy", "appType": "non_interactive"}));
+        assert_eq!(inputs.get("description"), Some(&Value::from("")));
+        let inputs = imported_client(json!({"name": "Legacy", "description": ""}));
+        assert_eq!(inputs.get("description"), Some(&Value::from("")));
+    }
+
+    #[test]
+    fn importing_a_client_keeps_its_own_description_and_leaves_other_empties_out() {
+        let inputs = imported_client(
+            json!({"name": "Legacy", "description": "Made by hand", "callbacks": []}),
+        );
+        assert_eq!(
+            inputs.get("description"),
+            Some(&Value::from("Made by hand"))
+        );
+        assert_eq!(inputs.get("name"), Some(&Value::from("Legacy")));
+        assert!(!inputs.contains_key("callbacks"), "{inputs:?}");
     }
 }
