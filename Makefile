@@ -17,7 +17,7 @@ build:
 release:
 	$(CARGO) build --locked --release -p pulumi-resource-auth0 -p auth0-emulator
 
-test: sdk-check sdk-test conformance
+test: sdk-check sdk-test sdk-compare conformance
 	$(CARGO) test --locked --workspace
 
 version:
@@ -64,6 +64,10 @@ SDK_GEN_ARGS = --schema schema.json --pulumi-version $(PULUMI_VERSION)
 PY_VENV = $(CACHE_DIR)/venv-py-$(PULUMI_VERSION)
 NODE_DEPS = $(CACHE_DIR)/node-sdk-test-$(PULUMI_VERSION)
 GO_SDK = github.com/pulumi-auth0-rs/pulumi-auth0-rs/sdk/go/auth0
+# The official SDKs the API-surface comparison is made against.
+OFFICIAL_AUTH0 = 3.49.0
+OFFICIAL_DIR = $(CACHE_DIR)/official-auth0-sdks-$(OFFICIAL_AUTH0)
+DTS_FILES = client.d.ts clientGrant.d.ts resourceServer.d.ts provider.d.ts types/input.d.ts types/output.d.ts config/vars.d.ts index.d.ts
 
 .PHONY: sdks sdk-check sdk-test sdk-test-python sdk-test-nodejs sdk-test-go sdk-compare
 
@@ -174,3 +178,21 @@ sdk-test-go:
 	@grep -q 'github.com/pulumi/pulumi/sdk/v3 v$(PULUMI_VERSION)$$' tests/sdk/go/go.mod || { \
 	  echo "tests/sdk/go/go.mod does not require pulumi sdk v$(PULUMI_VERSION); run: cd tests/sdk/go && go get github.com/pulumi/pulumi/sdk/v3@v$(PULUMI_VERSION) && go mod tidy"; exit 1; }
 	cd tests/sdk/go && nice -n 10 go vet ./... $(GO_SDK)/... && nice -n 10 go build $(GO_SDK)/... && nice -n 10 go test -count=1 ./...
+
+$(OFFICIAL_DIR)/.installed: $(PY_VENV)/.installed
+	rm -rf $(OFFICIAL_DIR) && mkdir -p $(OFFICIAL_DIR)/py $(OFFICIAL_DIR)/npm
+	$(PY_VENV)/bin/pip download -q --disable-pip-version-check --no-deps pulumi-auth0==$(OFFICIAL_AUTH0) -d $(OFFICIAL_DIR)/wheel
+	$(PY_VENV)/bin/python -m zipfile -e $(OFFICIAL_DIR)/wheel/pulumi_auth0-$(OFFICIAL_AUTH0)-py3-none-any.whl $(OFFICIAL_DIR)/py
+	cd $(OFFICIAL_DIR) && npm pack --silent --loglevel=error @pulumi/auth0@$(OFFICIAL_AUTH0) >/dev/null && tar xzf pulumi-auth0-$(OFFICIAL_AUTH0).tgz -C npm
+	touch $@
+
+# API surface of our Python and TypeScript SDKs vs the official ones; report in target/sdk-compare-report.md.
+sdk-compare: $(OFFICIAL_DIR)/.installed $(NODE_DEPS)/.installed
+	ln -sfn $(NODE_DEPS)/node_modules sdk/nodejs/node_modules
+	rm -rf $(NODE_DEPS)/dts
+	$(NODE_DEPS)/node_modules/.bin/tsc -p sdk/nodejs --declaration --emitDeclarationOnly --outDir $(NODE_DEPS)/dts
+	NODE_PATH=$(NODE_DEPS)/node_modules node tests/sdk/compare/dts_surface.js $(NODE_DEPS)/dts $(DTS_FILES) > $(NODE_DEPS)/ours-dts.json
+	NODE_PATH=$(NODE_DEPS)/node_modules node tests/sdk/compare/dts_surface.js $(OFFICIAL_DIR)/npm/package $(DTS_FILES) > $(OFFICIAL_DIR)/official-dts.json
+	$(PY_VENV)/bin/python tests/sdk/compare/compare.py --ours-py sdk/python/pulumi_auth0 \
+	  --official-py $(OFFICIAL_DIR)/py/pulumi_auth0 --ours-dts $(NODE_DEPS)/ours-dts.json \
+	  --official-dts $(OFFICIAL_DIR)/official-dts.json --report target/sdk-compare-report.md

@@ -69,6 +69,8 @@ pub struct ObjectType {
     pub is_input: bool,
     /// Reachable from some resource's outputs (or unreferenced).
     pub is_output: bool,
+    /// `language.nodejs.requiredOutputs`: properties always present in the TypeScript output type.
+    pub node_required_outputs: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -479,6 +481,26 @@ impl Ctx<'_> {
             }
         }
         let properties = self.properties(&at, &def.properties, &def.required, Side::Neither)?;
+        let mut node_required_outputs = Vec::new();
+        if let Some(v) = def
+            .language
+            .get("nodejs")
+            .and_then(|n| n.get("requiredOutputs"))
+        {
+            let Some(list) = v.as_array() else {
+                return err(format!("{at}.language.nodejs.requiredOutputs: {v} is not a list; give a list of property names"));
+            };
+            for n in list {
+                match n.as_str() {
+                    Some(n) if def.properties.contains_key(n) => node_required_outputs.push(n.to_string()),
+                    _ => {
+                        return err(format!(
+                            "{at}.language.nodejs.requiredOutputs: {n} is not a property of the type; remove it or add the property"
+                        ))
+                    }
+                }
+            }
+        }
         Ok(TypeDef::Object(ObjectType {
             token: token.to_string(),
             name,
@@ -486,6 +508,7 @@ impl Ctx<'_> {
             properties,
             is_input: false,
             is_output: false,
+            node_required_outputs,
         }))
     }
 
@@ -840,6 +863,18 @@ mod tests {
         )
         .unwrap();
         assert_eq!(pkg.resources[0].inputs[0].python_name, "alpha");
+    }
+
+    #[test]
+    fn nodejs_required_outputs_must_name_properties_of_the_type() {
+        let e = error_of(
+            r#"{"name": "p", "types": {"p:index/T:T": {"type": "object", "properties": {"a": {"type": "string"}},
+                "language": {"nodejs": {"requiredOutputs": ["b"]}}}}}"#,
+        );
+        assert!(
+            e.contains("requiredOutputs: \"b\" is not a property"),
+            "{e}"
+        );
     }
 
     #[test]

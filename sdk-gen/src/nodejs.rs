@@ -227,7 +227,6 @@ fn resource(pkg: &Package, r: &Resource) -> String {
         t.line(&format!(
             "    constructor(name: string, args{args_opt}: {name}Args, opts?: {opts_ty})"
         ));
-        t.line(&format!("    constructor(name: string, argsOrState?: {name}Args | {name}State, opts?: {opts_ty})"));
         t.line(&format!("    constructor(name: string, argsOrState?: {name}Args | {name}State, opts?: {opts_ty}) {{"));
         t.line("        let resourceInputs: pulumi.Inputs = {};");
         t.line("        opts = opts || {};");
@@ -370,7 +369,8 @@ fn object_types(pkg: &Package, input: bool) -> String {
         t.line(&format!("export interface {} {{", o.name));
         for p in &o.properties {
             jsdoc(&mut t, "    ", &p.description, p.deprecation.as_deref());
-            let opt = if p.required { "" } else { "?" };
+            let required = p.required || (!input && o.node_required_outputs.contains(&p.name));
+            let opt = if required { "" } else { "?" };
             let ty = if input {
                 format!("pulumi.Input<{}>", in_elem(&p.ty, "inputs."))
             } else {
@@ -481,7 +481,11 @@ fn index(pkg: &Package) -> String {
         let m = r.ts_module();
         let n = &r.name;
         if r.is_provider {
-            t.line(&format!("export type {{ {n}Args }} from \"./{m}\";"));
+            // Loaded eagerly, as in the official SDKs.
+            t.line(&format!("export * from \"./{m}\";"));
+            t.line(&format!("import {{ {n} }} from \"./{m}\";"));
+            t.blank();
+            continue;
         } else {
             t.line(&format!(
                 "export type {{ {n}Args, {n}State }} from \"./{m}\";"

@@ -14,10 +14,8 @@ export type ClientGrant = import("./clientGrant").ClientGrant;
 export const ClientGrant: typeof import("./clientGrant").ClientGrant = null as any;
 utilities.lazyLoad(exports, ["ClientGrant"], () => require("./clientGrant"));
 
-export type { ProviderArgs } from "./provider";
-export type Provider = import("./provider").Provider;
-export const Provider: typeof import("./provider").Provider = null as any;
-utilities.lazyLoad(exports, ["Provider"], () => require("./provider"));
+export * from "./provider";
+import { Provider } from "./provider";
 
 export type { ResourceServerArgs, ResourceServerState } from "./resourceServer";
 export type ResourceServer = import("./resourceServer").ResourceServer;

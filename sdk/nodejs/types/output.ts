@@ -444,7 +444,7 @@ export interface ClientAddonsSamlp {
     /**
      * Whether to add a UPN claim to the assertion.
      */
-    createUpnClaim?: boolean;
+    createUpnClaim: boolean;
     /**
      * Destination of the response; defaults to the callback URL.
      */
@@ -460,7 +460,7 @@ export interface ClientAddonsSamlp {
     /**
      * Whether attributes carry a NameFormat taken from their names.
      */
-    includeAttributeNameFormat?: boolean;
+    includeAttributeNameFormat: boolean;
     /**
      * Issuer of the assertion; defaults to urn:{tenant domain}.
      */
@@ -468,7 +468,7 @@ export interface ClientAddonsSamlp {
     /**
      * How long the assertion stays valid, in seconds.
      */
-    lifetimeInSeconds?: number;
+    lifetimeInSeconds: number;
     /**
      * SAML single logout settings.
      */
@@ -476,7 +476,7 @@ export interface ClientAddonsSamlp {
     /**
      * Whether to add the user's identities from other connections as attributes.
      */
-    mapIdentities?: boolean;
+    mapIdentities: boolean;
     /**
      * Whether claims without a mapping keep their own names as attribute names.
      */
@@ -484,7 +484,7 @@ export interface ClientAddonsSamlp {
     /**
      * Map from user profile property to SAML attribute name.
      */
-    mappings?: {[key: string]: string};
+    mappings: {[key: string]: string};
     /**
      * Format of the assertion's NameID, for example urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified.
      */
@@ -492,11 +492,11 @@ export interface ClientAddonsSamlp {
     /**
      * User profile properties tried in order to fill the NameID.
      */
-    nameIdentifierProbes?: string[];
+    nameIdentifierProbes: string[];
     /**
      * Whether claims without a mapping are still sent.
      */
-    passthroughClaimsWithNoMapping?: boolean;
+    passthroughClaimsWithNoMapping: boolean;
     /**
      * Recipient of the assertion; defaults to the callback URL.
      */
@@ -516,7 +516,7 @@ export interface ClientAddonsSamlp {
     /**
      * Whether attribute values carry an xs:type.
      */
-    typedAttributes?: boolean;
+    typedAttributes: boolean;
 }
 
 /**
@@ -668,15 +668,15 @@ export interface ClientDefaultOrganization {
     /**
      * Set to true to remove the default organization.
      */
-    disable?: boolean;
+    disable: boolean;
     /**
      * Flows the default organization applies to; the only value is client_credentials.
      */
-    flows?: string[];
+    flows: string[];
     /**
      * Id of the organization (org_...).
      */
-    organizationId?: string;
+    organizationId: string;
 }
 
 /**
@@ -706,15 +706,15 @@ export interface ClientExpressConfiguration {
     /**
      * Other applications linked to this express configuration.
      */
-    linkedClients?: outputs.ClientExpressConfigurationLinkedClient[];
+    linkedClients: outputs.ClientExpressConfigurationLinkedClient[];
     /**
      * Id of the Okta Integration Network submission.
      */
-    oinSubmissionId?: string;
+    oinSubmissionId: string;
     /**
      * Client id of the Okta Integration Network application.
      */
-    oktaOinClientId?: string;
+    oktaOinClientId: string;
     /**
      * Id of the user attribute profile applied to users from the connection.
      */
@@ -762,7 +762,7 @@ export interface ClientJwtConfiguration {
     /**
      * Lifetime of ID tokens, in seconds. Auth0 defaults it to 36000 (10 hours).
      */
-    lifetimeInSeconds?: number;
+    lifetimeInSeconds: number;
     /**
      * Map of extra scopes and the claims they add to tokens (legacy).
      */
@@ -770,7 +770,7 @@ export interface ClientJwtConfiguration {
     /**
      * Whether the client secret is base64 encoded when used as an HS256 key (legacy). Auth0 does not allow changing it, so a change replaces the Client.
      */
-    secretEncoded?: boolean;
+    secretEncoded: boolean;
 }
 
 /**
@@ -780,11 +780,11 @@ export interface ClientMobile {
     /**
      * Android app identity.
      */
-    android?: outputs.ClientMobileAndroid;
+    android: outputs.ClientMobileAndroid;
     /**
      * iOS app identity.
      */
-    ios?: outputs.ClientMobileIos;
+    ios: outputs.ClientMobileIos;
 }
 
 /**
@@ -848,15 +848,15 @@ export interface ClientNativeSocialLogin {
     /**
      * Sign in with Apple using native tokens.
      */
-    apple?: outputs.ClientNativeSocialLoginApple;
+    apple: outputs.ClientNativeSocialLoginApple;
     /**
      * Facebook login using native tokens.
      */
-    facebook?: outputs.ClientNativeSocialLoginFacebook;
+    facebook: outputs.ClientNativeSocialLoginFacebook;
     /**
      * Google sign-in using native tokens.
      */
-    google?: outputs.ClientNativeSocialLoginGoogle;
+    google: outputs.ClientNativeSocialLoginGoogle;
 }
 
 /**
@@ -942,19 +942,19 @@ export interface ClientRefreshToken {
     /**
      * Seconds a refresh token stays valid without being used. Auth0 defaults it to 1296000 (15 days).
      */
-    idleTokenLifetime?: number;
+    idleTokenLifetime: number;
     /**
      * Whether refresh tokens never expire for inactivity. Auth0 defaults it to true for new applications.
      */
-    infiniteIdleTokenLifetime?: boolean;
+    infiniteIdleTokenLifetime: boolean;
     /**
      * Whether refresh tokens have no absolute lifetime. Auth0 defaults it to true for new applications.
      */
-    infiniteTokenLifetime?: boolean;
+    infiniteTokenLifetime: boolean;
     /**
      * Seconds a rotated refresh token may still be reused, to absorb retries. Auth0 defaults it to 0.
      */
-    leeway?: number;
+    leeway: number;
     /**
      * Audiences and scopes that refresh tokens may be exchanged for (multi-resource refresh tokens).
      */
@@ -966,7 +966,7 @@ export interface ClientRefreshToken {
     /**
      * Absolute lifetime of a refresh token in seconds. Auth0 defaults it to 2592000 (30 days).
      */
-    tokenLifetime?: number;
+    tokenLifetime: number;
 }
 
 /**
@@ -990,15 +990,15 @@ export interface ClientSessionTransfer {
     /**
      * Whether a session transfer token may be exchanged for a refresh token as well.
      */
-    allowRefreshToken?: boolean;
+    allowRefreshToken: boolean;
     /**
      * How a session transfer token may be presented to the web app. Values: cookie, query.
      */
-    allowedAuthenticationMethods?: string[];
+    allowedAuthenticationMethods: string[];
     /**
      * Whether this (native) application may create session transfer tokens.
      */
-    canCreateSessionTransferToken?: boolean;
+    canCreateSessionTransferToken: boolean;
     /**
      * Delegated access settings for session transfer.
      */
@@ -1010,7 +1010,7 @@ export interface ClientSessionTransfer {
     /**
      * What the transferred session is bound to. One of: ip, asn, none.
      */
-    enforceDeviceBinding?: string;
+    enforceDeviceBinding: string;
     /**
      * Whether refresh tokens from a transferred session are online refresh tokens, ending with the session.
      */
@@ -1024,11 +1024,11 @@ export interface ClientSessionTransferDelegation {
     /**
      * Whether a session transfer token may be used for delegated access.
      */
-    allowDelegatedAccess?: boolean;
+    allowDelegatedAccess: boolean;
     /**
      * What a delegated session is bound to. One of: ip, asn.
      */
-    enforceDeviceBinding?: string;
+    enforceDeviceBinding: string;
 }
 
 /**
@@ -1090,7 +1090,7 @@ export interface ResourceServerAuthorizationPolicy {
     /**
      * Id of the policy.
      */
-    policyId?: string;
+    policyId: string;
 }
 
 /**
@@ -1104,11 +1104,11 @@ export interface ResourceServerProofOfPossession {
     /**
      * How tokens are bound to the client. One of: mtls, dpop.
      */
-    mechanism?: string;
+    mechanism: string;
     /**
      * Whether tokens for this API must be sender-constrained.
      */
-    required?: boolean;
+    required: boolean;
     /**
      * Which applications must use it. One of: public_clients, all_clients.
      */
@@ -1136,11 +1136,11 @@ export interface ResourceServerSubjectTypeAuthorization {
     /**
      * Policy for applications acting on their own behalf (client credentials).
      */
-    client?: outputs.ResourceServerSubjectTypeAuthorizationClient;
+    client: outputs.ResourceServerSubjectTypeAuthorizationClient;
     /**
      * Policy for applications acting on behalf of users.
      */
-    user?: outputs.ResourceServerSubjectTypeAuthorizationUser;
+    user: outputs.ResourceServerSubjectTypeAuthorizationUser;
 }
 
 /**
@@ -1174,11 +1174,11 @@ export interface ResourceServerTokenEncryption {
     /**
      * Public key used to encrypt tokens.
      */
-    encryptionKey?: outputs.ResourceServerTokenEncryptionEncryptionKey;
+    encryptionKey: outputs.ResourceServerTokenEncryptionEncryptionKey;
     /**
      * Format of encrypted tokens; the only value is compact-nested-jwe.
      */
-    format?: string;
+    format: string;
 }
 
 /**
@@ -1192,11 +1192,11 @@ export interface ResourceServerTokenEncryptionEncryptionKey {
     /**
      * Key id put in the token header.
      */
-    kid?: string;
+    kid: string;
     /**
      * Name of the key.
      */
-    name?: string;
+    name: string;
     /**
      * The public key or certificate, PEM encoded.
      */

@@ -53,7 +53,6 @@ export class Widget extends pulumi.CustomResource {
      * @param opts A bag of options that control this resource's behavior.
      */
     constructor(name: string, args?: WidgetArgs, opts?: pulumi.CustomResourceOptions)
-    constructor(name: string, argsOrState?: WidgetArgs | WidgetState, opts?: pulumi.CustomResourceOptions)
     constructor(name: string, argsOrState?: WidgetArgs | WidgetState, opts?: pulumi.CustomResourceOptions) {
         let resourceInputs: pulumi.Inputs = {};
         opts = opts || {};
