@@ -146,7 +146,7 @@ def deprecated(message: str) -> typing.Callable[[C], C]:
         @functools.wraps(fn)
         def deprecated_fn(*args, **kwargs):
             warnings.warn(message, DeprecationWarning, stacklevel=2)
-            pulumi.warn(f"{fn.__name__} is deprecated: {message}")
+            pulumi.log.warn(f"{fn.__name__} is deprecated: {message}")
             return fn(*args, **kwargs)
 
         # Lets the runtime read the value without warning when it serialises outputs.

@@ -254,3 +254,12 @@ def test_config_falls_back_to_environment_variables(monkeypatch):
     assert auth0.config.domain == "from-env.example.com"
     assert auth0.config.debug is True
     assert auth0.config.rate_limit_wait_seconds == 300
+
+
+def test_reading_a_deprecated_property_warns_and_still_returns_it():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        args = auth0.ClientGrantArgs(audience="https://a/", scope=["read:data"])
+        assert args.scope == ["read:data"]
+    messages = [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)]
+    assert len(messages) == 2 and all("Use `scopes` instead" in m for m in messages), messages
