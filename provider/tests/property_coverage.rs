@@ -1206,7 +1206,9 @@ impl Run {
                 .filter(|(name, _)| *name == prop)
                 .map(|(_, v)| Value::from_json(&v)),
         );
+        // "" is how Auth0 clears a string that cannot be null.
         let ok = is_empty(held.as_ref())
+            || held.as_ref().and_then(Value::as_str) == Some("")
             || held.as_ref().is_some_and(|h| {
                 expected.iter().any(|e| {
                     // Both ways round: nothing of the removed value may survive.
