@@ -186,6 +186,9 @@ fn flatten_value(
                 if let Some(field) = get_path(fields, &api_path(names, &field_path)) {
                     if let Some(v) = flatten_value(package, names, &property.ty, field, &field_path)
                     {
+                        // Nested secrets (add-on keys and passwords) must not land in state in
+                        // plain text; the caller marks top-level ones.
+                        let v = if property.secret { v.into_secret() } else { v };
                         out.insert(name.clone(), v);
                     }
                 }
@@ -432,5 +435,23 @@ mod tests {
     fn canonical_json_sorts_keys_at_every_depth_and_keeps_list_order() {
         let a: Json = serde_json::from_str(r#"{"b": {"y": 1, "x": [2, 1]}, "a": null}"#).unwrap();
         assert_eq!(canonical_json(&a), r#"{"a":null,"b":{"x":[2,1],"y":1}}"#);
+    }
+
+    #[test]
+    fn nested_properties_the_schema_marks_secret_are_read_as_secrets() {
+        let package = Package::parse(
+            r##"{"types": {"t:index/Blob:Blob": {"type": "object", "properties": {
+                   "accountName": {"type": "string"}, "key": {"type": "string", "secret": true}}}},
+                 "resources": {"t:index/x:X": {"properties": {"blob": {"$ref": "#/types/t:index/Blob:Blob"}}}}}"##,
+        )
+        .unwrap();
+        let resource = package.resource("t:index/x:X").unwrap();
+        let body = json!({"blob": {"account_name": "acct", "key": "s3cr3t"}});
+        let out = flatten(&package, &[], &resource.outputs, &body);
+        let Value::Object(blob) = &out["blob"] else {
+            panic!("blob is not an object: {out:?}")
+        };
+        assert_eq!(blob["accountName"], Value::from("acct"));
+        assert_eq!(blob["key"], Value::from("s3cr3t").into_secret());
     }
 }

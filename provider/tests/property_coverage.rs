@@ -788,6 +788,57 @@ fn schema_paths(token: &str) -> BTreeSet<String> {
     out
 }
 
+/// Paths of `value` that the schema marks secret but that are not inside a secret.
+fn exposed_secrets(
+    path: &str,
+    ty: &Type,
+    value: &Value,
+    secret: bool,
+    protected: bool,
+    out: &mut BTreeSet<String>,
+) {
+    let protected = protected || value.is_secret();
+    if secret && !protected && !is_empty(Some(value)) {
+        out.insert(path.to_string());
+        return;
+    }
+    let inner = match value {
+        Value::Secret(inner) => inner.as_ref(),
+        Value::Output {
+            value: Some(inner), ..
+        } => inner.as_ref(),
+        other => other,
+    };
+    match (ty, inner) {
+        (Type::Object(token), Value::Object(fields)) => {
+            let object = schema::package().object_type(token).unwrap();
+            for (name, field) in fields {
+                if let Some(p) = object.properties.get(name) {
+                    exposed_secrets(
+                        &format!("{path}.{name}"),
+                        &p.ty,
+                        field,
+                        p.secret,
+                        protected,
+                        out,
+                    );
+                }
+            }
+        }
+        (Type::Array(item), Value::Array(items)) | (Type::Map(item), Value::Array(items)) => {
+            for v in items {
+                exposed_secrets(path, item, v, false, protected, out);
+            }
+        }
+        (Type::Map(item), Value::Object(entries)) => {
+            for v in entries.values() {
+                exposed_secrets(path, item, v, false, protected, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 fn is_empty(value: Option<&Value>) -> bool {
     match value.map(Value::unwrap_all) {
         None | Some(Value::Null) => true,
@@ -1248,6 +1299,20 @@ impl Run {
                     state.get(name).map(|v| v.unwrap_all().to_json())
                 );
                 self.fail(&path, phase, detail);
+            }
+            if let Some(held) = state.get(name) {
+                let mut exposed = BTreeSet::new();
+                let secret = schema::package().resource(token).unwrap().inputs[name].secret;
+                exposed_secrets(name, &ty, held, secret, false, &mut exposed);
+                for path in exposed {
+                    ok = false;
+                    // Only the path: the value is a secret.
+                    self.fail(
+                        &path,
+                        phase,
+                        "schema.json marks it secret but the state holds it in plain text".into(),
+                    );
+                }
             }
         }
         ok
