@@ -78,7 +78,7 @@ sdks:
 sdk-check:
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	$(SDK_GEN) $(SDK_GEN_ARGS) --out "$$tmp" || exit 1; \
-	if diff -r -q -x node_modules -x __pycache__ -x go.sum -x '*.egg-info' -x bin sdk "$$tmp"; then \
+	if diff -r -q -x node_modules -x __pycache__ -x go.sum -x '*.egg-info' -x bin -x build sdk "$$tmp"; then \
 	  echo "sdk-check: sdk/ matches schema.json"; \
 	else \
 	  echo "sdk-check: sdk/ differs from a fresh generation; run 'make sdks' and commit sdk/"; exit 1; \

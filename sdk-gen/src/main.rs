@@ -98,7 +98,14 @@ fn write_tree(
     Ok(())
 }
 
-const KEPT: &[&str] = &["node_modules", "__pycache__", "go.sum", "bin", ".egg-info"];
+const KEPT: &[&str] = &[
+    "node_modules",
+    "__pycache__",
+    "go.sum",
+    "bin",
+    "build",
+    ".egg-info",
+];
 
 fn list(root: &Path, dir: &Path, out: &mut Vec<String>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {

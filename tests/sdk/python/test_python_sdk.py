@@ -263,3 +263,23 @@ def test_reading_a_deprecated_property_warns_and_still_returns_it():
         assert args.scope == ["read:data"]
     messages = [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)]
     assert len(messages) == 2 and all("Use `scopes` instead" in m for m in messages), messages
+
+
+def test_the_package_registers_its_resource_module_and_provider_package():
+    from pulumi.runtime import rpc
+
+    version = auth0._utilities.get_version()
+    module = rpc.get_resource_module("auth0", "index", version)
+    package = rpc.get_resource_package("auth0", version)
+    assert module is not None and package is not None
+    assert str(module.version()) == version == str(package.version())
+    # The class table the runtime uses to rebuild resources from URNs (stack references, imports).
+    assert module._classes == {
+        "auth0:index/client:Client": "Client",
+        "auth0:index/clientGrant:ClientGrant": "ClientGrant",
+        "auth0:index/resourceServer:ResourceServer": "ResourceServer",
+    }
+    with pytest.raises(Exception, match="unknown resource type"):
+        module.construct("x", "auth0:index/nope:Nope", "urn:pulumi:test::p::auth0:index/nope:Nope::x")
+    with pytest.raises(Exception, match="unknown provider type"):
+        package.construct_provider("x", "pulumi:providers:other", "urn:pulumi:test::p::pulumi:providers:other::x")
