@@ -125,9 +125,6 @@ fn imports(t: &mut Text, pkg: &Package, up: &str) {
 fn resource(pkg: &Package, r: &Resource) -> String {
     let mut t = Text::new();
     imports(&mut t, pkg, "./");
-    t.line("// Keeps the imports used whatever the schema holds.");
-    t.line("void inputs; void outputs;");
-    t.blank();
     let name = &r.name;
     jsdoc(&mut t, "", &r.description, r.deprecation.as_deref());
     let base = if r.is_provider {
@@ -358,8 +355,6 @@ fn args_interface(t: &mut Text, name: &str, doc: &str, props: &[Property], all_o
 fn object_types(pkg: &Package, input: bool) -> String {
     let mut t = Text::new();
     imports(&mut t, pkg, "../");
-    t.line("void inputs; void outputs; void utilities;");
-    t.blank();
     for o in pkg
         .objects
         .iter()

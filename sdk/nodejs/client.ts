@@ -5,9 +5,6 @@ import * as inputs from "./types/input";
 import * as outputs from "./types/output";
 import * as utilities from "./utilities";
 
-// Keeps the imports used whatever the schema holds.
-void inputs; void outputs;
-
 /**
  * An Auth0 application (a client in the Management API): the OAuth 2.0 / OpenID Connect party that requests tokens, such as a web app, a single-page app, a native app or a machine-to-machine service.
  */

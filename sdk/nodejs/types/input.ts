@@ -5,8 +5,6 @@ import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 import * as utilities from "../utilities";
 
-void inputs; void outputs; void utilities;
-
 /**
  * Add-ons enabled on an application. Each set block enables the add-on with the given settings; an empty block enables it with Auth0's defaults.
  */

@@ -5,9 +5,6 @@ import * as inputs from "./types/input";
 import * as outputs from "./types/output";
 import * as utilities from "./utilities";
 
-// Keeps the imports used whatever the schema holds.
-void inputs; void outputs;
-
 /**
  * A widget.
  */

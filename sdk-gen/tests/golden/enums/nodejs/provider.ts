@@ -6,9 +6,6 @@ import * as outputs from "./types/output";
 import * as enums from "./types/enums";
 import * as utilities from "./utilities";
 
-// Keeps the imports used whatever the schema holds.
-void inputs; void outputs;
-
 export class Provider extends pulumi.ProviderResource {
     /** @internal */
     public static readonly __pulumiType = "widgets";

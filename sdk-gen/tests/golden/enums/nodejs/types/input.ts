@@ -5,5 +5,3 @@ import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 import * as enums from "../types/enums";
 import * as utilities from "../utilities";
-
-void inputs; void outputs; void utilities;

@@ -4,5 +4,3 @@ import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 import * as utilities from "../utilities";
-
-void inputs; void outputs; void utilities;

@@ -5,8 +5,6 @@ import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 import * as utilities from "../utilities";
 
-void inputs; void outputs; void utilities;
-
 /**
  * Widget settings.
  */
