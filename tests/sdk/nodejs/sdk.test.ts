@@ -143,3 +143,21 @@ test("the provider sends non-string config as JSON", async () => {
     assert.equal(p.inputs.debug, "true");
     assert.equal(p.inputs.rateLimitWaitSeconds, "30");
 });
+
+test("setting the deprecated scope alias logs a warning naming its replacement", async () => {
+    const warnings: string[] = [];
+    const log = pulumi.log as { warn: (msg: string, ...rest: any[]) => Promise<void> };
+    const original = log.warn;
+    log.warn = async (msg: string) => {
+        warnings.push(msg);
+    };
+    try {
+        const withScope = new auth0.ClientGrant("deprecated-scope", { audience: "https://a/", scope: ["x"] });
+        const withScopes = new auth0.ClientGrant("current-scopes", { audience: "https://a/", scopes: ["x"] });
+        await Promise.all([valueOf(withScope.id), valueOf(withScopes.id)]);
+    } finally {
+        log.warn = original;
+    }
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /scope is deprecated: Use `scopes` instead/);
+});
