@@ -24,13 +24,11 @@ pub fn snake_case(name: &str) -> String {
         if c.is_ascii_uppercase() && i > 0 {
             let prev = chars[i - 1];
             let next_is_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
-            if prev.is_ascii_lowercase()
+            let starts_word = prev.is_ascii_lowercase()
                 || prev.is_ascii_digit()
-                || (prev.is_ascii_uppercase() && next_is_lower)
-            {
-                if !out.ends_with('_') {
-                    out.push('_');
-                }
+                || (prev.is_ascii_uppercase() && next_is_lower);
+            if starts_word && !out.ends_with('_') {
+                out.push('_');
             }
         }
         out.push(c.to_ascii_lowercase());

@@ -188,7 +188,7 @@ fn ordered(props: &[Property], force_optional: bool) -> Vec<&Property> {
         .iter()
         .filter(|p| p.required && !force_optional)
         .collect();
-    v.extend(props.iter().filter(|p| !(p.required && !force_optional)));
+    v.extend(props.iter().filter(|p| !p.required || force_optional));
     v
 }
 
@@ -624,12 +624,11 @@ fn resource_module(pkg: &Package, r: &Resource) -> String {
     docstring(
         &mut t,
         "        ",
-        &format!(
+        format!(
             "{}\n\n:param str resource_name: The name of the resource.\n:param {args} args: The arguments to use to populate this resource's properties.\n:param pulumi.ResourceOptions opts: Options for the resource.",
             r.description.trim()
         )
-        .trim()
-        .to_string(),
+        .trim(),
     );
     t.line("        ...");
     t.line("    def __init__(__self__, resource_name: str, *args, **kwargs):");
