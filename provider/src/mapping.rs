@@ -252,7 +252,14 @@ pub fn apply_disable_marker(inputs: &mut PropertyMap, name: &str) {
             Value::Object(fields) => fields
                 .remove("disable")
                 .is_some_and(|flag| flag.unwrap_all() == Value::Bool(true)),
-            Value::Array(items) => items.iter_mut().fold(false, |any, item| strip(item) || any),
+            Value::Array(items) => {
+                // Every item is stripped, so no short-circuiting.
+                let mut disabled = false;
+                for item in items {
+                    disabled |= strip(item);
+                }
+                disabled
+            }
             _ => false,
         }
     }

@@ -15,22 +15,22 @@ const METADATA_MAX_KEYS: usize = 10;
 const METADATA_MAX_VALUE_CHARS: usize = 255;
 
 /// Fields the Management API does not accept null for (not nullable in its request schema),
-/// with what clears them. Removing one from the program sends this instead of null.
+/// with what clears them (JSON text). Removing one from the program sends this instead of null.
 /// Booleans: Auth0's defaults in POST /clients answers (recordings), and the import defaults.
 /// Strings: "" as terraform-provider-auth0 clears them (TestAccClientConfig.yaml, PATCH 200).
-const RESET_VALUES: &[(&str, fn() -> Json)] = &[
-    ("cross_origin_authentication", || json!(false)),
-    ("custom_login_page", || json!("")),
-    ("custom_login_page_on", || json!(true)),
-    ("form_template", || json!("")),
-    ("initiate_login_uri", || json!("")),
-    ("is_first_party", || json!(true)),
-    ("is_token_endpoint_ip_header_trusted", || json!(false)),
-    ("oidc_conformant", || json!(false)),
-    ("require_proof_of_possession", || json!(false)),
-    ("require_pushed_authorization_requests", || json!(false)),
-    ("sso", || json!(false)),
-    ("sso_disabled", || json!(false)),
+const RESET_VALUES: &[(&str, &str)] = &[
+    ("cross_origin_authentication", "false"),
+    ("custom_login_page", r#""""#),
+    ("custom_login_page_on", "true"),
+    ("form_template", r#""""#),
+    ("initiate_login_uri", r#""""#),
+    ("is_first_party", "true"),
+    ("is_token_endpoint_ip_header_trusted", "false"),
+    ("oidc_conformant", "false"),
+    ("require_proof_of_possession", "false"),
+    ("require_pushed_authorization_requests", "false"),
+    ("sso", "false"),
+    ("sso_disabled", "false"),
 ];
 
 pub static DEF: ResourceDef = ResourceDef {
@@ -242,7 +242,10 @@ impl Resource for Client {
     fn adjust_body(&self, _ctx: &Context<'_>, _inputs: &PropertyMap, body: &mut Map<String, Json>) {
         for (field, reset) in RESET_VALUES {
             if body.get(*field).is_some_and(Json::is_null) {
-                body.insert(field.to_string(), reset());
+                body.insert(
+                    field.to_string(),
+                    serde_json::from_str(reset).expect("reset values are JSON"),
+                );
             }
         }
         // flexibleMappings is JSON text in Pulumi; Auth0 wants the object under samlp.mappings.
@@ -393,8 +396,12 @@ mod tests {
             .keys()
             .map(|name| crate::mapping::api_path(DEF.api_names, name))
             .collect();
-        for (field, _) in RESET_VALUES {
+        for (field, value) in RESET_VALUES {
             assert!(fields.iter().any(|f| f == field), "{field} is not an input");
+            assert!(
+                serde_json::from_str::<Json>(value).is_ok(),
+                "{field}: {value} is not JSON"
+            );
         }
     }
 }

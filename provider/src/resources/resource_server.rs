@@ -10,24 +10,22 @@ use crate::value::{PropertyMap, Value};
 pub struct ResourceServer;
 
 /// Fields the Management API refuses to set to null (their request schemas are not nullable),
-/// with the value Auth0 gives an API that never set them. Removing one from the program sends
+/// with the value (JSON text) Auth0 gives an API that never set them. Removing one from the program sends
 /// this instead. Values from POST /resource-servers in TestAccResourceServer.yaml, except
 /// enforce_policies, token_dialect and allow_online_access (Auth0's documented defaults).
-const RESET_VALUES: &[(&str, fn() -> Json)] = &[
-    ("allow_offline_access", || json!(false)),
-    ("allow_online_access", || json!(false)),
-    ("enforce_policies", || json!(false)),
-    ("signing_alg", || json!("RS256")),
-    ("skip_consent_for_verifiable_first_party_clients", || {
-        json!(false)
-    }),
+const RESET_VALUES: &[(&str, &str)] = &[
+    ("allow_offline_access", "false"),
+    ("allow_online_access", "false"),
+    ("enforce_policies", "false"),
+    ("signing_alg", r#""RS256""#),
+    ("skip_consent_for_verifiable_first_party_clients", "false"),
     (
         "subject_type_authorization",
-        || json!({"user": {"policy": "allow_all"}, "client": {"policy": "require_client_grant"}}),
+        r#"{"user": {"policy": "allow_all"}, "client": {"policy": "require_client_grant"}}"#,
     ),
-    ("token_dialect", || json!("access_token")),
-    ("token_lifetime", || json!(86400)),
-    ("token_lifetime_for_web", || json!(7200)),
+    ("token_dialect", r#""access_token""#),
+    ("token_lifetime", "86400"),
+    ("token_lifetime_for_web", "7200"),
 ];
 
 pub static DEF: ResourceDef = ResourceDef {
@@ -106,7 +104,10 @@ impl Resource for ResourceServer {
     fn adjust_body(&self, _ctx: &Context<'_>, _inputs: &PropertyMap, body: &mut Map<String, Json>) {
         for (field, reset) in RESET_VALUES {
             if body.get(*field).is_some_and(Json::is_null) {
-                body.insert(field.to_string(), reset());
+                body.insert(
+                    field.to_string(),
+                    serde_json::from_str(reset).expect("reset values are JSON"),
+                );
             }
         }
         // Auth0 cannot forget a signing secret (it is generated when absent): keep the current one.
@@ -218,8 +219,12 @@ mod tests {
             .keys()
             .map(|name| crate::mapping::api_path(DEF.api_names, name))
             .collect();
-        for (field, _) in RESET_VALUES {
+        for (field, value) in RESET_VALUES {
             assert!(fields.iter().any(|f| f == field), "{field} is not an input");
+            assert!(
+                serde_json::from_str::<Json>(value).is_ok(),
+                "{field}: {value} is not JSON"
+            );
         }
     }
 }
