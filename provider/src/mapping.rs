@@ -116,7 +116,8 @@ pub fn expand_value(
     }
 }
 
-fn insert_path(object: &mut Map<String, Json>, dotted: &str, value: Json) {
+/// Sets `value` at a dotted Auth0 field path, creating the objects on the way.
+pub fn insert_path(object: &mut Map<String, Json>, dotted: &str, value: Json) {
     match dotted.split_once('.') {
         None => {
             object.insert(dotted.to_string(), value);
