@@ -119,6 +119,13 @@ fn is_empty_string(value: &Value) -> bool {
 }
 
 impl Differ<'_> {
+    /// Null, [] and {} are unset, except {} for an object type without fields (an add-on that is on).
+    fn unset(&self, ty: &Type, value: Option<&Value>) -> bool {
+        let fieldless = matches!(ty, Type::Object(t) if self.package.object_type(t).is_some_and(|o| o.properties.is_empty()));
+        is_empty(value)
+            && !(fieldless && matches!(value.map(Value::unwrap_all), Some(Value::Object(_))))
+    }
+
     fn record(&mut self, path: String, kind: DiffKind) {
         self.detailed.insert(
             path,
@@ -182,8 +189,8 @@ impl Differ<'_> {
             return;
         }
         let new = strip(new);
-        if is_empty(old) {
-            if !is_empty(Some(new)) {
+        if self.unset(ty, old) {
+            if !self.unset(ty, Some(new)) {
                 self.record(path, DiffKind::Add);
             }
             return;
@@ -208,8 +215,10 @@ impl Differ<'_> {
                     let new_field = new_fields.get(field);
                     let old_field = old_fields.get(field);
                     let old_input_field = old_input_fields.and_then(|f| f.get(field));
-                    if is_empty(new_field) {
-                        if !is_empty(old_input_field) && !is_empty(old_field) {
+                    if self.unset(&property.ty, new_field) {
+                        if !self.unset(&property.ty, old_input_field)
+                            && !self.unset(&property.ty, old_field)
+                        {
                             self.record(field_path, DiffKind::Delete);
                         }
                     } else {

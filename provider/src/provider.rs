@@ -115,6 +115,10 @@ impl Auth0Provider {
     ) -> PropertyMap {
         let package = schema::package();
         let mut out = mapping::flatten(package, def.api_names, &spec.outputs, body);
+        // Write-only fields Auth0 never returns: keep the program's value.
+        for path in def.write_only {
+            keep_write_only(&mut out, inputs, path);
+        }
         for name in def.provider_only {
             if let (Some(value), true) = (inputs.get(*name), spec.outputs.contains_key(*name)) {
                 out.insert(name.to_string(), value.clone());
@@ -172,6 +176,23 @@ impl Auth0Provider {
     }
 }
 
+/// Copies the input's value at a dotted object path into the state when Auth0 left it out.
+fn keep_write_only(state: &mut PropertyMap, inputs: &PropertyMap, path: &str) {
+    let Some((head, rest)) = path.split_once('.') else {
+        if let Some(value) = inputs.get(path) {
+            state
+                .entry(path.to_string())
+                .or_insert_with(|| value.clone());
+        }
+        return;
+    };
+    if let (Some(Value::Object(input)), Some(Value::Object(output))) =
+        (inputs.get(head).map(Value::unwrap_all), state.get_mut(head))
+    {
+        keep_write_only(output, &input, rest);
+    }
+}
+
 /// On refresh, the inputs keep their keys but take Auth0's current values (objects keep
 /// only the fields the program set), so a later diff sees what really changed.
 fn refreshed_inputs(
@@ -179,15 +200,29 @@ fn refreshed_inputs(
     old_inputs: &PropertyMap,
     outputs: &PropertyMap,
 ) -> PropertyMap {
+    fn bare(v: &Value) -> &Value {
+        match v {
+            Value::Secret(inner) => bare(inner),
+            Value::Output {
+                value: Some(inner), ..
+            } => bare(inner),
+            other => other,
+        }
+    }
     fn project(old: &Value, new: &Value) -> Value {
-        match (old.unwrap_all(), new.unwrap_all()) {
+        match (bare(old), bare(new)) {
             (Value::Object(old_fields), Value::Object(new_fields)) if !old_fields.is_empty() => {
-                Value::Object(
+                let projected = Value::Object(
                     old_fields
                         .iter()
                         .filter_map(|(k, o)| new_fields.get(k).map(|n| (k.clone(), project(o, n))))
                         .collect(),
-                )
+                );
+                if new.is_secret() {
+                    projected.into_secret()
+                } else {
+                    projected
+                }
             }
             _ => new.clone(),
         }
@@ -582,7 +617,11 @@ impl Provider for Auth0Provider {
                 }
                 None => {
                     let api = mapping::api_path(def.api_names, name);
-                    body.insert(api, clear_value(def, name, property, req.olds.get(name)));
+                    mapping::insert_path(
+                        &mut body,
+                        &api,
+                        clear_value(def, name, property, req.olds.get(name)),
+                    );
                 }
             }
         }

@@ -31,27 +31,8 @@ const GRANT: &str = "auth0:index/clientGrant:ClientGrant";
 /// A listed path also covers everything below it.
 const KNOWN_NOT_ROUND_TRIPPING: &[(&str, &str)] = &[
     // Provider: mapping, diff and update gaps.
-    ("addons.box", "provider diff: an empty object counts as unset, so adding a fieldless add-on to an existing client is not a change"),
-    ("addons.cloudbees", "provider diff: an empty object counts as unset, so adding a fieldless add-on to an existing client is not a change"),
-    ("addons.concur", "provider diff: an empty object counts as unset, so adding a fieldless add-on to an existing client is not a change"),
-    ("addons.dropbox", "provider diff: an empty object counts as unset, so adding a fieldless add-on to an existing client is not a change"),
-    ("addons.wsfed", "provider diff: an empty object counts as unset, so adding a fieldless add-on to an existing client is not a change"),
-    ("oidcBackchannelLogoutUrls", "provider update: a removed nested-path property is cleared under the literal key `oidc_backchannel_logout.backchannel_logout_urls` instead of the nested field"),
-    ("tokenEncryption.encryptionKey.pem", "Auth0 semantics: the pem is write-only (GET returns thumbprint_sha256, TestAccResourceServer.yaml), so the state must keep the program's pem; it does not, a perpetual diff"),
+    ("tokenEncryption.encryptionKey.pem", "Auth0 semantics: the pem is write-only (GET returns thumbprint_sha256, TestAccResourceServer.yaml); state keeps the program's pem (ResourceDef.write_only), but `pulumi import` cannot recover it"),
     ("signingSecret", "Auth0 semantics: a signing secret cannot be removed, so removing it from the program keeps the current secret"),
-    ("addons.azureBlob.storageAccessKey", REFRESH_DROPS_NESTED_SECRETS),
-    ("addons.azureSb.sasKey", REFRESH_DROPS_NESTED_SECRETS),
-    ("addons.firebase.privateKey", REFRESH_DROPS_NESTED_SECRETS),
-    ("addons.firebase.privateKeyId", REFRESH_DROPS_NESTED_SECRETS),
-    ("addons.firebase.secret", REFRESH_DROPS_NESTED_SECRETS),
-    ("addons.layer.keyId", REFRESH_DROPS_NESTED_SECRETS),
-    ("addons.layer.privateKey", REFRESH_DROPS_NESTED_SECRETS),
-    ("addons.salesforceApi.clientId", REFRESH_DROPS_NESTED_SECRETS),
-    ("addons.salesforceApi.principal", REFRESH_DROPS_NESTED_SECRETS),
-    ("addons.salesforceSandboxApi.clientId", REFRESH_DROPS_NESTED_SECRETS),
-    ("addons.salesforceSandboxApi.principal", REFRESH_DROPS_NESTED_SECRETS),
-    ("addons.sapApi.servicePassword", REFRESH_DROPS_NESTED_SECRETS),
-    ("addons.wams.masterKey", REFRESH_DROPS_NESTED_SECRETS),
     // Emulator fidelity: Auth0 accepts these, or nothing says whether it does.
     ("fedcmLogin", "emulator: refuses fedcm_login although Auth0 returns it on GET /clients (TestAccDataClients.yaml)"),
     ("defaultFor", "emulator: answers 404 Client not found to a grant with default_for and no client_id, which Auth0's request schema allows"),
@@ -59,8 +40,6 @@ const KNOWN_NOT_ROUND_TRIPPING: &[(&str, &str)] = &[
     ("allowOnlineAccessWithEphemeralSessions", "emulator: refuses allow_online_access_with_ephemeral_sessions, which Auth0's generated SDKs (auth0-php, node) carry; absent from the older OpenAPI subset"),
     ("verificationLocation", "emulator: refuses verificationLocation, a go-auth0 ResourceServer field; absent from the OpenAPI subset and the recordings"),
 ];
-
-const REFRESH_DROPS_NESTED_SECRETS: &str = "provider read: the refreshed inputs rebuild objects from unwrapped values, so a nested secret comes back in plain text";
 
 /// One property under test. `first` and `second` are programs' values for `path`'s
 /// top-level property; the sample is about `path` (a top-level name or a deeper path).

@@ -105,6 +105,7 @@ pub static DEF: ResourceDef = ResourceDef {
         "asyncApprovalNotificationChannels",
         "organizationDiscoveryMethods",
     ],
+    write_only: &[],
     merged_maps: &["clientMetadata"],
     rotation: Some(("clientSecretRotationTrigger", "rotate-secret")),
     import_defaults: || {

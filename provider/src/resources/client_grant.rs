@@ -27,6 +27,7 @@ pub static DEF: ResourceDef = ResourceDef {
     // `scope` is folded into `scopes` by Check, so it never reaches Auth0 on its own.
     provider_only: &["scope"],
     clear_with_null: &[],
+    write_only: &[],
     merged_maps: &[],
     rotation: None,
     import_defaults: || {

@@ -37,6 +37,8 @@ pub struct ResourceDef {
     pub provider_only: &'static [&'static str],
     /// List inputs cleared with null rather than `[]` when removed from the program.
     pub clear_with_null: &'static [&'static str],
+    /// Input paths Auth0 accepts but never returns (e.g. a key's PEM): state keeps the program's value.
+    pub write_only: &'static [&'static str],
     /// Map inputs Auth0 merges on PATCH: a removed key must be sent as null.
     pub merged_maps: &'static [&'static str],
     /// An input whose change rotates a secret: (input, action path under the resource).

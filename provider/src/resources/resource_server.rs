@@ -65,6 +65,7 @@ pub static DEF: ResourceDef = ResourceDef {
     create_only: &["identifier"],
     provider_only: &[],
     clear_with_null: &["authorizationDetails"],
+    write_only: &["tokenEncryption.encryptionKey.pem"],
     merged_maps: &[],
     rotation: None,
     import_defaults: || {
