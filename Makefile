@@ -23,10 +23,10 @@ test: sdk-check sdk-test sdk-compare conformance
 version:
 	@echo $(VERSION)
 
-# Interim demo (issue #2): start the emulator, create an API, a client and a grant through the
-# Management API, get a token for the client and verify it against the JWKS. The e2e issue
-# replaces it with the Pulumi program.
-demo:
+# The interim demo without Pulumi: start the emulator, create an API, a client and a grant through
+# the Management API, get a token for the client and verify it against the JWKS.
+.PHONY: demo-api
+demo-api:
 	$(CARGO) run --locked -q -p auth0-emulator --example demo
 
 # The emulator in the foreground; flags via EMULATOR_ARGS, e.g. EMULATOR_ARGS="--rate-limit free".
@@ -136,6 +136,14 @@ e2e: e2e-build $(E2E_VENV)/.e2e-ready
 	@bin=$$(PULUMI_VERSION=$(PULUMI_VERSION) CACHE_DIR=$(CACHE_DIR) scripts/build-pulumi-cli.sh --quiet) && \
 	PATH="$(E2E_BINS):$$bin:$$PATH" PYTHONPATH=$(CURDIR)/sdk/python \
 	  $(E2E_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/e2e $(E2E_ARGS)
+
+# The AI service-to-service example with the real Pulumi engine (tests/e2e/demo.py): builds the
+# plugin, emulator, Pulumi CLI and venv as needed, deploys examples/python/ai_service_auth_corrected.py
+# on a fresh emulator, prints the verified service token's claims, destroys, stops the emulator.
+demo: e2e-build $(E2E_VENV)/.e2e-ready
+	@bin=$$(PULUMI_VERSION=$(PULUMI_VERSION) CACHE_DIR=$(CACHE_DIR) scripts/build-pulumi-cli.sh --quiet) && \
+	PATH="$(E2E_BINS):$$bin:$$PATH" PYTHONPATH=$(CURDIR)/sdk/python \
+	  timeout 600 $(E2E_VENV)/bin/python tests/e2e/demo.py
 
 # --- Conformance: the plugin binary driven as the engine drives it, through Pulumi's own generated
 # Python gRPC client, against the emulator binary; plus proto/ vs the pinned descriptors, and the
