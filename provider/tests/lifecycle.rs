@@ -786,3 +786,52 @@ async fn an_unconfigured_provider_says_what_to_set() {
     assert!(err.to_string().contains("auth0:domain"), "{err}");
     let _ = Code::Ok;
 }
+
+#[tokio::test]
+async fn a_grant_to_a_missing_api_or_client_says_which_one_is_missing() {
+    let mut h = Harness::start().await;
+    let client = h
+        .checked(
+            CLIENT,
+            "c",
+            json!({"name": "c", "appType": "non_interactive"}),
+        )
+        .await;
+    let (client_id, _) = h.create(CLIENT, "c", &client, false).await.unwrap();
+    let no_api = h
+        .checked(
+            GRANT,
+            "g",
+            json!({"audience": "https://nowhere.example.com/", "clientId": client_id}),
+        )
+        .await;
+    let err = h.create(GRANT, "g", &no_api, false).await.unwrap_err();
+    assert!(
+        err.message()
+            .starts_with("ClientGrant.audience: Auth0 answered 404"),
+        "{}",
+        err.message()
+    );
+    assert!(
+        err.message().contains("https://nowhere.example.com/"),
+        "{}",
+        err.message()
+    );
+
+    let api = h
+        .checked(
+            API,
+            "api",
+            json!({"identifier": "https://somewhere.example.com/"}),
+        )
+        .await;
+    h.create(API, "api", &api, false).await.unwrap();
+    let no_client = h.checked(GRANT, "g", json!({"audience": "https://somewhere.example.com/", "clientId": "doesnotexist000000000000000000ab"})).await;
+    let err = h.create(GRANT, "g", &no_client, false).await.unwrap_err();
+    assert!(
+        err.message()
+            .starts_with("ClientGrant.clientId: Auth0 answered 404"),
+        "{}",
+        err.message()
+    );
+}

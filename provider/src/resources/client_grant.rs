@@ -120,6 +120,10 @@ impl Resource for ClientGrant {
             .unwrap_or_default()
             .to_string();
         match err.status() {
+            // A grant's create names two things that may not exist: tell which one Auth0 meant.
+            Some(404) if err.error_code() == Some("inexistent_client") || err.sentence().contains("Client not found") => Some(format!(
+                "ClientGrant.clientId: Auth0 answered 404 Not Found: no client with id {client_id:?} exists in this tenant; create it (auth0.Client) or correct the clientId."
+            )),
             Some(404) => Some(format!(
                 "ClientGrant.audience: Auth0 answered 404 Not Found: no API with identifier {audience:?} exists in this tenant; create it (auth0.ResourceServer) or correct the audience."
             )),
