@@ -132,9 +132,10 @@ $(E2E_VENV)/.e2e-ready:
 e2e-build:
 	$(CARGO) build --locked -p pulumi-resource-auth0 -p auth0-emulator
 
-e2e: e2e-build $(E2E_VENV)/.e2e-ready
+# The TypeScript scenario compiles with, and runs on, the SDK tests' node_modules (NODE_DEPS).
+e2e: e2e-build $(E2E_VENV)/.e2e-ready $(NODE_DEPS)/.installed
 	@bin=$$(PULUMI_VERSION=$(PULUMI_VERSION) CACHE_DIR=$(CACHE_DIR) scripts/build-pulumi-cli.sh --quiet) && \
-	PATH="$(E2E_BINS):$$bin:$$PATH" PYTHONPATH=$(CURDIR)/sdk/python \
+	PATH="$(E2E_BINS):$$bin:$$PATH" PYTHONPATH=$(CURDIR)/sdk/python E2E_NODE_MODULES=$(NODE_DEPS)/node_modules \
 	  $(E2E_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/e2e $(E2E_ARGS)
 
 # The AI service-to-service example with the real Pulumi engine (tests/e2e/demo.py): builds the
