@@ -5,10 +5,13 @@
 //! items, oneOf, min/max for strings, numbers, arrays and objects) and answers with Auth0's
 //! "Payload validation error" messages. Regex `pattern`s are not evaluated, except the
 //! common "no angle brackets" one.
+//!
+//! Null is a value like any other: a property accepts it only where its schema's type allows
+//! "null" (OpenAPI 3.1's nullable), or where the recordings show Auth0 accepting it.
 
 use std::sync::OnceLock;
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 use crate::error::ApiError;
 
@@ -16,8 +19,102 @@ const OPENAPI: &str = include_str!("../schema/auth0-management-api-v2.openapi.js
 
 fn document() -> &'static Value {
     static DOC: OnceLock<Value> = OnceLock::new();
-    DOC.get_or_init(|| serde_json::from_str(OPENAPI).expect("embedded OpenAPI document is JSON"))
+    DOC.get_or_init(|| {
+        let mut doc: Value =
+            serde_json::from_str(OPENAPI).expect("embedded OpenAPI document is JSON");
+        for (schema, property, definition) in ACCEPTED_BEYOND_OPENAPI {
+            let properties = &mut doc["components"]["schemas"][*schema]["properties"];
+            assert!(
+                properties.is_object(),
+                "OpenAPI schema {schema} has no properties to add {property} to"
+            );
+            properties[*property] =
+                serde_json::from_str(definition).expect("added property schemas are JSON");
+        }
+        for (schema, property) in NULLABLE_BEYOND_OPENAPI {
+            let declared = &mut doc["components"]["schemas"][*schema]["properties"][*property];
+            assert!(
+                declared.is_object(),
+                "OpenAPI schema {schema} has no property {property} to make nullable"
+            );
+            // The declared schema comes first, so its error is the one reported.
+            *declared = json!({"oneOf": [declared.take(), {"type": "null"}]});
+        }
+        doc
+    })
 }
+
+/// Properties Auth0 accepts although the OpenAPI subset omits them: (schema, property, JSON
+/// schema). None is nullable: nothing shows Auth0 accepting null for them.
+const ACCEPTED_BEYOND_OPENAPI: &[(&str, &str, &str)] = &[
+    // TestAccResourceServer.yaml: POST and PATCH with token_lifetime_for_web answer 200.
+    (
+        "CreateResourceServerRequestContent",
+        "token_lifetime_for_web",
+        r#"{"type": "integer"}"#,
+    ),
+    (
+        "UpdateResourceServerRequestContent",
+        "token_lifetime_for_web",
+        r#"{"type": "integer"}"#,
+    ),
+    // TestAccDataClients.yaml: GET /clients returns "fedcm_login":{"google":{"is_enabled":true}};
+    // Auth0's generated SDKs (FedCmLogin, FedCmLoginPatch) send the same shape.
+    ("CreateClientRequestContent", "fedcm_login", FEDCM_LOGIN),
+    ("UpdateClientRequestContent", "fedcm_login", FEDCM_LOGIN),
+    // Auth0's generated SDKs (auth0-php, ruby, auth0.net) carry it in my_organization_configuration.
+    (
+        "ClientMyOrganizationPostConfiguration",
+        "invitation_landing_client_id",
+        r#"{"type": "string"}"#,
+    ),
+    (
+        "ClientMyOrganizationPatchConfiguration",
+        "invitation_landing_client_id",
+        r#"{"type": "string"}"#,
+    ),
+    // Auth0's generated SDKs (auth0-php, node) carry it on resource servers.
+    (
+        "CreateResourceServerRequestContent",
+        "allow_online_access_with_ephemeral_sessions",
+        r#"{"type": "boolean"}"#,
+    ),
+    (
+        "UpdateResourceServerRequestContent",
+        "allow_online_access_with_ephemeral_sessions",
+        r#"{"type": "boolean"}"#,
+    ),
+    // go-auth0 management.ResourceServer: `json:"verificationLocation,omitempty"` (camelCase).
+    (
+        "CreateResourceServerRequestContent",
+        "verificationLocation",
+        r#"{"type": "string"}"#,
+    ),
+    (
+        "UpdateResourceServerRequestContent",
+        "verificationLocation",
+        r#"{"type": "string"}"#,
+    ),
+];
+
+/// Properties the recordings show Auth0 accepting null for, although the OpenAPI subset does not
+/// mark them nullable (the recordings win): (schema, property).
+const NULLABLE_BEYOND_OPENAPI: &[(&str, &str)] = &[
+    // TestAccClientAddons.yaml: PATCH /clients with {"addons":null} answers 200.
+    ("UpdateClientRequestContent", "addons"),
+];
+
+const FEDCM_LOGIN: &str = r#"{
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+        "google": {
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {"is_enabled": {"type": "boolean"}}
+        }
+    }
+}"#;
 
 /// The request bodies the emulator validates, by OpenAPI schema name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,55 +138,18 @@ impl RequestSchema {
             RequestSchema::UpdateClientGrant => "UpdateClientGrantRequestContent",
         }
     }
-
-    /// Top-level properties Auth0 accepts although the OpenAPI subset omits them.
-    /// Each one is seen accepted in the recordings (which win over the OpenAPI).
-    fn accepted_beyond_openapi(self) -> &'static [&'static str] {
-        match self {
-            // TestAccResourceServer.yaml: POST and PATCH with token_lifetime_for_web answer 200.
-            RequestSchema::CreateResourceServer | RequestSchema::UpdateResourceServer => {
-                &["token_lifetime_for_web"]
-            }
-            _ => &[],
-        }
-    }
 }
 
 /// Validate `body` against `schema`; the error is Auth0's 400 with the first violation found.
 pub fn validate(schema: RequestSchema, body: &Value) -> Result<(), ApiError> {
     let root = &document()["components"]["schemas"][schema.name()];
-    let extra = schema.accepted_beyond_openapi();
-    let Value::Object(fields) = body else {
+    if !body.is_object() {
         return Err(ApiError::payload(format!(
             "'Expected type object but found type {}'.",
             type_name(body)
         )));
-    };
-    // The extra properties are checked for type loosely (any JSON value) and removed before the
-    // schema check, so that additionalProperties does not reject them.
-    let mut rest = fields.clone();
-    for name in extra {
-        if let Some(v) = rest.remove(*name) {
-            if !v.is_number() && !v.is_null() {
-                return Err(ApiError::payload(format!(
-                    "'Expected type integer but found type {}' on property {name}.",
-                    type_name(&v)
-                )));
-            }
-        }
     }
-    if schema == RequestSchema::UpdateClient {
-        // Auth0 accepts null for a top-level client property on PATCH and removes the property
-        // (TestAccClientAddons.yaml sends {"addons":null}); grant_types is the known exception.
-        let before = rest.len();
-        rest.retain(|k, v| {
-            !(v.is_null() && k != "grant_types" && root["properties"].get(k).is_some())
-        });
-        if rest.is_empty() && before > 0 {
-            return Ok(());
-        }
-    }
-    check(root, &Value::Object(rest), "").map_err(ApiError::payload)
+    check(root, body, "").map_err(ApiError::payload)
 }
 
 /// Reject query parameters the operation does not define, as Auth0 does.
@@ -459,12 +519,200 @@ mod tests {
     }
 
     #[test]
-    fn a_client_update_may_null_a_property_but_not_grant_types() {
+    fn a_client_update_may_null_addons_as_recorded_but_not_grant_types() {
         validate(RequestSchema::UpdateClient, &json!({"addons": null})).unwrap();
-        assert!(
-            message(RequestSchema::UpdateClient, json!({"grant_types": null}))
-                .contains("on property grant_types")
+        assert_eq!(
+            message(RequestSchema::UpdateClient, json!({"grant_types": null})),
+            "Payload validation error: 'Expected type array but found type null' on property grant_types."
         );
+    }
+
+    #[test]
+    fn a_client_update_refuses_null_for_fields_the_schema_does_not_mark_nullable() {
+        for field in [
+            "name",
+            "description",
+            "logo_uri",
+            "callbacks",
+            "client_metadata",
+            "jwt_configuration",
+            "mobile",
+            "native_social_login",
+            "oidc_logout",
+            "sso_disabled",
+            "is_first_party",
+            "custom_login_page_on",
+            "cross_origin_authentication",
+            "fedcm_login",
+        ] {
+            let m = message(RequestSchema::UpdateClient, json!({ field: null }));
+            assert!(
+                m.contains("found type null") && m.ends_with(&format!("on property {field}.")),
+                "{field}: {m}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_client_update_accepts_null_where_the_schema_or_the_recordings_allow_it() {
+        // Nullable in the OpenAPI, and recorded: token_quota, session_transfer,
+        // skip_non_verifiable_callback_uri_confirmation_prompt.
+        for field in [
+            "token_quota",
+            "session_transfer",
+            "skip_non_verifiable_callback_uri_confirmation_prompt",
+            "cross_origin_loc",
+            "organization_usage",
+            "refresh_token",
+            "default_organization",
+            "organization_discovery_methods",
+            "my_organization_configuration",
+        ] {
+            validate(RequestSchema::UpdateClient, &json!({ field: null }))
+                .unwrap_or_else(|e| panic!("{field}: {}", e.message));
+        }
+    }
+
+    #[test]
+    fn a_client_create_refuses_null_for_a_field_only_a_patch_may_null() {
+        assert!(message(
+            RequestSchema::CreateClient,
+            json!({"name": "x", "token_quota": null})
+        )
+        .contains("on property token_quota"));
+    }
+
+    #[test]
+    fn resource_server_updates_refuse_null_unless_the_field_is_nullable() {
+        for field in [
+            "name",
+            "token_lifetime",
+            "token_lifetime_for_web",
+            "allow_offline_access",
+            "signing_alg",
+            "scopes",
+            "allow_online_access_with_ephemeral_sessions",
+            "verificationLocation",
+        ] {
+            let m = message(RequestSchema::UpdateResourceServer, json!({ field: null }));
+            assert!(m.contains("found type null"), "{field}: {m}");
+        }
+        for field in [
+            "authorization_details",
+            "token_encryption",
+            "proof_of_possession",
+            "consent_policy",
+        ] {
+            validate(RequestSchema::UpdateResourceServer, &json!({ field: null }))
+                .unwrap_or_else(|e| panic!("{field}: {}", e.message));
+        }
+    }
+
+    #[test]
+    fn grant_updates_refuse_null_authorization_details_types_but_accept_null_scope() {
+        assert!(message(
+            RequestSchema::UpdateClientGrant,
+            json!({"authorization_details_types": null})
+        )
+        .contains("on property authorization_details_types"));
+        validate(
+            RequestSchema::UpdateClientGrant,
+            &json!({"scope": null, "organization_usage": null}),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn fedcm_login_is_accepted_in_the_recorded_shape_and_unknown_fields_in_it_are_not() {
+        let fedcm = json!({"google": {"is_enabled": true}});
+        validate(
+            RequestSchema::CreateClient,
+            &json!({"name": "x", "fedcm_login": fedcm}),
+        )
+        .unwrap();
+        validate(RequestSchema::UpdateClient, &json!({"fedcm_login": fedcm})).unwrap();
+        let m = message(
+            RequestSchema::UpdateClient,
+            json!({"fedcm_login": {"google": {"is_enabled": "yes"}}}),
+        );
+        assert!(
+            m.contains("on property fedcm_login.google.is_enabled"),
+            "{m}"
+        );
+        let m = message(
+            RequestSchema::UpdateClient,
+            json!({"fedcm_login": {"apple": {}}}),
+        );
+        assert!(
+            m.contains("Additional properties not allowed: apple"),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn invitation_landing_client_id_is_accepted_in_my_organization_configuration() {
+        let config = json!({
+            "allowed_strategies": ["oidc"],
+            "connection_deletion_behavior": "allow",
+            "invitation_landing_client_id": "AbCdEfGhIjKlMnOpQrStUvWxYz012345"
+        });
+        validate(
+            RequestSchema::CreateClient,
+            &json!({"name": "x", "my_organization_configuration": config}),
+        )
+        .unwrap();
+        validate(
+            RequestSchema::UpdateClient,
+            &json!({"my_organization_configuration": config}),
+        )
+        .unwrap();
+        let mut wrong = config.clone();
+        wrong["invitation_landing_client_id"] = json!(7);
+        assert!(message(
+            RequestSchema::UpdateClient,
+            json!({"my_organization_configuration": wrong})
+        )
+        .contains("on property my_organization_configuration.invitation_landing_client_id"));
+    }
+
+    #[test]
+    fn ephemeral_session_access_and_verification_location_are_accepted_on_apis() {
+        let body = json!({
+            "identifier": "https://a/",
+            "allow_online_access_with_ephemeral_sessions": true,
+            "verificationLocation": "https://verify.example.com"
+        });
+        validate(RequestSchema::CreateResourceServer, &body).unwrap();
+        validate(
+            RequestSchema::UpdateResourceServer,
+            &json!({"allow_online_access_with_ephemeral_sessions": false, "verificationLocation": "https://v2.example.com"}),
+        )
+        .unwrap();
+        assert!(message(
+            RequestSchema::UpdateResourceServer,
+            json!({"allow_online_access_with_ephemeral_sessions": "yes"})
+        )
+        .contains("on property allow_online_access_with_ephemeral_sessions"));
+        // The go-auth0 json tag is camelCase; the snake_case spelling is not a field.
+        assert!(message(
+            RequestSchema::UpdateResourceServer,
+            json!({"verification_location": "https://v.example.com"})
+        )
+        .contains("Additional properties not allowed: verification_location"));
+    }
+
+    #[test]
+    fn a_default_grant_needs_no_client_id_and_only_third_party_clients_is_a_class() {
+        validate(
+            RequestSchema::CreateClientGrant,
+            &json!({"audience": "https://a/", "default_for": "third_party_clients"}),
+        )
+        .unwrap();
+        assert!(message(
+            RequestSchema::CreateClientGrant,
+            json!({"audience": "https://a/", "default_for": "first_party_clients"})
+        )
+        .contains("on property default_for"));
     }
 
     #[test]

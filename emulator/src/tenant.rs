@@ -794,23 +794,32 @@ impl Tenant {
     pub fn create_client_grant(&mut self, body: &Value) -> Result<Object, ApiError> {
         validate(RequestSchema::CreateClientGrant, body)?;
         let mut body = body.as_object().cloned().unwrap_or_default();
-        let client_id = body
-            .get("client_id")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
+        // A grant is for one client, or (default_for) a default for a class of clients.
+        let client_id = body.remove("client_id");
+        let default_for = body.remove("default_for");
         let audience = body
             .get("audience")
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
-        if !self.clients.contains_key(&client_id) {
-            return Err(ApiError::new(
-                404,
-                "Client not found",
-                Some("inexistent_client"),
-            ));
-        }
+        let grantee = match (&client_id, &default_for) {
+            (Some(id), _) => {
+                if !self.clients.contains_key(id.as_str().unwrap_or("")) {
+                    return Err(ApiError::new(
+                        404,
+                        "Client not found",
+                        Some("inexistent_client"),
+                    ));
+                }
+                id.as_str().unwrap_or("").to_string()
+            }
+            (None, Some(class)) => class.as_str().unwrap_or("").to_string(),
+            (None, None) => {
+                return Err(ApiError::payload(
+                    "'Missing required property: client_id' (or default_for, for a default grant).",
+                ));
+            }
+        };
         let Some(api) = self.find_resource_server(&audience) else {
             return Err(ApiError::new(
                 404,
@@ -828,29 +837,40 @@ impl Tenant {
         let subject_type = body
             .remove("subject_type")
             .unwrap_or_else(|| json!("client"));
+        // A client's grants are told apart by client_id; default grants (no client_id) by the
+        // class of clients they are for.
         let duplicate = self.client_grants.values().any(|g| {
-            g.get("client_id").and_then(Value::as_str) == Some(&client_id)
+            let same_grantee = match &client_id {
+                Some(_) => g.get("client_id") == client_id.as_ref(),
+                None => {
+                    g.get("client_id").is_none() && g.get("default_for") == default_for.as_ref()
+                }
+            };
+            same_grantee
                 && g.get("audience").and_then(Value::as_str) == Some(&audience)
                 && g.get("subject_type") == Some(&subject_type)
         });
         if duplicate {
             return Err(ApiError::conflict(format!(
-                "A client grant already exists between {client_id} and {audience}"
+                "A client grant already exists between {grantee} and {audience}"
             )));
         }
         let id = new_client_grant_id();
         let mut grant = Object::new();
         grant.insert("id".into(), json!(id));
-        grant.insert("client_id".into(), json!(client_id));
+        if let Some(v) = client_id {
+            grant.insert("client_id".into(), v);
+        }
+        if let Some(v) = default_for {
+            grant.insert("default_for".into(), v);
+        }
         grant.insert("audience".into(), json!(audience));
         grant.insert(
             "scope".into(),
             body.remove("scope").unwrap_or_else(|| json!([])),
         );
         grant.insert("subject_type".into(), subject_type);
-        for k in ["client_id", "audience"] {
-            body.remove(k);
-        }
+        body.remove("audience");
         for (k, v) in body {
             grant.insert(k, v);
         }
@@ -910,6 +930,12 @@ impl Tenant {
         let audience = q.get("audience");
         let client_id = q.get("client_id");
         let subject_type = q.get("subject_type");
+        let default_for = q.get("default_for");
+        if let Some(class) = default_for.filter(|c| *c != "third_party_clients") {
+            return Err(ApiError::query(format!(
+                "'No enum match for: \"{class}\"' on property default_for. Allowed values: third_party_clients"
+            )));
+        }
         let allow_any_org = q.bool("allow_any_organization")?;
         let mut items = Vec::new();
         let mut ids = Vec::new();
@@ -922,6 +948,9 @@ impl Tenant {
                 continue;
             }
             if subject_type.is_some() && field("subject_type") != subject_type {
+                continue;
+            }
+            if default_for.is_some() && field("default_for") != default_for {
                 continue;
             }
             if let Some(a) = allow_any_org {
@@ -1024,7 +1053,8 @@ impl Tenant {
         for mut g in data.client_grants {
             let client_id = g.get("client_id").and_then(Value::as_str).unwrap_or("");
             let audience = g.get("audience").and_then(Value::as_str).unwrap_or("");
-            if !self.clients.contains_key(client_id) {
+            let default_grant = !g.contains_key("client_id") && g.contains_key("default_for");
+            if !default_grant && !self.clients.contains_key(client_id) {
                 return Err(format!(
                     "seed: client_grants[].client_id \"{client_id}\" is not a client; seed the client first"
                 ));
@@ -1183,7 +1213,7 @@ mod tests {
     }
 
     #[test]
-    fn patching_a_top_level_field_to_null_removes_it() {
+    fn patching_addons_to_null_removes_them_as_recorded() {
         let mut t = tenant();
         let c = t
             .create_client(&json!({"name": "a", "addons": {"slack": {"team": "x"}}}))
@@ -1191,6 +1221,137 @@ mod tests {
         let id = c["client_id"].as_str().unwrap();
         let c = t.update_client(id, &json!({"addons": null})).unwrap();
         assert!(c.get("addons").is_none());
+    }
+
+    #[test]
+    fn patching_a_non_nullable_field_to_null_is_refused_and_changes_nothing() {
+        let mut t = tenant();
+        let c = t
+            .create_client(&json!({"name": "a", "description": "kept"}))
+            .unwrap();
+        let id = c["client_id"].as_str().unwrap();
+        let err = t
+            .update_client(id, &json!({"name": "b", "description": null}))
+            .unwrap_err();
+        assert_eq!(err.status, 400);
+        assert_eq!(
+            err.message,
+            "Payload validation error: 'Expected type string but found type null' on property description."
+        );
+        let c = t.client(id).unwrap();
+        assert_eq!(
+            (c["name"].as_str(), c["description"].as_str()),
+            (Some("a"), Some("kept"))
+        );
+    }
+
+    #[test]
+    fn fedcm_login_is_stored_and_returned_on_create_and_update() {
+        let mut t = tenant();
+        let c = t
+            .create_client(&json!({"name": "f", "fedcm_login": {"google": {"is_enabled": true}}}))
+            .unwrap();
+        assert_eq!(c["fedcm_login"], json!({"google": {"is_enabled": true}}));
+        let id = c["client_id"].as_str().unwrap();
+        t.update_client(
+            id,
+            &json!({"fedcm_login": {"google": {"is_enabled": false}}}),
+        )
+        .unwrap();
+        assert_eq!(
+            t.client(id).unwrap()["fedcm_login"],
+            json!({"google": {"is_enabled": false}})
+        );
+    }
+
+    #[test]
+    fn an_apis_ephemeral_session_access_and_verification_location_are_stored() {
+        let mut t = tenant();
+        let rs = t
+            .create_resource_server(&json!({
+                "identifier": "https://a/",
+                "allow_online_access_with_ephemeral_sessions": true,
+                "verificationLocation": "https://verify.example.com"
+            }))
+            .unwrap();
+        assert_eq!(rs["allow_online_access_with_ephemeral_sessions"], true);
+        assert_eq!(rs["verificationLocation"], "https://verify.example.com");
+        let rs = t
+            .update_resource_server(
+                "https://a/",
+                &json!({"allow_online_access_with_ephemeral_sessions": false, "verificationLocation": "https://v2.example.com"}),
+            )
+            .unwrap();
+        assert_eq!(rs["allow_online_access_with_ephemeral_sessions"], false);
+        assert_eq!(rs["verificationLocation"], "https://v2.example.com");
+    }
+
+    #[test]
+    fn a_default_grant_has_no_client_and_a_second_one_for_the_same_api_and_subject_is_a_conflict() {
+        let mut t = tenant();
+        t.create_resource_server(&json!({"identifier": "https://a/"}))
+            .unwrap();
+        let body =
+            json!({"audience": "https://a/", "default_for": "third_party_clients", "scope": []});
+        let g = t.create_client_grant(&body).unwrap();
+        assert_eq!(g["default_for"], "third_party_clients");
+        assert!(g.get("client_id").is_none(), "{g:?}");
+        assert_eq!(g["subject_type"], "client");
+        let err = t.create_client_grant(&body).unwrap_err();
+        assert_eq!(err.status, 409);
+        let mut user = body.clone();
+        user["subject_type"] = json!("user");
+        t.create_client_grant(&user).unwrap();
+        // A client's own grant to the same API is another grant.
+        let c = t.create_client(&json!({"name": "c"})).unwrap();
+        t.create_client_grant(&json!({"client_id": c["client_id"], "audience": "https://a/"}))
+            .unwrap();
+    }
+
+    #[test]
+    fn a_grant_with_neither_client_id_nor_default_for_is_refused_naming_both() {
+        let mut t = tenant();
+        t.create_resource_server(&json!({"identifier": "https://a/"}))
+            .unwrap();
+        let err = t
+            .create_client_grant(&json!({"audience": "https://a/"}))
+            .unwrap_err();
+        assert_eq!(err.status, 400);
+        assert!(
+            err.message.contains("client_id") && err.message.contains("default_for"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn default_grants_are_listed_by_default_for_and_give_no_client_a_token() {
+        let mut t = tenant();
+        t.create_resource_server(
+            &json!({"identifier": "https://a/", "scopes": [{"value": "read:data"}]}),
+        )
+        .unwrap();
+        let c = t
+            .create_client(&json!({"name": "c", "is_first_party": false}))
+            .unwrap();
+        let id = c["client_id"].as_str().unwrap();
+        let g = t
+            .create_client_grant(&json!({"audience": "https://a/", "default_for": "third_party_clients", "scope": ["read:data"]}))
+            .unwrap();
+        let list = t
+            .list_client_grants(&q("default_for=third_party_clients"))
+            .unwrap();
+        assert_eq!(list, json!([Value::Object(g)]));
+        let list = t
+            .list_client_grants(&q(&format!("client_id={id}")))
+            .unwrap();
+        assert_eq!(list, json!([]));
+        assert_eq!(t.granted_scopes(id, "https://a/"), None);
+        let err = t
+            .list_client_grants(&q("default_for=first_party_clients"))
+            .unwrap_err();
+        assert_eq!(err.status, 400);
+        assert!(err.message.contains("default_for"), "{}", err.message);
     }
 
     #[test]
