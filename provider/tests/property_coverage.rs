@@ -34,11 +34,6 @@ const KNOWN_NOT_ROUND_TRIPPING: &[(&str, &str)] = &[
     ("tokenEncryption.encryptionKey.pem", "Auth0 semantics: the pem is write-only (GET returns thumbprint_sha256, TestAccResourceServer.yaml); state keeps the program's pem (ResourceDef.write_only), but `pulumi import` cannot recover it"),
     ("signingSecret", "Auth0 semantics: a signing secret cannot be removed, so removing it from the program keeps the current secret"),
     // Emulator fidelity: Auth0 accepts these, or nothing says whether it does.
-    ("fedcmLogin", "emulator: refuses fedcm_login although Auth0 returns it on GET /clients (TestAccDataClients.yaml)"),
-    ("defaultFor", "emulator: answers 404 Client not found to a grant with default_for and no client_id, which Auth0's request schema allows"),
-    ("myOrganizationConfiguration.invitationLandingClientId", "emulator: refuses invitation_landing_client_id, which Auth0's generated SDKs (auth0.net, auth0-php, ruby) carry; absent from the older OpenAPI subset"),
-    ("allowOnlineAccessWithEphemeralSessions", "emulator: refuses allow_online_access_with_ephemeral_sessions, which Auth0's generated SDKs (auth0-php, node) carry; absent from the older OpenAPI subset"),
-    ("verificationLocation", "emulator: refuses verificationLocation, a go-auth0 ResourceServer field; absent from the OpenAPI subset and the recordings"),
 ];
 
 /// One property under test. `first` and `second` are programs' values for `path`'s
