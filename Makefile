@@ -17,7 +17,7 @@ build:
 release:
 	$(CARGO) build --locked --release -p pulumi-resource-auth0 -p auth0-emulator
 
-test: sdk-check sdk-test sdk-compare conformance
+test: sdk-check sdk-test sdk-compare conformance e2e
 	$(CARGO) test --locked --workspace
 
 version:
