@@ -6,6 +6,7 @@ uses the venv with pulumi, pytest and PyJWT.
 
 from __future__ import annotations
 
+import os
 import signal
 
 import pytest
@@ -42,6 +43,26 @@ class TestOverBudget(Exception):
     pass
 
 
+def descendants(pid: int) -> list[int]:
+    """Process ids below pid, read from /proc (children before their own children)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as f:
+                parent = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(entry))
+    found, queue = [], [pid]
+    while queue:
+        for child in children.get(queue.pop(), []):
+            found.append(child)
+            queue.append(child)
+    return found
+
+
 @pytest.fixture(autouse=True)
 def time_budget():
     def expired(signum, frame):
@@ -54,6 +75,12 @@ def time_budget():
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+        # A test stopped mid-run can leave the CLI or a plugin behind; they are ours, end them.
+        for pid in descendants(os.getpid()):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 @pytest.fixture

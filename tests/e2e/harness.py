@@ -15,6 +15,7 @@ import json
 import os
 import runpy
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -209,15 +210,26 @@ class Sandbox:
         }
 
     def cli(self, args: list[str], cwd: Path, timeout: float = 120, extra_env=None, check=True):
-        """Run the pulumi CLI itself; returns the CompletedProcess (text)."""
-        result = subprocess.run(
-            [str(find_binary("pulumi")), *args, "--non-interactive"],
+        """Run the pulumi CLI itself; returns the CompletedProcess (text). On timeout the whole
+        process group goes (the CLI and the plugins it started)."""
+        command = [str(find_binary("pulumi")), *args, "--non-interactive"]
+        process = subprocess.Popen(
+            command,
             cwd=cwd,
             env={**os.environ, **self.env, **(extra_env or {})},
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
             text=True,
-            timeout=timeout,
+            start_new_session=True,
         )
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except BaseException:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate(timeout=10)
+            raise
+        result = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
         if check and result.returncode != 0:
             raise RuntimeError(
                 f"pulumi {' '.join(args)} exited with {result.returncode}:\n"
