@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::mapping;
 use crate::resources::{self, Context, Resource, ResourceDef};
 use crate::rpc::*;
-use crate::schema::{self, Property, Type};
+use crate::schema::{self, Property};
 use crate::value::{PropertyMap, Value};
 
 type Env = dyn Fn(&str) -> Option<String> + Send + Sync;
@@ -279,21 +279,6 @@ fn imported_inputs(
             Some((name.clone(), value.clone()))
         })
         .collect()
-}
-
-/// The value that clears a removed input in a PATCH.
-fn clear_value(def: &ResourceDef, name: &str, property: &Property, old: Option<&Value>) -> Json {
-    if def.merged_maps.contains(&name) {
-        let keys = match old.map(Value::unwrap_all) {
-            Some(Value::Object(map)) => map.keys().cloned().collect(),
-            _ => Vec::new(),
-        };
-        return Json::Object(keys.into_iter().map(|k| (k, Json::Null)).collect());
-    }
-    match property.ty {
-        Type::Array(_) if !def.clear_with_null.contains(&name) => Json::Array(Vec::new()),
-        _ => Json::Null,
-    }
 }
 
 fn value_of(map: &PropertyMap, name: &str) -> Option<Value> {
@@ -597,6 +582,7 @@ impl Provider for Auth0Provider {
             if def.create_only.contains(&name.as_str()) {
                 continue;
             }
+
             match value_of(&req.news, name) {
                 Some(value) => {
                     let mut one = PropertyMap::new();
@@ -615,14 +601,16 @@ impl Provider for Auth0Provider {
                     }
                     body.extend(part);
                 }
-                None => {
-                    let api = mapping::api_path(def.api_names, name);
-                    mapping::insert_path(
-                        &mut body,
-                        &api,
-                        clear_value(def, name, property, req.olds.get(name)),
-                    );
-                }
+                None => match def.clear_value(name, property, req.olds.get(name)) {
+                    Some(clear) => {
+                        let api = mapping::api_path(def.api_names, name);
+                        mapping::insert_path(&mut body, &api, clear);
+                    }
+                    None => ctx.warn(format!(
+                        "{}.{name} was removed from the program, but Auth0 cannot clear it, so it keeps its current value",
+                        def.label
+                    )),
+                },
             }
         }
         resource.adjust_body(&ctx, &req.news, &mut body);

@@ -33,6 +33,18 @@ const KNOWN_NOT_ROUND_TRIPPING: &[(&str, &str)] = &[
     // Provider: mapping, diff and update gaps.
     ("tokenEncryption.encryptionKey.pem", "Auth0 semantics: the pem is write-only (GET returns thumbprint_sha256, TestAccResourceServer.yaml); state keeps the program's pem (ResourceDef.write_only), but `pulumi import` cannot recover it"),
     ("signingSecret", "Auth0 semantics: a signing secret cannot be removed, so removing it from the program keeps the current secret"),
+    // Auth0 semantics: the field refuses null, so removing it from the program sends Auth0's
+    // default (ResourceDef.reset_values) or nothing (ResourceDef.unclearable), not "never set".
+    ("appType", "Auth0 cannot clear app_type (not nullable, no neutral value): removing it keeps the current type, with a warning"),
+    ("fedcmLogin", "Auth0 refuses null: removing it sends {google: {is_enabled: false}}"),
+    ("jwtConfiguration", "Auth0 refuses null: removing it sends Auth0's defaults (RS256, 36000 s, no scopes)"),
+    ("mobile", "Auth0 cannot clear mobile (not nullable, no neutral value): removing it keeps the current settings, with a warning"),
+    ("nativeSocialLogin", "Auth0 refuses null: removing it sends every provider disabled"),
+    ("oidcLogout", "Auth0 refuses null: removing it sends an empty backchannel_logout_urls"),
+    ("redirectionPolicy", "Auth0 cannot clear redirection_policy (not nullable, default not recorded): removing it keeps the current value, with a warning"),
+    ("thirdPartySecurityMode", "Auth0 cannot clear third_party_security_mode (not nullable, default not recorded): removing it keeps the current value, with a warning"),
+    ("allowOnlineAccessWithEphemeralSessions", "Auth0 refuses null: removing it sends false"),
+    ("verificationLocation", "Auth0 cannot clear verificationLocation (not nullable, default not recorded): removing it keeps the current value, with a warning"),
     // Emulator fidelity: Auth0 accepts these, or nothing says whether it does.
 ];
 

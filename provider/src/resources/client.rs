@@ -14,25 +14,6 @@ pub struct Client;
 const METADATA_MAX_KEYS: usize = 10;
 const METADATA_MAX_VALUE_CHARS: usize = 255;
 
-/// Fields the Management API does not accept null for (not nullable in its request schema),
-/// with what clears them (JSON text). Removing one from the program sends this instead of null.
-/// Booleans: Auth0's defaults in POST /clients answers (recordings), and the import defaults.
-/// Strings: "" as terraform-provider-auth0 clears them (TestAccClientConfig.yaml, PATCH 200).
-const RESET_VALUES: &[(&str, &str)] = &[
-    ("cross_origin_authentication", "false"),
-    ("custom_login_page", r#""""#),
-    ("custom_login_page_on", "true"),
-    ("form_template", r#""""#),
-    ("initiate_login_uri", r#""""#),
-    ("is_first_party", "true"),
-    ("is_token_endpoint_ip_header_trusted", "false"),
-    ("oidc_conformant", "false"),
-    ("require_proof_of_possession", "false"),
-    ("require_pushed_authorization_requests", "false"),
-    ("sso", "false"),
-    ("sso_disabled", "false"),
-];
-
 pub static DEF: ResourceDef = ResourceDef {
     token: "auth0:index/client:Client",
     label: "Client",
@@ -106,6 +87,39 @@ pub static DEF: ResourceDef = ResourceDef {
         "organizationDiscoveryMethods",
     ],
     write_only: &[],
+    // Booleans and objects: Auth0's defaults in POST /clients answers (recordings);
+    // strings: "" as terraform-provider-auth0 clears them (TestAccClientConfig.yaml, PATCH 200).
+    reset_values: &[
+        ("cross_origin_authentication", "false"),
+        ("custom_login_page", r#""""#),
+        ("custom_login_page_on", "true"),
+        ("form_template", r#""""#),
+        ("initiate_login_uri", r#""""#),
+        ("is_first_party", "true"),
+        ("is_token_endpoint_ip_header_trusted", "false"),
+        ("oidc_conformant", "false"),
+        ("require_proof_of_possession", "false"),
+        ("require_pushed_authorization_requests", "false"),
+        ("sso", "false"),
+        ("sso_disabled", "false"),
+        ("fedcm_login", r#"{"google": {"is_enabled": false}}"#),
+        (
+            "jwt_configuration",
+            r#"{"alg": "RS256", "lifetime_in_seconds": 36000, "scopes": {}}"#,
+        ),
+        ("logo_uri", r#""""#),
+        (
+            "native_social_login",
+            r#"{"apple": {"enabled": false}, "facebook": {"enabled": false}, "google": {"enabled": false}}"#,
+        ),
+        ("oidc_logout", r#"{"backchannel_logout_urls": []}"#),
+    ],
+    unclearable: &[
+        "appType",
+        "mobile",
+        "redirectionPolicy",
+        "thirdPartySecurityMode",
+    ],
     merged_maps: &["clientMetadata"],
     rotation: Some(("clientSecretRotationTrigger", "rotate-secret")),
     import_defaults: || {
@@ -241,14 +255,6 @@ impl Resource for Client {
     }
 
     fn adjust_body(&self, _ctx: &Context<'_>, _inputs: &PropertyMap, body: &mut Map<String, Json>) {
-        for (field, reset) in RESET_VALUES {
-            if body.get(*field).is_some_and(Json::is_null) {
-                body.insert(
-                    field.to_string(),
-                    serde_json::from_str(reset).expect("reset values are JSON"),
-                );
-            }
-        }
         // flexibleMappings is JSON text in Pulumi; Auth0 wants the object under samlp.mappings.
         if let Some(mappings) = body
             .get_mut("addons")
@@ -364,45 +370,5 @@ mod tests {
             Json::Object(body),
             json!({"addons": {"samlp": {"mappings": {"email": ["mail"], "name": ["n"]}}}})
         );
-    }
-
-    #[test]
-    fn removing_a_field_auth0_cannot_null_sends_what_clears_it() {
-        let ctx = Context {
-            package: crate::schema::package(),
-            management_audience: None,
-            warnings: std::sync::Mutex::new(Vec::new()),
-        };
-        let Json::Object(mut body) = json!({
-            "sso_disabled": null, "custom_login_page_on": null, "form_template": null,
-            "cross_origin_loc": null, "sso": true
-        }) else {
-            unreachable!()
-        };
-        Client.adjust_body(&ctx, &PropertyMap::new(), &mut body);
-        assert_eq!(
-            Json::Object(body),
-            json!({
-                "sso_disabled": false, "custom_login_page_on": true, "form_template": "",
-                "cross_origin_loc": null, "sso": true
-            })
-        );
-    }
-
-    #[test]
-    fn every_reset_field_is_an_input_of_the_client() {
-        let spec = crate::schema::package().resource(DEF.token).unwrap();
-        let fields: Vec<String> = spec
-            .inputs
-            .keys()
-            .map(|name| crate::mapping::api_path(DEF.api_names, name))
-            .collect();
-        for (field, value) in RESET_VALUES {
-            assert!(fields.iter().any(|f| f == field), "{field} is not an input");
-            assert!(
-                serde_json::from_str::<Json>(value).is_ok(),
-                "{field}: {value} is not JSON"
-            );
-        }
     }
 }

@@ -28,6 +28,8 @@ pub static DEF: ResourceDef = ResourceDef {
     provider_only: &["scope"],
     clear_with_null: &[],
     write_only: &[],
+    reset_values: &[],
+    unclearable: &[],
     merged_maps: &[],
     rotation: None,
     import_defaults: || {

@@ -13,8 +13,8 @@ use crate::auth0::{ApiError, Auth0Client};
 use crate::check::{AllowedValues, Checker};
 use crate::mapping::ApiNames;
 use crate::rpc::CheckRequest;
-use crate::schema::Package;
-use crate::value::PropertyMap;
+use crate::schema::{Package, Property, Type};
+use crate::value::{PropertyMap, Value};
 
 /// Facts about one resource, read by the generic check/diff/expand/flatten.
 pub struct ResourceDef {
@@ -37,6 +37,11 @@ pub struct ResourceDef {
     pub provider_only: &'static [&'static str],
     /// List inputs cleared with null rather than `[]` when removed from the program.
     pub clear_with_null: &'static [&'static str],
+    /// What clears a removed input whose Auth0 field refuses null (Auth0 field, JSON text):
+    /// Auth0's own default, or "" for strings as terraform-provider-auth0 clears them.
+    pub reset_values: &'static [(&'static str, &'static str)],
+    /// Inputs Auth0 cannot clear at all: removing one from the program leaves Auth0's value.
+    pub unclearable: &'static [&'static str],
     /// Input paths Auth0 accepts but never returns (e.g. a key's PEM): state keeps the program's value.
     pub write_only: &'static [&'static str],
     /// Map inputs Auth0 merges on PATCH: a removed key must be sent as null.
@@ -46,6 +51,39 @@ pub struct ResourceDef {
     /// Auth0's own defaults (a key may appear more than once: Auth0 changed some over time).
     /// On import, inputs holding one of these are left out of the program.
     pub import_defaults: fn() -> Vec<(&'static str, Json)>,
+}
+
+impl ResourceDef {
+    /// What a PATCH sends to clear an input the program no longer sets; `None` when Auth0
+    /// cannot clear it (then nothing is sent and the current value stays).
+    pub fn clear_value(
+        &self,
+        name: &str,
+        property: &Property,
+        old: Option<&Value>,
+    ) -> Option<Json> {
+        if self.unclearable.contains(&name) {
+            return None;
+        }
+        let api = crate::mapping::api_path(self.api_names, name);
+        if let Some((_, reset)) = self.reset_values.iter().find(|(field, _)| *field == api) {
+            return Some(serde_json::from_str(reset).expect("reset values are JSON (tested)"));
+        }
+        if self.merged_maps.contains(&name) {
+            // Auth0 merges this map: each key it holds is removed by sending it as null.
+            let keys = match old.map(Value::unwrap_all) {
+                Some(Value::Object(map)) => map.keys().cloned().collect(),
+                _ => Vec::new(),
+            };
+            return Some(Json::Object(
+                keys.into_iter().map(|k| (k, Json::Null)).collect(),
+            ));
+        }
+        Some(match property.ty {
+            Type::Array(_) if !self.clear_with_null.contains(&name) => Json::Array(Vec::new()),
+            _ => Json::Null,
+        })
+    }
 }
 
 /// What behaviours can see: the schema, the tenant, and (outside preview) the Auth0 client.
@@ -105,6 +143,15 @@ pub trait Resource: Send + Sync {
     }
 }
 
+/// Every resource, in the order of the schema.
+pub fn all() -> [&'static dyn Resource; 3] {
+    [
+        &client::Client,
+        &resource_server::ResourceServer,
+        &client_grant::ClientGrant,
+    ]
+}
+
 /// The resource for a type token.
 pub fn lookup(token: &str) -> Option<&'static dyn Resource> {
     let all: [&'static dyn Resource; 3] = [
@@ -113,4 +160,129 @@ pub fn lookup(token: &str) -> Option<&'static dyn Resource> {
         &client_grant::ClientGrant,
     ];
     all.into_iter().find(|r| r.def().token == token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn cleared(def: &ResourceDef, name: &str, old: serde_json::Value) -> Option<Json> {
+        let spec = crate::schema::package().resource(def.token).unwrap();
+        def.clear_value(
+            name,
+            spec.property(name).unwrap(),
+            Some(&Value::from_json(&old)),
+        )
+    }
+
+    #[test]
+    fn removing_a_field_auth0_cannot_null_sends_what_clears_it() {
+        let client = client::Client.def();
+        assert_eq!(
+            cleared(client, "ssoDisabled", json!(true)),
+            Some(json!(false))
+        );
+        assert_eq!(
+            cleared(client, "customLoginPageOn", json!(false)),
+            Some(json!(true))
+        );
+        assert_eq!(
+            cleared(client, "formTemplate", json!("<html/>")),
+            Some(json!(""))
+        );
+        assert_eq!(
+            cleared(client, "crossOriginLoc", json!("https://x/")),
+            Some(Json::Null),
+            "nullable: null"
+        );
+        assert_eq!(
+            cleared(client, "callbacks", json!(["https://x/cb"])),
+            Some(json!([]))
+        );
+        let api = resource_server::ResourceServer.def();
+        assert_eq!(cleared(api, "tokenLifetime", json!(60)), Some(json!(86400)));
+        assert_eq!(
+            cleared(api, "signingAlg", json!("HS256")),
+            Some(json!("RS256"))
+        );
+        assert_eq!(
+            cleared(
+                api,
+                "subjectTypeAuthorization",
+                json!({"user": {"policy": "deny_all"}})
+            ),
+            Some(
+                json!({"user": {"policy": "allow_all"}, "client": {"policy": "require_client_grant"}})
+            )
+        );
+        assert_eq!(
+            cleared(api, "authorizationDetails", json!([{"type": "x"}])),
+            Some(Json::Null)
+        );
+    }
+
+    #[test]
+    fn a_removed_metadata_key_is_sent_as_null_because_auth0_merges_the_map() {
+        let client = client::Client.def();
+        assert_eq!(
+            cleared(client, "clientMetadata", json!({"a": "1", "b": "2"})),
+            Some(json!({"a": null, "b": null}))
+        );
+    }
+
+    #[test]
+    fn what_auth0_cannot_clear_is_not_sent() {
+        assert_eq!(
+            cleared(
+                resource_server::ResourceServer.def(),
+                "signingSecret",
+                json!("s3cret-value-0123456789")
+            ),
+            None
+        );
+        assert_eq!(cleared(client::Client.def(), "appType", json!("spa")), None);
+    }
+
+    #[test]
+    fn every_table_names_real_inputs_and_every_reset_value_is_json() {
+        for resource in all() {
+            let def = resource.def();
+            let spec = crate::schema::package()
+                .resource(def.token)
+                .expect("resource in schema.json");
+            let fields: Vec<String> = spec
+                .inputs
+                .keys()
+                .map(|name| crate::mapping::api_path(def.api_names, name))
+                .collect();
+            for (field, value) in def.reset_values {
+                assert!(
+                    fields.iter().any(|f| f == field),
+                    "{}: reset field {field} is not an input",
+                    def.label
+                );
+                assert!(
+                    serde_json::from_str::<Json>(value).is_ok(),
+                    "{}: {field}: {value} is not JSON",
+                    def.label
+                );
+            }
+            let names = def
+                .unclearable
+                .iter()
+                .chain(def.create_only)
+                .chain(def.provider_only)
+                .chain(def.clear_with_null)
+                .chain(def.merged_maps)
+                .chain(def.set_properties);
+            for name in names {
+                assert!(
+                    spec.inputs.contains_key(*name),
+                    "{}: {name} is not an input",
+                    def.label
+                );
+            }
+        }
+    }
 }

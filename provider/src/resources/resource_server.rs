@@ -1,32 +1,13 @@
 //! ResourceServer (an API in Auth0).
 
 use async_trait::async_trait;
-use serde_json::{json, Map, Value as Json};
+use serde_json::json;
 
 use super::{api_names, Context, Resource, ResourceDef};
 use crate::auth0::{ApiError, Auth0Client};
 use crate::value::{PropertyMap, Value};
 
 pub struct ResourceServer;
-
-/// Fields the Management API refuses to set to null (their request schemas are not nullable),
-/// with the value (JSON text) Auth0 gives an API that never set them. Removing one from the program sends
-/// this instead. Values from POST /resource-servers in TestAccResourceServer.yaml, except
-/// enforce_policies, token_dialect and allow_online_access (Auth0's documented defaults).
-const RESET_VALUES: &[(&str, &str)] = &[
-    ("allow_offline_access", "false"),
-    ("allow_online_access", "false"),
-    ("enforce_policies", "false"),
-    ("signing_alg", r#""RS256""#),
-    ("skip_consent_for_verifiable_first_party_clients", "false"),
-    (
-        "subject_type_authorization",
-        r#"{"user": {"policy": "allow_all"}, "client": {"policy": "require_client_grant"}}"#,
-    ),
-    ("token_dialect", r#""access_token""#),
-    ("token_lifetime", "86400"),
-    ("token_lifetime_for_web", "7200"),
-];
 
 pub static DEF: ResourceDef = ResourceDef {
     token: "auth0:index/resourceServer:ResourceServer",
@@ -66,6 +47,25 @@ pub static DEF: ResourceDef = ResourceDef {
     provider_only: &[],
     clear_with_null: &["authorizationDetails"],
     write_only: &["tokenEncryption.encryptionKey.pem"],
+    // Auth0's values for an API that never set them: POST /resource-servers in
+    // TestAccResourceServer.yaml, except enforce_policies, token_dialect and the online-access
+    // flags (Auth0's documented defaults).
+    reset_values: &[
+        ("allow_offline_access", "false"),
+        ("allow_online_access", "false"),
+        ("enforce_policies", "false"),
+        ("signing_alg", r#""RS256""#),
+        ("skip_consent_for_verifiable_first_party_clients", "false"),
+        (
+            "subject_type_authorization",
+            r#"{"user": {"policy": "allow_all"}, "client": {"policy": "require_client_grant"}}"#,
+        ),
+        ("token_dialect", r#""access_token""#),
+        ("token_lifetime", "86400"),
+        ("token_lifetime_for_web", "7200"),
+        ("allow_online_access_with_ephemeral_sessions", "false"),
+    ],
+    unclearable: &["signingSecret", "verificationLocation"],
     merged_maps: &[],
     rotation: None,
     import_defaults: || {
@@ -102,21 +102,6 @@ impl Resource for ResourceServer {
         }
     }
 
-    fn adjust_body(&self, _ctx: &Context<'_>, _inputs: &PropertyMap, body: &mut Map<String, Json>) {
-        for (field, reset) in RESET_VALUES {
-            if body.get(*field).is_some_and(Json::is_null) {
-                body.insert(
-                    field.to_string(),
-                    serde_json::from_str(reset).expect("reset values are JSON"),
-                );
-            }
-        }
-        // Auth0 cannot forget a signing secret (it is generated when absent): keep the current one.
-        if body.get("signing_secret").is_some_and(Json::is_null) {
-            body.remove("signing_secret");
-        }
-    }
-
     async fn explain(
         &self,
         ctx: &Context<'_>,
@@ -146,41 +131,6 @@ impl Resource for ResourceServer {
 mod tests {
     use super::*;
 
-    fn adjusted(body: Json) -> Json {
-        let ctx = Context {
-            package: crate::schema::package(),
-            management_audience: None,
-            warnings: std::sync::Mutex::new(Vec::new()),
-        };
-        let Json::Object(mut body) = body else {
-            unreachable!()
-        };
-        ResourceServer.adjust_body(&ctx, &PropertyMap::new(), &mut body);
-        Json::Object(body)
-    }
-
-    #[test]
-    fn removing_a_field_auth0_cannot_null_sends_auth0s_default_instead() {
-        let body = adjusted(json!({
-            "allow_offline_access": null, "token_lifetime": null, "signing_alg": null,
-            "subject_type_authorization": null, "name": "kept"
-        }));
-        assert_eq!(
-            body,
-            json!({
-                "allow_offline_access": false, "token_lifetime": 86400, "signing_alg": "RS256",
-                "subject_type_authorization": {"user": {"policy": "allow_all"}, "client": {"policy": "require_client_grant"}},
-                "name": "kept"
-            })
-        );
-    }
-
-    #[test]
-    fn set_values_and_nullable_fields_are_left_alone() {
-        let body = json!({"token_lifetime": 3600, "authorization_details": null, "token_encryption": null});
-        assert_eq!(adjusted(body.clone()), body);
-    }
-
     #[test]
     fn consent_policy_null_and_disabled_objects_are_left_out_of_the_inputs() {
         let ctx = Context {
@@ -202,30 +152,5 @@ mod tests {
             "identifier": "https://api.example.com/"
         });
         assert_eq!(Value::Object(inputs), Value::from_json(&expected));
-    }
-
-    #[test]
-    fn a_removed_signing_secret_is_not_sent_because_auth0_cannot_forget_it() {
-        assert_eq!(
-            adjusted(json!({"signing_secret": null, "name": "a"})),
-            json!({"name": "a"})
-        );
-    }
-
-    #[test]
-    fn every_reset_field_is_an_input_of_the_resource() {
-        let spec = crate::schema::package().resource(DEF.token).unwrap();
-        let fields: Vec<String> = spec
-            .inputs
-            .keys()
-            .map(|name| crate::mapping::api_path(DEF.api_names, name))
-            .collect();
-        for (field, value) in RESET_VALUES {
-            assert!(fields.iter().any(|f| f == field), "{field} is not an input");
-            assert!(
-                serde_json::from_str::<Json>(value).is_ok(),
-                "{field}: {value} is not JSON"
-            );
-        }
     }
 }
