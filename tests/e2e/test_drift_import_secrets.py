@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import shutil
 
-import pulumi
 import pulumi_auth0 as auth0
 
 import harness

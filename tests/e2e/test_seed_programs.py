@@ -8,10 +8,6 @@ from pulumi import automation as auto
 
 import harness
 
-CLIENT = "auth0:index/client:Client"
-GRANT = "auth0:index/clientGrant:ClientGrant"
-API = "auth0:index/resourceServer:ResourceServer"
-
 
 def non_bootstrap_clients(emulator):
     return [c for c in emulator.get("/clients") if c["client_id"] != emulator.client_id]
