@@ -729,7 +729,11 @@ fn issue_token(app: &App, headers: &HeaderMap, body: &Bytes) -> Result<Value, OA
         let t = lock(&app.tenant);
         let client = t
             .client_by_credentials(client_id)
-            .filter(|c| constant_time_eq(c["client_secret"].as_str().unwrap_or(""), secret))
+            // A client without a secret (it authenticates with credentials) never matches, nor does an empty one.
+            .filter(|c| {
+                let stored = c.get("client_secret").and_then(Value::as_str);
+                stored.is_some_and(|stored| !secret.is_empty() && constant_time_eq(stored, secret))
+            })
             .ok_or_else(|| OAuthError::new(401, "access_denied", "Unauthorized"))?;
         let allowed = client["grant_types"]
             .as_array()

@@ -127,6 +127,55 @@ async fn a_token_is_refused_without_a_grant_and_with_a_wrong_secret() {
 }
 
 #[tokio::test]
+async fn a_client_without_a_secret_gets_no_token_for_an_empty_secret() {
+    let emu = start().await;
+    let token = management_token(&emu).await;
+    api_client_and_grant(&emu, &token).await;
+    // A client that authenticates with credentials (private_key_jwt) has no client_secret.
+    let (s, c) = call(
+        &emu,
+        &token,
+        "POST",
+        "/api/v2/clients",
+        Some(json!({
+            "name": "keyed", "app_type": "non_interactive",
+            "client_authentication_methods": {"private_key_jwt": {"credentials": []}}
+        })),
+    )
+    .await;
+    assert_eq!(s, 201, "{c}");
+    assert!(c.get("client_secret").is_none(), "{c}");
+    let id = c["client_id"].as_str().unwrap();
+    let (s, g) = call(
+        &emu,
+        &token,
+        "POST",
+        "/api/v2/client-grants",
+        Some(json!({"client_id": id, "audience": "https://myapi.example.com/", "scope": []})),
+    )
+    .await;
+    assert_eq!(s, 201, "{g}");
+    let (status, body) = token_for(&emu, id, "", "https://myapi.example.com/").await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("access_denied")),
+        "{body}"
+    );
+    // Leaving client_secret out altogether is refused the same way.
+    let res = http()
+        .post(format!("{}/oauth/token", emu.base_url()))
+        .json(&json!({
+            "grant_type": "client_credentials", "client_id": id,
+            "audience": "https://myapi.example.com/"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
 async fn a_token_request_may_use_http_basic_and_a_form_body() {
     let emu = start().await;
     let res = http()
