@@ -536,10 +536,9 @@ impl Tenant {
 
     pub fn update_client(&mut self, id: &str, body: &Value) -> Result<Object, ApiError> {
         validate(RequestSchema::UpdateClient, body)?;
-        let client = self
-            .clients
-            .get_mut(id)
-            .ok_or_else(ApiError::client_not_found)?;
+        // Changes go to a copy that replaces the client only once the whole body is applied, so a
+        // refused PATCH changes nothing.
+        let mut client = self.client(id)?.clone();
         let patch = body.as_object().cloned().unwrap_or_default();
         for (k, v) in patch {
             match (k.as_str(), v) {
@@ -580,7 +579,8 @@ impl Tenant {
                 }
             }
         }
-        Ok(client.clone())
+        self.clients.insert(id.to_string(), client.clone());
+        Ok(client)
     }
 
     /// Delete a client and its grants. Deleting a missing client succeeds, as in Auth0.
@@ -1210,6 +1210,24 @@ mod tests {
             .update_client(id, &json!({"client_metadata": {"bar": null, "new": "x"}}))
             .unwrap();
         assert_eq!(c["client_metadata"], json!({"foo": "zoo", "new": "x"}));
+    }
+
+    #[test]
+    fn a_refused_patch_changes_nothing() {
+        let mut t = tenant();
+        let c = t
+            .create_client(&json!({"name": "before", "client_metadata": {"k0": "v"}}))
+            .unwrap();
+        let id = c["client_id"].as_str().unwrap().to_string();
+        let too_many: Object = (1..=10).map(|i| (format!("k{i}"), json!("v"))).collect();
+        let err = t
+            .update_client(
+                &id,
+                &json!({"name": "after", "description": "d", "client_metadata": too_many}),
+            )
+            .unwrap_err();
+        assert_eq!(err.status, 400);
+        assert_eq!(t.client(&id).unwrap(), &c);
     }
 
     #[test]
