@@ -12,10 +12,13 @@ plugin process starts at every Handshake, as the engine starts one per run.
 A fresh emulator has none of the recorded ids, ports or credentials, so:
 - the recorded domain (and its host:port) is rewritten to the emulator's, the recorded client
   id and secret to the emulator's bootstrap credentials;
-- a string in a response that differs from the recording but has the same shape (same length,
-  same punctuation; PEM blocks by their armour) and was never sent by the engine before is a
-  generated value (an id, a secret, a key): it matches, and every later occurrence of the
-  recorded value in requests and expected responses is replaced by the live one;
+- a string in a response that differs from the recording is a generated value (an id, a secret,
+  a key) only if it looks like one: a PEM block, a token of 16 or more characters, or any value
+  under an id-, secret- or key-like property name; it must also keep the recorded shape (same
+  length and punctuation; PEM blocks by their armour) and never have been sent by the engine.
+  A generated value matches, and every later occurrence of the recorded value in requests and
+  expected responses is replaced by the live one. Anything else that differs (a default such
+  as signingAlg "RS256" turning into "HS256") is a mismatch;
 - a Read, Update or Delete of a resource the log never created (a refresh or destroy log on
   its own) first creates it from the request's inputs through the plugin, so it exists.
 
@@ -135,6 +138,29 @@ def shape(s: str) -> str:
     return re.sub(r"[A-Za-z0-9]", "x", s)
 
 
+# A value this long in a token alphabet is an id or a secret, not a word or a setting.
+GENERATED_TOKEN = re.compile(r"[A-Za-z0-9_\-+/=.]{16,}")
+# Property names whose values are generated whatever they look like: id, clientId, grant_ids,
+# clientSecret, signingKeys, cert. The path's last name counts; `value` is the secret wrapper's.
+GENERATED_KEY = re.compile(r"^ids?$|Ids?$|_ids?$|(?i:secret|keys?$|cert$)")
+
+
+def _last_name(path: str) -> str:
+    names = [part for part in re.split(r"[.\[\]]", path) if part and not part.isdigit() and part != "value"]
+    return names[-1] if names else ""
+
+
+def looks_generated(recorded: str, live: str, path: str) -> bool:
+    """Whether two differing strings can both be the same generated value (see the module doc)."""
+    if shape(recorded) != shape(live):
+        return False
+    if "-----BEGIN" in recorded:
+        return True
+    if GENERATED_TOKEN.fullmatch(recorded) and GENERATED_TOKEN.fullmatch(live):
+        return True
+    return bool(GENERATED_KEY.search(_last_name(path)))
+
+
 class Mapping:
     """Recorded values and their live counterparts: domains, credentials, generated values."""
 
@@ -212,7 +238,10 @@ def compare(recorded, live, mapping: Mapping, path: str = "", learn: bool = True
         if recorded == live:
             return []
         generated = PLACEHOLDER.match(recorded) or (
-            recorded not in mapping.sent and recorded not in harness.UNKNOWNS and live not in harness.UNKNOWNS and shape(recorded) == shape(live)
+            recorded not in mapping.sent
+            and recorded not in harness.UNKNOWNS
+            and live not in harness.UNKNOWNS
+            and looks_generated(recorded, live, path)
         )
         if generated:
             if learn:

@@ -93,6 +93,51 @@ def test_a_value_of_a_different_shape_is_not_taken_for_a_generated_one():
     assert problems == ['signingAlg: recorded "RS256", now "HS256x"']
 
 
+def test_a_changed_default_of_the_same_shape_is_a_mismatch_and_is_not_mapped():
+    mapping = replay.Mapping()
+    problems = replay.compare({"signingAlg": "RS256"}, {"signingAlg": "HS256"}, mapping)
+    assert problems == ['signingAlg: recorded "RS256", now "HS256"']
+    assert mapping.apply({"signingAlg": "RS256", "audience": "RS256"}) == {"signingAlg": "RS256", "audience": "RS256"}
+
+
+@pytest.mark.parametrize(
+    "path, recorded, live",
+    [
+        ("id", "abc123", "xyz789"),
+        ("properties.clientId", "ab12", "cd34"),
+        ("grant_ids[0]", "g-1", "h-2"),
+        ("properties.clientSecret.value", "s3cret", "t4cret"),
+        ("properties.signingKeys.value[0].cert", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----", "-----BEGIN CERTIFICATE-----\nBBBBBBBB\n-----END CERTIFICATE-----"),
+        ("properties.description", "k7Qz9wX2mP4rT8vL", "a1B2c3D4e5F6g7H8"),
+    ],
+)
+def test_ids_secrets_keys_pem_blocks_and_long_tokens_count_as_generated(path, recorded, live):
+    assert replay.looks_generated(recorded, live, path)
+
+
+@pytest.mark.parametrize(
+    "path, recorded, live",
+    [
+        ("properties.signingAlg", "RS256", "HS256"),
+        ("properties.appType", "spa", "sso"),
+        ("properties.tokenEndpointAuthMethod", "client_secret_post", "client_secret_jwt_"),
+        ("properties.valid", "yes", "no!"),
+        ("id", "abc123", "abc-12"),
+    ],
+)
+def test_short_values_under_ordinary_names_or_of_another_shape_are_not_generated(path, recorded, live):
+    assert not replay.looks_generated(recorded, live, path)
+
+
+def test_a_log_whose_signing_alg_default_changed_from_rs256_to_hs256_fails_to_replay(tmp_path):
+    log = entries(SCENARIO[0])
+    create = next(e for e in log if e["method"].endswith("/Create") and e["response"].get("properties", {}).get("signingAlg") == "RS256")
+    create["response"]["properties"]["signingAlg"] = "HS256"
+    code, out = run([write(tmp_path, "hs256.jsonl", log)])
+    assert code == 1, out
+    assert 'properties.signingAlg: recorded "HS256", now "RS256"' in out, out
+
+
 def test_mismatches_never_print_secret_values():
     wrapped = {harness.SIG: harness.SECRET_SIG, "value": "recorded-secret"}
     live = {harness.SIG: harness.SECRET_SIG, "value": "live secret!"}
