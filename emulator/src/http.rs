@@ -753,7 +753,7 @@ fn issue_token(app: &App, headers: &HeaderMap, body: &Bytes) -> Result<Value, OA
                 "No audience parameter was provided, and no default audience has been configured",
             ));
         }
-        let api = t.find_resource_server(&audience).ok_or_else(|| {
+        let api = t.resource_server_by_identifier(&audience).ok_or_else(|| {
             OAuthError::new(
                 403,
                 "access_denied",

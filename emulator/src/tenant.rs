@@ -509,7 +509,7 @@ impl Tenant {
             .get("resource_server_identifier")
             .and_then(Value::as_str)
         {
-            if self.find_resource_server(identifier).is_none() {
+            if self.resource_server_by_identifier(identifier).is_none() {
                 return Err(ApiError::resource_server_not_found());
             }
         }
@@ -520,7 +520,12 @@ impl Tenant {
             .get("resource_server_identifier")
             .and_then(Value::as_str)
         {
-            if let Some(rs_id) = self.resource_server_id(identifier) {
+            let rs_id = self
+                .resource_server_by_identifier(identifier)
+                .and_then(|rs| rs.get("id"))
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            if let Some(rs_id) = rs_id {
                 if let Some(rs) = self.resource_servers.get_mut(&rs_id) {
                     rs.insert("client_id".into(), json!(id));
                 }
@@ -646,13 +651,21 @@ impl Tenant {
 
     // ---------------------------------------------------------------- resource servers
 
-    /// Find a resource server by its id or its identifier.
-    pub fn find_resource_server(&self, id_or_identifier: &str) -> Option<&Object> {
+    /// Find a resource server by its id or its identifier, as the `{id}` routes do.
+    fn find_resource_server(&self, id_or_identifier: &str) -> Option<&Object> {
         self.resource_servers.get(id_or_identifier).or_else(|| {
             self.resource_servers
                 .values()
                 .find(|rs| rs.get("identifier").and_then(Value::as_str) == Some(id_or_identifier))
         })
+    }
+
+    /// Find a resource server by its identifier only, as Auth0 does for token audiences, grant
+    /// audiences and identifier conflicts (only the `{id}` routes also accept the id).
+    pub fn resource_server_by_identifier(&self, identifier: &str) -> Option<&Object> {
+        self.resource_servers
+            .values()
+            .find(|rs| rs.get("identifier").and_then(Value::as_str) == Some(identifier))
     }
 
     fn resource_server_id(&self, id_or_identifier: &str) -> Option<String> {
@@ -707,7 +720,7 @@ impl Tenant {
         let mut body = body.as_object().cloned().unwrap_or_default();
         store_encryption_key(&mut body)?;
         let identifier = body.get("identifier").and_then(Value::as_str).unwrap_or("");
-        if self.find_resource_server(identifier).is_some() {
+        if self.resource_server_by_identifier(identifier).is_some() {
             return Err(ApiError::conflict(
                 "A resource server with the same identifier already exists.",
             ));
@@ -820,7 +833,7 @@ impl Tenant {
                 ));
             }
         };
-        let Some(api) = self.find_resource_server(&audience) else {
+        let Some(api) = self.resource_server_by_identifier(&audience) else {
             return Err(ApiError::new(
                 404,
                 "Resource server not found",
@@ -895,7 +908,7 @@ impl Tenant {
             .unwrap_or("")
             .to_string();
         let system = self
-            .find_resource_server(&audience)
+            .resource_server_by_identifier(&audience)
             .is_some_and(|rs| rs.get("is_system") == Some(&Value::Bool(true)));
         if system && body.get("allow_all_scopes") == Some(&Value::Bool(true)) {
             return Err(ApiError::payload(
@@ -970,7 +983,7 @@ impl Tenant {
 
     /// The grant that lets `client_id` get tokens for `audience`, with its scopes resolved.
     pub fn granted_scopes(&self, client_id: &str, audience: &str) -> Option<Vec<String>> {
-        let api = self.find_resource_server(audience)?;
+        let api = self.resource_server_by_identifier(audience)?;
         let identifier = api.get("identifier").and_then(Value::as_str)?;
         let grant = self.client_grants.values().find(|g| {
             g.get("client_id").and_then(Value::as_str) == Some(client_id)
@@ -1016,7 +1029,7 @@ impl Tenant {
             let identifier = rs.get("identifier").and_then(Value::as_str).ok_or(
                 "seed: resource_servers[].identifier is missing; give each API its identifier URL",
             )?;
-            if self.find_resource_server(identifier).is_some() {
+            if self.resource_server_by_identifier(identifier).is_some() {
                 return Err(format!(
                     "seed: resource server {identifier} already exists; remove it from the seed"
                 ));
@@ -1059,7 +1072,7 @@ impl Tenant {
                     "seed: client_grants[].client_id \"{client_id}\" is not a client; seed the client first"
                 ));
             }
-            if self.find_resource_server(audience).is_none() {
+            if self.resource_server_by_identifier(audience).is_none() {
                 return Err(format!(
                     "seed: client_grants[].audience \"{audience}\" is not an API identifier; seed the API first"
                 ));

@@ -176,6 +176,48 @@ async fn a_client_without_a_secret_gets_no_token_for_an_empty_secret() {
 }
 
 #[tokio::test]
+async fn an_apis_id_is_not_its_identifier_for_tokens_and_grants() {
+    let emu = start().await;
+    let token = management_token(&emu).await;
+    let (id, secret) = api_client_and_grant(&emu, &token).await;
+    let (_, api) = call(
+        &emu,
+        &token,
+        "GET",
+        "/api/v2/resource-servers/https%3A%2F%2Fmyapi.example.com%2F",
+        None,
+    )
+    .await;
+    let api_id = api["id"].as_str().unwrap();
+    assert_ne!(api_id, "https://myapi.example.com/");
+    let (status, body) = token_for(&emu, &id, &secret, api_id).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (403, Some("access_denied")),
+        "a token was issued for audience={api_id}"
+    );
+    let (s, c) = call(
+        &emu,
+        &token,
+        "POST",
+        "/api/v2/clients",
+        Some(json!({"name": "other", "app_type": "non_interactive"})),
+    )
+    .await;
+    assert_eq!(s, 201);
+    let (s, body) = call(
+        &emu,
+        &token,
+        "POST",
+        "/api/v2/client-grants",
+        Some(json!({"client_id": c["client_id"], "audience": api_id, "scope": []})),
+    )
+    .await;
+    assert_eq!(s, 404, "{body}");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
 async fn a_token_request_may_use_http_basic_and_a_form_body() {
     let emu = start().await;
     let res = http()
