@@ -629,13 +629,21 @@ async fn delete_client_grant(
 
 // ---------------------------------------------------------------- tokens and keys
 
-/// Read token-request parameters from a JSON or form body.
-fn token_params(headers: &HeaderMap, body: &Bytes) -> Result<HashMap<String, String>, OAuthError> {
+/// Token-request parameters from a JSON or form body, with HTTP Basic credentials as
+/// `client_id`/`client_secret` exactly as sent.
+struct TokenParams {
+    params: HashMap<String, String>,
+    /// The Basic credentials form-decoded (RFC 6749 section 2.3.1), when that changes them.
+    basic_form_decoded: Option<(String, String)>,
+}
+
+fn token_params(headers: &HeaderMap, body: &Bytes) -> Result<TokenParams, OAuthError> {
     let is_json = headers
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.contains("json"));
     let mut params = HashMap::new();
+    let mut basic_form_decoded = None;
     if is_json {
         let v: Value = serde_json::from_slice(body).map_err(|_| {
             OAuthError::new(400, "invalid_request", "The request body is not valid JSON")
@@ -679,18 +687,36 @@ fn token_params(headers: &HeaderMap, body: &Bytes) -> Result<HashMap<String, Str
                 "The Basic authorization header is malformed",
             )
         })?;
-        let id = form_urlencoded::parse(format!("a={id}").as_bytes())
-            .next()
-            .map(|(_, v)| v.into_owned())
-            .unwrap_or_default();
-        let secret = form_urlencoded::parse(format!("a={secret}").as_bytes())
-            .next()
-            .map(|(_, v)| v.into_owned())
-            .unwrap_or_default();
-        params.insert("client_id".into(), id);
-        params.insert("client_secret".into(), secret);
+        // RFC 6749 clients form-encode both before base64; many (Python requests, reqwest) do not.
+        // Both readings are tried, the one as sent first.
+        let form_decode = |s: &str| -> String {
+            form_urlencoded::parse(format!("a={}", s.replace('&', "%26")).as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default()
+        };
+        let decoded = (form_decode(id), form_decode(secret));
+        if decoded.0 != id || decoded.1 != secret {
+            basic_form_decoded = Some(decoded);
+        }
+        params.insert("client_id".into(), id.to_string());
+        params.insert("client_secret".into(), secret.to_string());
     }
-    Ok(params)
+    Ok(TokenParams {
+        params,
+        basic_form_decoded,
+    })
+}
+
+/// The client these credentials authenticate. A client without a secret (it authenticates with
+/// credentials) never matches, nor does an empty secret.
+fn authenticate<'t, 'a>(
+    t: &'t Tenant,
+    (id, secret): (&'a str, &'a str),
+) -> Option<(&'t Object, &'a str)> {
+    let client = t.client_by_credentials(id)?;
+    let stored = client.get("client_secret").and_then(Value::as_str)?;
+    (!secret.is_empty() && constant_time_eq(stored, secret)).then_some((client, id))
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
@@ -714,7 +740,10 @@ async fn token(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> Re
 }
 
 fn issue_token(app: &App, headers: &HeaderMap, body: &Bytes) -> Result<Value, OAuthError> {
-    let p = token_params(headers, body)?;
+    let TokenParams {
+        params: p,
+        basic_form_decoded,
+    } = token_params(headers, body)?;
     let grant_type = p.get("grant_type").map(String::as_str).unwrap_or("");
     if grant_type != "client_credentials" {
         return Err(OAuthError::new(
@@ -723,17 +752,17 @@ fn issue_token(app: &App, headers: &HeaderMap, body: &Bytes) -> Result<Value, OA
             format!("Unsupported grant type: {grant_type}; the emulator issues client_credentials tokens only"),
         ));
     }
-    let client_id = p.get("client_id").map(String::as_str).unwrap_or("");
-    let secret = p.get("client_secret").map(String::as_str).unwrap_or("");
-    let (domain, audience, scopes, lifetime) = {
+    let as_sent = (
+        p.get("client_id").map(String::as_str).unwrap_or(""),
+        p.get("client_secret").map(String::as_str).unwrap_or(""),
+    );
+    let alternative = basic_form_decoded
+        .as_ref()
+        .map(|(id, secret)| (id.as_str(), secret.as_str()));
+    let (domain, audience, scopes, lifetime, client_id) = {
         let t = lock(&app.tenant);
-        let client = t
-            .client_by_credentials(client_id)
-            // A client without a secret (it authenticates with credentials) never matches, nor does an empty one.
-            .filter(|c| {
-                let stored = c.get("client_secret").and_then(Value::as_str);
-                stored.is_some_and(|stored| !secret.is_empty() && constant_time_eq(stored, secret))
-            })
+        let (client, client_id) = authenticate(&t, as_sent)
+            .or_else(|| alternative.and_then(|a| authenticate(&t, a)))
             .ok_or_else(|| OAuthError::new(401, "access_denied", "Unauthorized"))?;
         let allowed = client["grant_types"]
             .as_array()
@@ -768,7 +797,13 @@ fn issue_token(app: &App, headers: &HeaderMap, body: &Bytes) -> Result<Value, OA
                 format!("Client is not authorized to access \"{audience}\". You need to create a \"client-grant\" associated to this API."),
             )
         })?;
-        (t.domain().to_string(), audience, scopes, lifetime)
+        (
+            t.domain().to_string(),
+            audience,
+            scopes,
+            lifetime,
+            client_id.to_string(),
+        )
     };
     // A requested scope narrows the granted ones.
     let scopes: Vec<String> = match p.get("scope").filter(|s| !s.trim().is_empty()) {

@@ -240,6 +240,47 @@ async fn a_token_request_may_use_http_basic_and_a_form_body() {
 }
 
 #[tokio::test]
+async fn a_basic_secret_with_plus_and_percent_works_whether_or_not_the_client_url_encoded_it() {
+    let secret = "given+secret%2Fwith/odd chars:and-more-given-secret";
+    let emu = Emulator::start(EmulatorConfig {
+        bootstrap_client_secret: Some(secret.into()),
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
+    // Python requests' HTTPBasicAuth and reqwest send the secret as it is; RFC 6749 clients
+    // (Go's oauth2) form-encode it first.
+    let rfc_encoded: String = form_urlencoded_component(secret);
+    for (how, sent) in [("as is", secret.to_string()), ("form-encoded", rfc_encoded)] {
+        let res = http()
+            .post(format!("{}/oauth/token", emu.base_url()))
+            .basic_auth(emu.bootstrap_client_id(), Some(&sent))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("audience", emu.management_audience().as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "a Basic secret sent {how} was refused");
+    }
+    emu.shutdown().await;
+}
+
+/// `application/x-www-form-urlencoded` encoding of one value (RFC 6749 section 2.3.1).
+fn form_urlencoded_component(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
 async fn a_grant_type_other_than_client_credentials_is_refused() {
     let emu = start().await;
     let res = http()
