@@ -764,8 +764,9 @@ fn issue_token(app: &App, headers: &HeaderMap, body: &Bytes) -> Result<Value, OA
         let (client, client_id) = authenticate(&t, as_sent)
             .or_else(|| alternative.and_then(|a| authenticate(&t, a)))
             .ok_or_else(|| OAuthError::new(401, "access_denied", "Unauthorized"))?;
-        let allowed = client["grant_types"]
-            .as_array()
+        let allowed = client
+            .get("grant_types")
+            .and_then(Value::as_array)
             .is_some_and(|g| g.iter().any(|x| x == "client_credentials"));
         if !allowed {
             return Err(OAuthError::new(
@@ -789,7 +790,10 @@ fn issue_token(app: &App, headers: &HeaderMap, body: &Bytes) -> Result<Value, OA
                 format!("Service not found: {audience}"),
             )
         })?;
-        let lifetime = api["token_lifetime"].as_u64().unwrap_or(86400);
+        let lifetime = api
+            .get("token_lifetime")
+            .and_then(Value::as_u64)
+            .unwrap_or(86400);
         let scopes = t.granted_scopes(client_id, &audience).ok_or_else(|| {
             OAuthError::new(
                 403,

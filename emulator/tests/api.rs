@@ -218,6 +218,36 @@ async fn an_apis_id_is_not_its_identifier_for_tokens_and_grants() {
 }
 
 #[tokio::test]
+async fn a_seeded_client_without_grant_types_is_refused_the_client_credentials_grant() {
+    let emu = start().await;
+    emu.seed(json!({
+        "resource_servers": [{"identifier": "https://myapi.example.com/", "name": "API"}],
+        "clients": [{
+            "client_id": "copiedcopiedcopiedcopiedcopied12", "name": "copied",
+            "client_secret": "copied-secret-copied-secret-copied-secret",
+            "signing_keys": [{"cert": "x"}]
+        }],
+        "client_grants": [{
+            "client_id": "copiedcopiedcopiedcopiedcopied12",
+            "audience": "https://myapi.example.com/", "scope": []
+        }]
+    }))
+    .unwrap();
+    let (status, body) = token_for(
+        &emu,
+        "copiedcopiedcopiedcopiedcopied12",
+        "copied-secret-copied-secret-copied-secret",
+        "https://myapi.example.com/",
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (403, Some("unauthorized_client"))
+    );
+    emu.shutdown().await;
+}
+
+#[tokio::test]
 async fn a_token_request_may_use_http_basic_and_a_form_body() {
     let emu = start().await;
     let res = http()
