@@ -5,6 +5,10 @@ SHELL := /bin/bash
 PULUMI_VERSION ?= 3.260.0
 
 CACHE_DIR ?= $(HOME)/.cache/pulumi-resource-auth0
+# A cache's stamp names a short hash of its dependency list (package==version words, or a lock
+# file), so changing any pin installs again instead of reusing what an old stamp vouches for.
+deps_hash = $(shell printf '%s\n' $(foreach d,$(1),'$(d)') | sha1sum | cut -c1-8)
+file_hash = $(shell cat $(1) | sha1sum | cut -c1-8)
 CARGO ?= cargo
 # The plugin's version is the workspace version in Cargo.toml.
 VERSION := $(shell sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' Cargo.toml)
@@ -66,11 +70,18 @@ pulumi-cli-check:
 SDK_GEN = $(CARGO) run --locked -q -p sdk-gen --
 SDK_GEN_ARGS = --schema schema.json --pulumi-version $(PULUMI_VERSION)
 PY_VENV = $(CACHE_DIR)/venv-py-$(PULUMI_VERSION)
+PY_DEPS = pulumi==$(PULUMI_VERSION) pytest==8.3.5
+PY_STAMP = $(PY_VENV)/.installed-$(call deps_hash,$(PY_DEPS))
+# npm packages for the TypeScript SDK test, sdk-compare and the TypeScript e2e test: exact versions
+# in tests/sdk/nodejs/package.json, the whole tree in its package-lock.json, installed by `npm ci`.
+NODE_LOCK_DIR = tests/sdk/nodejs
 NODE_DEPS = $(CACHE_DIR)/node-sdk-test-$(PULUMI_VERSION)
+NODE_STAMP = $(NODE_DEPS)/.installed-$(call file_hash,$(NODE_LOCK_DIR)/package.json $(NODE_LOCK_DIR)/package-lock.json)
 GO_SDK = github.com/pulumi-auth0-rs/pulumi-auth0-rs/sdk/go/auth0
 # The official SDKs the API-surface comparison is made against.
 OFFICIAL_AUTH0 = 3.49.0
 OFFICIAL_DIR = $(CACHE_DIR)/official-auth0-sdks-$(OFFICIAL_AUTH0)
+OFFICIAL_STAMP = $(OFFICIAL_DIR)/.installed-$(call deps_hash,pulumi-auth0==$(OFFICIAL_AUTH0) @pulumi/auth0==$(OFFICIAL_AUTH0))
 DTS_FILES = client.d.ts clientGrant.d.ts resourceServer.d.ts provider.d.ts types/input.d.ts types/output.d.ts config/vars.d.ts index.d.ts
 
 .PHONY: sdks sdk-check sdk-test sdk-test-python sdk-test-nodejs sdk-test-go sdk-compare
@@ -90,24 +101,28 @@ sdk-check:
 
 sdk-test: sdk-test-python sdk-test-nodejs sdk-test-go
 
-$(PY_VENV)/.installed:
-	nice -n 10 python3 -m venv $(PY_VENV)
-	nice -n 10 $(PY_VENV)/bin/pip install -q --disable-pip-version-check pulumi==$(PULUMI_VERSION) pytest==8.3.5
-	touch $@
+$(PY_STAMP):
+	@mkdir -p $(CACHE_DIR)
+	@flock $(PY_VENV).lock bash -c 'set -e; [[ -f $@ ]] && exit 0; rm -f $(PY_VENV)/.installed*; \
+	  [[ -x $(PY_VENV)/bin/python ]] || nice -n 10 python3 -m venv $(PY_VENV); \
+	  nice -n 10 timeout 900 $(PY_VENV)/bin/python -m pip install -q --disable-pip-version-check $(PY_DEPS); \
+	  touch $@'
 
-sdk-test-python: $(PY_VENV)/.installed
+sdk-test-python: $(PY_STAMP)
 	PYTHONPATH=$(CURDIR)/sdk/python EXAMPLES_DIR=$(CURDIR)/examples/python \
 	  $(PY_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/sdk/python
 
-$(NODE_DEPS)/.installed:
-	mkdir -p $(NODE_DEPS)
-	echo '{"private": true}' > $(NODE_DEPS)/package.json
-	cd $(NODE_DEPS) && nice -n 10 npm install --no-audit --no-fund --loglevel=error \
-	  @pulumi/pulumi@$(PULUMI_VERSION) typescript@5.9.3 @types/node@20
-	touch $@
+$(NODE_STAMP):
+	@grep -q '"@pulumi/pulumi": "$(PULUMI_VERSION)"' $(NODE_LOCK_DIR)/package.json || { \
+	  echo "$(NODE_LOCK_DIR)/package.json does not pin @pulumi/pulumi $(PULUMI_VERSION); run: cd $(NODE_LOCK_DIR) && npm install --package-lock-only --save-exact @pulumi/pulumi@$(PULUMI_VERSION)"; exit 1; }
+	@mkdir -p $(NODE_DEPS)
+	@flock $(NODE_DEPS).lock bash -c 'set -e; [[ -f $@ ]] && exit 0; rm -f $(NODE_DEPS)/.installed*; \
+	  cp $(NODE_LOCK_DIR)/package.json $(NODE_LOCK_DIR)/package-lock.json $(NODE_DEPS)/; \
+	  cd $(NODE_DEPS) && nice -n 10 timeout 900 npm ci --no-audit --no-fund --loglevel=error; \
+	  touch $@'
 
 # tsc --strict on the SDK alone, then on the mock test (which compiles the SDK again) and run it.
-sdk-test-nodejs: $(NODE_DEPS)/.installed
+sdk-test-nodejs: $(NODE_STAMP)
 	ln -sfn $(NODE_DEPS)/node_modules sdk/nodejs/node_modules
 	ln -sfn $(NODE_DEPS)/node_modules tests/sdk/nodejs/node_modules
 	$(NODE_DEPS)/node_modules/.bin/tsc -p sdk/nodejs --noEmit
@@ -120,15 +135,16 @@ sdk-test-nodejs: $(NODE_DEPS)/.installed
 # because pulumi-language-python cannot be built here (see "Pulumi CLI").
 E2E_VENV = $(CACHE_DIR)/venv-e2e-$(PULUMI_VERSION)
 E2E_PY_DEPS = pulumi==$(PULUMI_VERSION) pytest==8.3.5 PyJWT[crypto]==2.10.1
+E2E_STAMP = $(E2E_VENV)/.e2e-ready-$(call deps_hash,$(E2E_PY_DEPS))
 E2E_BINS = $(CURDIR)/target/debug
 E2E_ARGS ?=
 
 .PHONY: e2e e2e-build
 
 # Shares the venv (and its lock and .ready mark) with scripts/check-pulumi-cli.sh.
-$(E2E_VENV)/.e2e-ready:
+$(E2E_STAMP):
 	@mkdir -p $(CACHE_DIR)
-	@flock $(E2E_VENV).lock bash -c 'set -e; \
+	@flock $(E2E_VENV).lock bash -c 'set -e; [[ -f $@ ]] && exit 0; rm -f $(E2E_VENV)/.e2e-ready*; \
 	  [[ -x $(E2E_VENV)/bin/python ]] || nice -n 10 python3 -m venv $(E2E_VENV); \
 	  nice -n 10 timeout 900 $(E2E_VENV)/bin/python -m pip install -q --disable-pip-version-check $(E2E_PY_DEPS); \
 	  touch $(E2E_VENV)/.ready $@'
@@ -137,7 +153,7 @@ e2e-build:
 	$(CARGO) build --locked -p pulumi-resource-auth0 -p auth0-emulator
 
 # The TypeScript scenario compiles with, and runs on, the SDK tests' node_modules (NODE_DEPS).
-e2e: e2e-build $(E2E_VENV)/.e2e-ready $(NODE_DEPS)/.installed
+e2e: e2e-build $(E2E_STAMP) $(NODE_STAMP)
 	@bin=$$(PULUMI_VERSION=$(PULUMI_VERSION) CACHE_DIR=$(CACHE_DIR) scripts/build-pulumi-cli.sh --quiet) && \
 	PATH="$(E2E_BINS):$$bin:$$PATH" PYTHONPATH=$(CURDIR)/sdk/python E2E_NODE_MODULES=$(NODE_DEPS)/node_modules \
 	  $(E2E_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/e2e $(E2E_ARGS)
@@ -145,7 +161,7 @@ e2e: e2e-build $(E2E_VENV)/.e2e-ready $(NODE_DEPS)/.installed
 # The AI service-to-service example with the real Pulumi engine (tests/e2e/demo.py): builds the
 # plugin, emulator, Pulumi CLI and venv as needed, deploys examples/python/ai_service_auth_corrected.py
 # on a fresh emulator, prints the verified service token's claims, destroys, stops the emulator.
-demo: e2e-build $(E2E_VENV)/.e2e-ready
+demo: e2e-build $(E2E_STAMP)
 	@bin=$$(PULUMI_VERSION=$(PULUMI_VERSION) CACHE_DIR=$(CACHE_DIR) scripts/build-pulumi-cli.sh --quiet) && \
 	PATH="$(E2E_BINS):$$bin:$$PATH" PYTHONPATH=$(CURDIR)/sdk/python \
 	  timeout 600 $(E2E_VENV)/bin/python tests/e2e/demo.py
@@ -158,6 +174,7 @@ CONFORMANCE_VENV = $(CACHE_DIR)/venv-conformance-$(PULUMI_VERSION)
 # grpcio-tools compiles proto/ for the descriptor comparison; 1.81.1 is the newest that accepts
 # the protobuf 6.x the pinned pulumi needs.
 CONFORMANCE_PY_DEPS = pulumi==$(PULUMI_VERSION) pytest==8.3.5 grpcio-tools==1.81.1
+CONFORMANCE_STAMP = $(CONFORMANCE_VENV)/.installed-$(call deps_hash,$(CONFORMANCE_PY_DEPS))
 PROVIDER ?=
 EMULATOR ?=
 CONFORMANCE_ARGS ?=
@@ -166,9 +183,9 @@ CONFORMANCE_ENV = PROVIDER="$(abspath $(or $(PROVIDER),target/debug/pulumi-resou
 
 .PHONY: conformance conformance-build replay
 
-$(CONFORMANCE_VENV)/.installed:
+$(CONFORMANCE_STAMP):
 	@mkdir -p $(CACHE_DIR)
-	@flock $(CONFORMANCE_VENV).lock bash -c 'set -e; \
+	@flock $(CONFORMANCE_VENV).lock bash -c 'set -e; [[ -f $@ ]] && exit 0; rm -f $(CONFORMANCE_VENV)/.installed*; \
 	  [[ -x $(CONFORMANCE_VENV)/bin/python ]] || nice -n 10 python3 -m venv $(CONFORMANCE_VENV); \
 	  nice -n 10 timeout 900 $(CONFORMANCE_VENV)/bin/python -m pip install -q --disable-pip-version-check $(CONFORMANCE_PY_DEPS); \
 	  touch $@'
@@ -178,11 +195,11 @@ conformance-build:
 	@crates="$(if $(PROVIDER),,-p pulumi-resource-auth0) $(if $(EMULATOR),,-p auth0-emulator)"; \
 	if [[ -n "$${crates// }" ]]; then $(CARGO) build --locked $$crates; fi
 
-conformance: conformance-build $(CONFORMANCE_VENV)/.installed
+conformance: conformance-build $(CONFORMANCE_STAMP)
 	$(CONFORMANCE_ENV) $(CONFORMANCE_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/conformance $(CONFORMANCE_ARGS)
 
 # make replay LOG="a.jsonl [b.jsonl …]" [PROVIDER=…]: the logs in order, against one fresh emulator.
-replay: conformance-build $(CONFORMANCE_VENV)/.installed
+replay: conformance-build $(CONFORMANCE_STAMP)
 	@[[ -n "$(LOG)" ]] || { echo "replay: set LOG to a PULUMI_DEBUG_GRPC log, e.g. make replay LOG=tests/conformance/fixtures/grpc-logs/yaml-ai-service-auth.up.jsonl"; exit 2; }
 	$(CONFORMANCE_ENV) $(CONFORMANCE_VENV)/bin/python tests/conformance/replay.py $(LOG)
 
@@ -192,7 +209,7 @@ sdk-test-go:
 	  echo "tests/sdk/go/go.mod does not require pulumi sdk v$(PULUMI_VERSION); run: cd tests/sdk/go && go get github.com/pulumi/pulumi/sdk/v3@v$(PULUMI_VERSION) && go mod tidy"; exit 1; }
 	cd tests/sdk/go && nice -n 10 go vet ./... $(GO_SDK)/... && nice -n 10 go build $(GO_SDK)/... && nice -n 10 go test -count=1 ./...
 
-$(OFFICIAL_DIR)/.installed: $(PY_VENV)/.installed
+$(OFFICIAL_STAMP): $(PY_STAMP)
 	rm -rf $(OFFICIAL_DIR) && mkdir -p $(OFFICIAL_DIR)/py $(OFFICIAL_DIR)/npm
 	$(PY_VENV)/bin/pip download -q --disable-pip-version-check --no-deps pulumi-auth0==$(OFFICIAL_AUTH0) -d $(OFFICIAL_DIR)/wheel
 	$(PY_VENV)/bin/python -m zipfile -e $(OFFICIAL_DIR)/wheel/pulumi_auth0-$(OFFICIAL_AUTH0)-py3-none-any.whl $(OFFICIAL_DIR)/py
@@ -200,7 +217,7 @@ $(OFFICIAL_DIR)/.installed: $(PY_VENV)/.installed
 	touch $@
 
 # API surface of our Python and TypeScript SDKs vs the official ones; report in target/sdk-compare-report.md.
-sdk-compare: $(OFFICIAL_DIR)/.installed $(NODE_DEPS)/.installed
+sdk-compare: $(OFFICIAL_STAMP) $(NODE_STAMP)
 	ln -sfn $(NODE_DEPS)/node_modules sdk/nodejs/node_modules
 	rm -rf $(NODE_DEPS)/dts
 	$(NODE_DEPS)/node_modules/.bin/tsc -p sdk/nodejs --declaration --emitDeclarationOnly --outDir $(NODE_DEPS)/dts
