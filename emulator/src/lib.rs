@@ -50,7 +50,7 @@ use tenant::{Tenant, TenantData};
 
 /// How to start an emulator. `EmulatorConfig::default()` suits in-process tests: loopback on a free
 /// port, generated bootstrap credentials, no rate limit, no faults, in-memory state, plain HTTP.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct EmulatorConfig {
     /// Where to listen; default `127.0.0.1:0` (a free port).
     pub listen: SocketAddr,
@@ -95,6 +95,28 @@ impl Default for EmulatorConfig {
             tls_cert_file: None,
             fresh_signing_key: false,
         }
+    }
+}
+
+impl std::fmt::Debug for EmulatorConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The secret and the seed (which may hold client secrets) stay out of debug output.
+        f.debug_struct("EmulatorConfig")
+            .field("listen", &self.listen)
+            .field("domain", &self.domain)
+            .field("bootstrap_client_id", &self.bootstrap_client_id)
+            .field(
+                "bootstrap_client_secret",
+                &self.bootstrap_client_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("rate_limit", &self.rate_limit)
+            .field("faults", &self.faults)
+            .field("seed", &self.seed.as_ref().map(|_| "<redacted>"))
+            .field("state_file", &self.state_file)
+            .field("tls", &self.tls)
+            .field("tls_cert_file", &self.tls_cert_file)
+            .field("fresh_signing_key", &self.fresh_signing_key)
+            .finish()
     }
 }
 
@@ -363,5 +385,26 @@ impl Emulator {
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
         let _ = self.task.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_configs_debug_output_shows_neither_the_secret_nor_the_seed() {
+        let config = EmulatorConfig {
+            bootstrap_client_id: Some("visible-client-id".into()),
+            bootstrap_client_secret: Some("hidden-bootstrap-secret".into()),
+            seed: Some(
+                serde_json::json!({"clients": [{"name": "c", "client_secret": "hidden-seed-secret"}]}),
+            ),
+            ..EmulatorConfig::default()
+        };
+        let debug = format!("{config:?}");
+        assert!(debug.contains("visible-client-id"), "{debug}");
+        assert!(!debug.contains("hidden-bootstrap-secret"), "{debug}");
+        assert!(!debug.contains("hidden-seed-secret"), "{debug}");
     }
 }

@@ -14,13 +14,24 @@ use crate::keys::SigningKey;
 use crate::tenant::{Tenant, TenantData};
 
 /// What the state file holds. It contains secrets: it is written with mode 0600.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StateFile {
     pub version: u32,
     pub signing_key_pem: String,
     pub bootstrap_client_id: String,
     pub tenant: TenantData,
+}
+
+impl std::fmt::Debug for StateFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The signing key and the client secrets stay out of debug output.
+        f.debug_struct("StateFile")
+            .field("version", &self.version)
+            .field("bootstrap_client_id", &self.bootstrap_client_id)
+            .field("tenant", &self.tenant)
+            .finish_non_exhaustive()
+    }
 }
 
 impl StateFile {
@@ -150,6 +161,23 @@ mod tests {
             assert_eq!(mode, 0o600);
         }
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_state_files_debug_output_shows_neither_the_signing_key_nor_client_secrets() {
+        let file = StateFile {
+            version: 1,
+            signing_key_pem: "-----BEGIN PRIVATE KEY-----hidden-key".into(),
+            bootstrap_client_id: "visible-client-id".into(),
+            tenant: serde_json::from_value(serde_json::json!({
+                "clients": [{"client_id": "visible-client-id", "client_secret": "hidden-secret"}]
+            }))
+            .unwrap(),
+        };
+        let debug = format!("{file:?}");
+        assert!(debug.contains("visible-client-id"), "{debug}");
+        assert!(!debug.contains("hidden-key"), "{debug}");
+        assert!(!debug.contains("hidden-secret"), "{debug}");
     }
 
     #[test]

@@ -210,7 +210,7 @@ enum TotalsShape {
 }
 
 /// The objects a tenant holds, in the format of `--seed` files and the state file.
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[derive(Default, Clone, Serialize, Deserialize)]
 pub struct TenantData {
     #[serde(default)]
     pub clients: Vec<Object>,
@@ -218,6 +218,17 @@ pub struct TenantData {
     pub resource_servers: Vec<Object>,
     #[serde(default)]
     pub client_grants: Vec<Object>,
+}
+
+impl std::fmt::Debug for TenantData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Counts only: clients hold secrets.
+        f.debug_struct("TenantData")
+            .field("clients", &self.clients.len())
+            .field("resource_servers", &self.resource_servers.len())
+            .field("client_grants", &self.client_grants.len())
+            .finish()
+    }
 }
 
 /// One Auth0 tenant's configuration objects.
