@@ -378,6 +378,11 @@ fn credentials(lookup: &Lookup, failures: &mut Vec<CheckFailure>) -> Option<Cred
     let client_secret = lookup.get(CLIENT_SECRET);
     let private_key = lookup.get(ASSERTION_KEY);
 
+    if let Some(token) = api_token {
+        return Some(Credentials::ApiToken(token.text));
+    }
+
+    // Checked only when apiToken does not win: an unused setting cannot break anything.
     let alg = match lookup.get(ASSERTION_ALG) {
         None => Some("RS256".to_string()),
         Some(raw) => {
@@ -396,10 +401,6 @@ fn credentials(lookup: &Lookup, failures: &mut Vec<CheckFailure>) -> Option<Cred
             }
         }
     };
-
-    if let Some(token) = api_token {
-        return Some(Credentials::ApiToken(token.text));
-    }
 
     match (client_id, client_secret, private_key) {
         (Some(id), _, Some(key)) => {
@@ -708,6 +709,22 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].property, "clientAssertionSigningAlg");
         assert!(f[0].reason.contains("\"HS256\"") && f[0].reason.contains("RS256, RS384 or PS256"));
+    }
+
+    #[test]
+    fn an_unsupported_signing_alg_is_ignored_when_an_api_token_wins() {
+        let s = resolve(&[
+            ("domain", "t.auth0.com".into()),
+            ("apiToken", Value::from(SECRET).into_secret()),
+            ("clientId", "cid".into()),
+            (
+                "clientAssertionPrivateKey",
+                include_str!("testdata/assertion-key.pem").into(),
+            ),
+            ("clientAssertionSigningAlg", "HS256".into()),
+        ])
+        .expect("apiToken wins, so the unused signing alg must not fail CheckConfig");
+        assert_eq!(s.credentials, Credentials::ApiToken(SECRET.into()));
     }
 
     #[test]
