@@ -251,7 +251,7 @@ impl Emulator {
         let persister = match &config.state_file {
             Some(path) => {
                 let p = Persister::new(path.clone());
-                p.write_now(&tenant, &key).map_err(|e| {
+                p.write_blocking(p.snapshot(&tenant, &key)).map_err(|e| {
                     io::Error::new(
                         e.kind(),
                         format!("--state {}: cannot write it: {e}", path.display()),
@@ -347,13 +347,20 @@ impl Emulator {
     /// Add clients, resource servers and client grants directly (same format as `--seed`), e.g.
     /// to create objects that exist outside a program for import and drift tests.
     pub fn seed(&self, seed: Value) -> Result<(), String> {
-        let mut t = self.app.tenant.lock().unwrap_or_else(|p| p.into_inner());
-        // Seed into a copy so that a bad seed changes nothing.
-        let mut copy = t.clone();
-        copy.seed(&seed)?;
-        *t = copy;
-        if let Some(p) = &self.app.persister {
-            p.write_now(&t, &self.app.key)
+        let snapshot = {
+            let mut t = self.app.tenant.lock().unwrap_or_else(|p| p.into_inner());
+            // Seed into a copy so that a bad seed changes nothing.
+            let mut copy = t.clone();
+            copy.seed(&seed)?;
+            *t = copy;
+            // Taken under the tenant lock, like a request's, so its place in the write order is right.
+            self.app
+                .persister
+                .as_ref()
+                .map(|p| (p, p.snapshot(&t, &self.app.key)))
+        };
+        if let Some((p, s)) = snapshot {
+            p.write_blocking(s)
                 .map_err(|e| format!("seed: persisting the state file failed: {e}"))?;
         }
         Ok(())

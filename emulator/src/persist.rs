@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
@@ -55,11 +55,12 @@ pub struct Snapshot {
     bytes: Vec<u8>,
 }
 
-/// Writes snapshots in order, skipping any older than the last one written.
+/// Writes snapshots in order, skipping any older than the last one written. Every write, from a
+/// request or from a seed, goes through `written`, so an older snapshot never lands after a newer one.
 pub struct Persister {
     path: PathBuf,
     next_seq: AtomicU64,
-    written: Arc<tokio::sync::Mutex<u64>>,
+    written: Arc<Mutex<u64>>,
 }
 
 impl Persister {
@@ -67,7 +68,7 @@ impl Persister {
         Persister {
             path,
             next_seq: AtomicU64::new(1),
-            written: Arc::new(tokio::sync::Mutex::new(0)),
+            written: Arc::new(Mutex::new(0)),
         }
     }
 
@@ -87,23 +88,28 @@ impl Persister {
 
     /// Write `s` unless a newer snapshot is already on disk (it contains this change too).
     pub async fn write(&self, s: Snapshot) -> std::io::Result<()> {
-        let mut written = self.written.lock().await;
-        if *written >= s.seq {
-            return Ok(());
-        }
         let path = self.path.clone();
-        let seq = s.seq;
-        tokio::task::spawn_blocking(move || write_atomically(&path, &s.bytes))
+        let written = self.written.clone();
+        tokio::task::spawn_blocking(move || write_in_order(&path, &written, s))
             .await
-            .map_err(std::io::Error::other)??;
-        *written = seq;
-        Ok(())
+            .map_err(std::io::Error::other)?
     }
 
-    pub fn write_now(&self, tenant: &Tenant, key: &SigningKey) -> std::io::Result<()> {
-        let s = self.snapshot(tenant, key);
-        write_atomically(&self.path, &s.bytes)
+    /// As [`Persister::write`], on the calling thread (start-up and seeding, which are synchronous).
+    pub fn write_blocking(&self, s: Snapshot) -> std::io::Result<()> {
+        write_in_order(&self.path, &self.written, s)
     }
+}
+
+fn write_in_order(path: &Path, written: &Mutex<u64>, s: Snapshot) -> std::io::Result<()> {
+    // Held across the write: writes of one state file are serialized and in sequence order.
+    let mut written = written.lock().unwrap_or_else(|p| p.into_inner());
+    if *written >= s.seq {
+        return Ok(());
+    }
+    write_atomically(path, &s.bytes)?;
+    *written = s.seq;
+    Ok(())
 }
 
 /// Replace `path` with `bytes` atomically, readable by the owner only.
@@ -116,7 +122,13 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "state".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    // Unique per write, so that two writers (two emulators on one file) never share a temporary.
+    static NEXT_TMP: AtomicU64 = AtomicU64::new(0);
+    let tmp = dir.join(format!(
+        ".{name}.tmp-{}-{}",
+        std::process::id(),
+        NEXT_TMP.fetch_add(1, Ordering::Relaxed)
+    ));
     {
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create(true).truncate(true);
@@ -178,6 +190,32 @@ mod tests {
         assert!(debug.contains("visible-client-id"), "{debug}");
         assert!(!debug.contains("hidden-key"), "{debug}");
         assert!(!debug.contains("hidden-secret"), "{debug}");
+    }
+
+    fn tenant_named(api: &str, key: &SigningKey) -> Tenant {
+        let mut t = Tenant::new("tenant.test", key.cert_pem(), &"c".repeat(32), "s");
+        t.seed(&serde_json::json!({"resource_servers": [{"identifier": api, "name": api}]}))
+            .unwrap();
+        t
+    }
+
+    #[tokio::test]
+    async fn an_older_snapshot_written_late_does_not_replace_a_seeds_newer_state() {
+        let dir = std::env::temp_dir().join(format!("emu-persist-{}", rand::random::<u64>()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("state.json");
+        let key = SigningKey::shared().unwrap();
+        let p = Persister::new(path.clone());
+        let older = p.snapshot(&tenant_named("https://older/", &key), &key);
+        let newer = p.snapshot(&tenant_named("https://newer/", &key), &key);
+        p.write_blocking(newer).unwrap();
+        p.write(older).await.unwrap();
+        let saved = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            saved.contains("https://newer/"),
+            "the older snapshot replaced the newer one"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
