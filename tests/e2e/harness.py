@@ -51,6 +51,33 @@ def plugin_dir() -> Path:
     return find_binary("pulumi-resource-auth0").parent
 
 
+def run_in_own_group(
+    command: list[str], timeout: float, input: Optional[str] = None, **popen_args
+) -> subprocess.CompletedProcess:
+    """Run a command in a new session and wait at most `timeout` s; returns the CompletedProcess
+    (text). If the wait ends early (timeout, the test budget's alarm, Ctrl-C) the whole process
+    group is killed, so the Pulumi CLI and the plugins it started go too, not only the command."""
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL if input is None else subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        **popen_args,
+    )
+    try:
+        stdout, stderr = process.communicate(input=input, timeout=timeout)
+    except BaseException:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.communicate(timeout=10)
+        raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
 class Emulator:
     """One `auth0-emulator` process on 127.0.0.1:0, started from its binary."""
 
@@ -89,6 +116,14 @@ class Emulator:
                 env={**os.environ, **self.extra_env},
                 start_new_session=True,
             )
+        try:
+            self._wait_until_ready(stdout, timeout)
+        except BaseException:
+            self.stop()  # it runs in its own session: nothing else would end it
+            raise
+        return self
+
+    def _wait_until_ready(self, stdout: Path, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             text = stdout.read_text(encoding="utf-8")
@@ -102,12 +137,10 @@ class Emulator:
                 )
             time.sleep(0.05)
         else:
-            self.stop()
             raise RuntimeError(f"auth0-emulator printed no ready line within {timeout} s")
         credentials = json.loads(Path(self.ready["credentialsFile"]).read_text(encoding="utf-8"))
         self.client_id = credentials["clientId"]
         self.client_secret = credentials["clientSecret"]
-        return self
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -213,23 +246,9 @@ class Sandbox:
         """Run the pulumi CLI itself; returns the CompletedProcess (text). On timeout the whole
         process group goes (the CLI and the plugins it started)."""
         command = [str(find_binary("pulumi")), *args, "--non-interactive"]
-        process = subprocess.Popen(
-            command,
-            cwd=cwd,
-            env={**os.environ, **self.env, **(extra_env or {})},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            start_new_session=True,
+        result = run_in_own_group(
+            command, timeout, cwd=cwd, env={**os.environ, **self.env, **(extra_env or {})}
         )
-        try:
-            stdout, stderr = process.communicate(timeout=timeout)
-        except BaseException:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate(timeout=10)
-            raise
-        result = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
         if check and result.returncode != 0:
             raise RuntimeError(
                 f"pulumi {' '.join(args)} exited with {result.returncode}:\n"
@@ -263,14 +282,12 @@ def cli_stack(sandbox: Sandbox, emulator: Emulator, workdir: Path, stack: str = 
     sandbox.cli(["config", "set", "auth0:domain", emulator.base_url], cwd=workdir)
     sandbox.cli(["config", "set", "auth0:clientId", emulator.client_id], cwd=workdir)
     # From stdin, so the secret is not on any command line.
-    result = subprocess.run(
+    result = run_in_own_group(
         [str(find_binary("pulumi")), "config", "set", "--secret", "auth0:clientSecret", "--non-interactive"],
+        60,
+        input=emulator.client_secret,
         cwd=workdir,
         env={**os.environ, **sandbox.env},
-        input=emulator.client_secret,
-        capture_output=True,
-        text=True,
-        timeout=60,
     )
     if result.returncode != 0:
         raise RuntimeError(f"pulumi config set --secret failed: {result.stderr[-2000:]}")

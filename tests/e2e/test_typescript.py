@@ -82,13 +82,8 @@ def run(action: str, work: Path, program: Path, sandbox, emulator) -> dict:
         "E2E_AUTH0_CLIENT_ID": emulator.client_id,
         "E2E_AUTH0_CLIENT_SECRET": emulator.client_secret,
     }
-    result = subprocess.run(
-        ["node", str(DRIVER), action, str(work), str(program)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    # node starts the Pulumi CLI, which starts plugins: on a timeout all of them must go.
+    result = harness.run_in_own_group(["node", str(DRIVER), action, str(work), str(program)], 180, env=env)
     assert result.returncode == 0, f"{action} failed:\n{result.stderr[-4000:]}"
     assert emulator.client_secret not in result.stdout + result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
