@@ -164,7 +164,7 @@ e2e: e2e-build $(E2E_STAMP) $(NODE_STAMP)
 demo: e2e-build $(E2E_STAMP)
 	@bin=$$(PULUMI_VERSION=$(PULUMI_VERSION) CACHE_DIR=$(CACHE_DIR) scripts/build-pulumi-cli.sh --quiet) && \
 	PATH="$(E2E_BINS):$$bin:$$PATH" PYTHONPATH=$(CURDIR)/sdk/python \
-	  timeout 600 $(E2E_VENV)/bin/python tests/e2e/demo.py
+	  timeout -k 30 600 $(E2E_VENV)/bin/python tests/e2e/demo.py
 
 # --- Conformance: the plugin binary driven as the engine drives it, through Pulumi's own generated
 # Python gRPC client, against the emulator binary; plus proto/ vs the pinned descriptors, and the

@@ -9,6 +9,7 @@ and stops the emulator. Nothing outside a temporary directory is touched.
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import tempfile
 import time
@@ -17,6 +18,18 @@ from pathlib import Path
 import harness
 
 AUDIENCE = "https://ai-service.example.com/"
+
+# Set once SIGTERM arrived (`make demo`'s timeout): clean-up then only stops the emulator, which
+# runs in its own session and would outlive us otherwise; the stack lives in the temp dir anyway.
+terminating = False
+
+
+def on_sigterm(signum, frame) -> None:
+    global terminating
+    terminating = True
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second one must not cut the clean-up short
+    print("\ndemo: terminated; stopping the emulator", file=sys.stderr, flush=True)
+    sys.exit(128 + signum)  # SystemExit unwinds through the finally blocks below
 
 
 def say(text: str) -> None:
@@ -58,17 +71,20 @@ def main() -> int:
             stack.destroy(on_output=print)
             stack = None
         finally:
-            if stack is not None:
-                try:
-                    stack.destroy()
-                except Exception as e:  # the emulator goes away anyway
-                    print(f"    cleanup: destroy failed: {e}", file=sys.stderr)
-            emulator.stop()
+            try:
+                if stack is not None and not terminating:
+                    try:
+                        stack.destroy()
+                    except Exception as e:  # the emulator goes away anyway
+                        print(f"    cleanup: destroy failed: {e}", file=sys.stderr)
+            finally:
+                emulator.stop()
     say(f"Done in {time.monotonic() - started:.1f} s: deployed, token verified, destroyed, emulator stopped")
     return 0
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, on_sigterm)
     try:
         sys.exit(main())
     except Exception as e:

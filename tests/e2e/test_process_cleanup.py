@@ -1,5 +1,5 @@
 """Nothing outlives a run that is cut short: a timed-out command takes the processes it started
-with it."""
+with it, and `make demo` stopped by its timeout (SIGTERM) still stops its emulator."""
 
 from __future__ import annotations
 
@@ -63,3 +63,31 @@ def test_a_command_that_times_out_takes_the_processes_it_started_with_it(tmp_pat
     finally:
         if running(grandchild):
             os.kill(grandchild, signal.SIGKILL)
+
+
+def test_terminating_the_demo_mid_run_stops_its_emulator(tmp_path):
+    output = tmp_path / "demo.out"
+    with open(output, "wb") as out:
+        demo = subprocess.Popen(
+            [sys.executable, str(DEMO)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # its own group, as under `timeout`
+        )
+    emulators: list[int] = []
+    try:
+        assert wait_for_file_text(output, "==> pulumi up", 60), output.read_text(errors="replace")
+        emulators = [pid for pid in descendants(demo.pid) if program_of(pid).endswith(b"auth0-emulator")]
+        assert len(emulators) == 1, f"expected one emulator under the demo, found {emulators}"
+        assert demo.poll() is None, "the demo finished before it could be terminated"
+        os.killpg(demo.pid, signal.SIGTERM)  # what `timeout` sends to its process group
+        assert demo.wait(timeout=60) == 128 + signal.SIGTERM, output.read_text(errors="replace")
+        assert gone_within(emulators[0], 10), "the demo's emulator outlived the demo"
+    finally:
+        for pid in emulators:
+            if running(pid):
+                os.kill(pid, signal.SIGKILL)
+        if demo.poll() is None:
+            os.killpg(demo.pid, signal.SIGKILL)
+            demo.wait(timeout=10)
