@@ -373,6 +373,26 @@ async fn a_refused_token_request_names_the_client_id_but_never_the_secret() {
 }
 
 #[tokio::test]
+async fn a_token_with_an_absurd_expires_in_is_used_and_kept_instead_of_crashing() {
+    bounded(async {
+        let stub = Stub::start(|seen, _| {
+            if seen.path == "/oauth/token" {
+                Reply::json(200, json!({"access_token": "tok", "expires_in": 1e300}))
+            } else {
+                Reply::json(200, json!([]))
+            }
+        })
+        .await;
+        let client = client(settings(&stub.base, client_secret()));
+        client.get("/api/v2/clients", None).await.unwrap();
+        client.get("/api/v2/clients", None).await.unwrap();
+        assert_eq!(stub.count("/oauth/token"), 1);
+        assert_eq!(stub.requests("/api/v2/clients")[1].bearer(), Some("tok"));
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_private_key_jwt_client_sends_a_signed_assertion_instead_of_a_secret() {
     bounded(async {
         let stub = Stub::start(token_then(|_, _| Reply::json(200, json!([])))).await;
@@ -498,6 +518,21 @@ async fn without_a_deadline_429s_are_waited_out_only_for_rate_limit_wait() {
             err.sentence()
         );
         assert_eq!(err.status(), Some(429));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_429_with_an_absurd_reset_time_gives_up_as_rate_limited_instead_of_crashing() {
+    bounded(async {
+        let stub = Stub::start(|_, _| {
+            Reply::json(429, rate_limited()).header("x-ratelimit-reset", "1e300")
+        })
+        .await;
+        let client = client(settings(&stub.base, Credentials::ApiToken("t".into())));
+        let err = client.get("/api/v2/clients", None).await.unwrap_err();
+        assert!(matches!(err, ApiError::RateLimited { .. }), "{err:?}");
+        assert_eq!(stub.count("/api/v2/clients"), 1);
     })
     .await;
 }

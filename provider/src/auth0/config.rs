@@ -11,6 +11,10 @@ use crate::value::{PropertyMap, Value};
 /// How long a request may keep waiting out 429s when it has no deadline of its own.
 pub const DEFAULT_RATE_LIMIT_WAIT: Duration = Duration::from_secs(300);
 
+/// The client-side limits auth0:maxRequestsPerSecond may take: below one request per 100 s
+/// nothing useful finishes, and above 1000 the limit cannot matter to any Auth0 tenant.
+pub const RATE_RANGE: std::ops::RangeInclusive<f64> = 0.01..=1000.0;
+
 /// Signing algorithms Auth0 accepts for a private key JWT client assertion.
 pub const ASSERTION_ALGORITHMS: [&str; 3] = ["RS256", "RS384", "PS256"];
 
@@ -324,12 +328,14 @@ pub fn settings_from_config(
 
     let max_requests_per_second = lookup.get(MAX_RPS).and_then(|raw| {
         match raw.text.parse::<f64>() {
-            Ok(rate) if rate.is_finite() && rate > 0.0 => Some(rate),
+            Ok(rate) if RATE_RANGE.contains(&rate) => Some(rate),
             _ => {
                 failures.push(failure(
                     MAX_RPS,
                     format!(
-                        "auth0:maxRequestsPerSecond must be a positive number, not{}; set it like \"pulumi config set auth0:maxRequestsPerSecond 5\" or unset it for no limit",
+                        "auth0:maxRequestsPerSecond must be a number from {} to {}, not{}; set it like \"pulumi config set auth0:maxRequestsPerSecond 5\" or unset it for no limit",
+                        RATE_RANGE.start(),
+                        RATE_RANGE.end(),
                         raw.shown()
                     ),
                 ));
@@ -763,6 +769,36 @@ mod tests {
             assert_eq!(f.len(), 1, "{bad}");
             assert_eq!(f[0].property, "maxRequestsPerSecond");
             assert!(f[0].reason.contains(&format!("{bad:?}")), "{}", f[0].reason);
+        }
+    }
+
+    #[test]
+    fn max_requests_per_second_outside_the_sane_range_is_rejected_with_the_range() {
+        for bad in ["1e-300", "0.009", "1000.5", "1e300", "inf"] {
+            let f = failures_of(&with_secret_creds(vec![
+                ("domain", "t.auth0.com".into()),
+                ("maxRequestsPerSecond", bad.into()),
+            ]));
+            assert_eq!(f.len(), 1, "{bad}");
+            assert_eq!(f[0].property, "maxRequestsPerSecond");
+            assert!(
+                f[0].reason.contains("from 0.01 to 1000")
+                    && f[0].reason.contains(&format!("{bad:?}")),
+                "{}",
+                f[0].reason
+            );
+        }
+    }
+
+    #[test]
+    fn max_requests_per_second_at_the_ends_of_the_range_is_accepted() {
+        for (text, rate) in [("0.01", 0.01), ("1000", 1000.0)] {
+            let s = resolve(&with_secret_creds(vec![
+                ("domain", "t.auth0.com".into()),
+                ("maxRequestsPerSecond", text.into()),
+            ]))
+            .unwrap();
+            assert_eq!(s.max_requests_per_second, Some(rate));
         }
     }
 

@@ -6,6 +6,9 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+/// The longest wait handed out, so `now + wait` cannot overflow however long the queue.
+const MAX_WAIT: Duration = Duration::from_secs(7 * 86_400);
+
 /// A token bucket shared by every request of one provider: `rate` tokens per second,
 /// holding at most `burst`. Waiters reserve their token up front, so they leave in order.
 #[derive(Debug)]
@@ -23,8 +26,15 @@ struct Bucket {
 }
 
 impl RateLimiter {
-    /// `rate` must be positive and finite (config validation guarantees it).
+    /// `rate` is clamped to [`RATE_RANGE`](super::config::RATE_RANGE), which config
+    /// validation already enforces; a NaN rate means the slowest one.
     pub fn new(rate: f64) -> RateLimiter {
+        let range = super::config::RATE_RANGE;
+        let rate = if rate.is_nan() {
+            *range.start()
+        } else {
+            rate.clamp(*range.start(), *range.end())
+        };
         let burst = rate.ceil().max(1.0);
         RateLimiter {
             rate,
@@ -56,7 +66,9 @@ impl RateLimiter {
         let wait = if bucket.tokens >= 1.0 {
             Duration::ZERO
         } else {
-            Duration::from_secs_f64((1.0 - bucket.tokens) / self.rate)
+            Duration::try_from_secs_f64((1.0 - bucket.tokens) / self.rate)
+                .unwrap_or(MAX_WAIT)
+                .min(MAX_WAIT)
         };
         if latest.is_some_and(|latest| now + wait > latest) {
             return None;
@@ -112,6 +124,29 @@ mod tests {
         assert_eq!(limiter.burst(), 1.0);
         assert_eq!(limiter.reserve(None), Some(Duration::ZERO));
         assert_eq!(limiter.reserve(None), Some(Duration::from_secs(2)));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_absurdly_small_rate_is_raised_to_the_slowest_allowed_instead_of_panicking() {
+        for rate in [1e-300, 0.0, -1.0, f64::NAN] {
+            let limiter = RateLimiter::new(rate);
+            assert_eq!(limiter.reserve(None), Some(Duration::ZERO), "{rate}");
+            assert_eq!(
+                limiter.reserve(None),
+                Some(Duration::from_secs(100)),
+                "{rate}: one request per 100 s"
+            );
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_absurdly_large_rate_is_capped_at_the_fastest_allowed() {
+        let limiter = RateLimiter::new(f64::INFINITY);
+        assert_eq!(limiter.burst(), 1000.0);
+        for _ in 0..1000 {
+            assert_eq!(limiter.reserve(None), Some(Duration::ZERO));
+        }
+        assert_eq!(limiter.reserve(None), Some(Duration::from_millis(1)));
     }
 
     #[tokio::test(start_paused = true)]

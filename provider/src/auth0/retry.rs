@@ -12,6 +12,10 @@ const BACKOFF_START: Duration = Duration::from_millis(200);
 const BACKOFF_CAP: Duration = Duration::from_secs(5);
 /// Without X-RateLimit-Reset, 429 waits double from 1 s up to this.
 const RATE_LIMIT_BACKOFF_CAP: Duration = Duration::from_secs(32);
+/// A reset time further out than this is taken as this: the caller then gives up at once
+/// (no request waits longer than auth0:rateLimitWaitSeconds, at most a day), and adding it to
+/// the clock cannot overflow.
+const RATE_LIMIT_MAX_WAIT: Duration = Duration::from_secs(2 * 86_400);
 /// A reset time at or before now still needs a moment: Auth0's clock is not ours.
 const RATE_LIMIT_MIN_WAIT: Duration = Duration::from_millis(100);
 
@@ -45,9 +49,9 @@ pub(crate) fn rate_limit_delay(headers: &HeaderMap, now_unix: f64, round: u32) -
         .and_then(|v| v.trim().parse::<f64>().ok())
         .filter(|v| v.is_finite());
     match reset {
-        Some(reset) => {
-            Duration::from_secs_f64((reset - now_unix).max(0.0)).max(RATE_LIMIT_MIN_WAIT)
-        }
+        Some(reset) => Duration::try_from_secs_f64((reset - now_unix).max(0.0))
+            .unwrap_or(RATE_LIMIT_MAX_WAIT)
+            .clamp(RATE_LIMIT_MIN_WAIT, RATE_LIMIT_MAX_WAIT),
         None => Duration::from_secs(1u64 << round.min(5)).min(RATE_LIMIT_BACKOFF_CAP),
     }
 }
@@ -127,6 +131,19 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert("x-ratelimit-reset", "999".parse().unwrap());
         assert_eq!(rate_limit_delay(&headers, 1000.0, 3), RATE_LIMIT_MIN_WAIT);
+    }
+
+    #[test]
+    fn an_absurd_reset_time_is_capped_instead_of_panicking() {
+        for reset in ["1e300", "1e19", "18446744073709551616"] {
+            let mut headers = HeaderMap::new();
+            headers.insert("x-ratelimit-reset", reset.parse().unwrap());
+            assert_eq!(
+                rate_limit_delay(&headers, 1000.0, 0),
+                RATE_LIMIT_MAX_WAIT,
+                "{reset}"
+            );
+        }
     }
 
     #[test]

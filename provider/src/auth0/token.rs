@@ -37,6 +37,9 @@ impl fmt::Debug for AccessToken {
 
 /// Lifetime assumed when `/oauth/token` does not say (Auth0's default is 24 h).
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(86_400);
+/// Auth0 issues Management API tokens for at most 30 days; a longer `expires_in` is taken as
+/// this, so the refresh time never overflows the clock.
+const MAX_LIFETIME: Duration = Duration::from_secs(30 * 86_400);
 /// How long a client assertion stays valid; Auth0 only needs it for the one exchange.
 const ASSERTION_LIFETIME_SECS: u64 = 60;
 pub(crate) const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -220,8 +223,9 @@ pub(crate) fn parse_token_response(
         .get("expires_in")
         .and_then(|e| e.as_f64())
         .filter(|secs| secs.is_finite() && *secs > 0.0)
-        .map(Duration::from_secs_f64)
-        .unwrap_or(DEFAULT_LIFETIME);
+        .map(|secs| Duration::try_from_secs_f64(secs).unwrap_or(MAX_LIFETIME))
+        .unwrap_or(DEFAULT_LIFETIME)
+        .min(MAX_LIFETIME);
     Ok((AccessToken::new(token), lifetime))
 }
 
@@ -256,6 +260,7 @@ impl TokenCache {
             }
         }
         let (token, lifetime) = fetch().await?;
+        let lifetime = lifetime.min(MAX_LIFETIME);
         let refresh_at = Instant::now() + lifetime.saturating_sub(refresh_margin(lifetime));
         *slot = Some(Cached {
             token: token.clone(),
@@ -389,6 +394,33 @@ mod tests {
             parse_token_response(&json!({"access_token": "abc", "expires_in": 120})).unwrap();
         assert_eq!(lifetime, Duration::from_secs(120));
         assert!(parse_token_response(&json!({"token_type": "Bearer"})).is_err());
+    }
+
+    #[test]
+    fn an_absurd_expires_in_is_capped_at_thirty_days_instead_of_panicking() {
+        for expires_in in [json!(1e300), json!(u64::MAX), json!(1e19)] {
+            let (_, lifetime) =
+                parse_token_response(&json!({"access_token": "abc", "expires_in": expires_in}))
+                    .unwrap();
+            assert_eq!(lifetime, MAX_LIFETIME, "{expires_in}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_token_with_an_endless_lifetime_is_cached_without_overflowing_the_clock() {
+        let cache = TokenCache::default();
+        let count = AtomicUsize::new(0);
+        let first = cache
+            .get(|| counting_fetch(&count, Duration::MAX))
+            .await
+            .unwrap();
+        tokio::time::advance(Duration::from_secs(3600)).await;
+        let again = cache
+            .get(|| counting_fetch(&count, Duration::MAX))
+            .await
+            .unwrap();
+        assert_eq!(first, again);
+        assert_eq!(count.load(Ordering::SeqCst), 1);
     }
 
     #[test]
