@@ -14,16 +14,64 @@ fn temp_dir() -> std::path::PathBuf {
     dir
 }
 
+/// A running emulator. Dropping it kills the process, so a failed assert leaves nothing behind.
+struct Running(Option<Child>);
+
+impl Running {
+    fn id(&self) -> u32 {
+        self.0.as_ref().map(Child::id).unwrap_or(0)
+    }
+
+    /// Send SIGTERM and wait (bounded to 20 s) for the exit status.
+    fn terminate(mut self) -> std::process::ExitStatus {
+        let mut child = self.0.take().expect("a running child");
+        let status = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                return status;
+            }
+            if Instant::now() >= deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("the emulator did not stop within 20 s of SIGTERM");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 /// Start the binary and read its ready line (bounded to 60 s).
-fn spawn(args: &[&str]) -> (Child, Value) {
-    let mut child = Command::new(BIN)
+fn spawn(args: &[&str]) -> (Running, Value) {
+    spawn_with_env(args, &[])
+}
+
+fn spawn_with_env(args: &[&str], env: &[(&str, &str)]) -> (Running, Value) {
+    let mut command = Command::new(BIN);
+    command
         .args(args)
         .env_remove("RUST_LOG")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::null());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let mut child = command.spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
+    let running = Running(Some(child));
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let mut line = String::new();
@@ -34,28 +82,33 @@ fn spawn(args: &[&str]) -> (Child, Value) {
         .recv_timeout(Duration::from_secs(60))
         .expect("ready line within 60 s");
     (
-        child,
+        running,
         serde_json::from_str(&line).expect("the ready line is JSON"),
     )
 }
 
-fn terminate(mut child: Child) -> std::process::ExitStatus {
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+fn is_running(pid: u32) -> bool {
+    Command::new("kill")
+        .args(["-0", &pid.to_string()])
+        .stderr(Stdio::null())
         .status()
-        .unwrap();
-    assert!(status.success());
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the emulator did not stop within 20 s of SIGTERM"
-        );
+        .unwrap()
+        .success()
+}
+
+#[test]
+fn an_emulator_a_test_drops_without_stopping_is_killed() {
+    let dir = temp_dir();
+    let creds = dir.join("creds.json");
+    let (child, _) = spawn(&["--credentials-file", creds.to_str().unwrap()]);
+    let pid = child.id();
+    drop(child);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while is_running(pid) && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));
     }
+    assert!(!is_running(pid), "emulator {pid} outlived its handle");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -110,33 +163,35 @@ fn the_ready_line_names_the_credentials_file_but_never_the_secret_and_sigterm_st
         let mode = std::fs::metadata(&creds).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
     }
-    assert!(terminate(child).success());
+    assert!(child.terminate().success());
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn given_credentials_are_used_and_no_credentials_file_is_written() {
-    let (child, ready) = spawn(&["--client-id", "fixedfixedfixedfixedfixedfixed12"]);
+    // Only the id is given, so the generated secret goes to a credentials file: keep it in a temp dir.
+    let dir = temp_dir();
+    let creds = dir.join("creds.json");
+    let (child, ready) = spawn(&[
+        "--client-id",
+        "fixedfixedfixedfixedfixedfixed12",
+        "--credentials-file",
+        creds.to_str().unwrap(),
+    ]);
     assert_eq!(ready["clientId"], "fixedfixedfixedfixedfixedfixed12");
-    assert!(ready["credentialsFile"].is_string());
-    assert!(terminate(child).success());
+    assert_eq!(ready["credentialsFile"], creds.to_str().unwrap());
+    assert!(child.terminate().success());
+    std::fs::remove_dir_all(&dir).unwrap();
 
-    let mut child = Command::new(BIN)
-        .env(
+    let (child, ready) = spawn_with_env(
+        &[],
+        &[(
             "AUTH0_EMULATOR_CLIENT_SECRET",
             "given-secret-given-secret-given-secret",
-        )
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let ready: Value = serde_json::from_str(&line).unwrap();
+        )],
+    );
     assert!(ready["credentialsFile"].is_null());
-    assert!(terminate(child).success());
+    assert!(child.terminate().success());
 }
 
 #[test]
@@ -155,7 +210,7 @@ fn a_seed_file_is_loaded_at_start() {
         "--state",
         state.to_str().unwrap(),
     ]);
-    assert!(terminate(child).success());
+    assert!(child.terminate().success());
     let saved = std::fs::read_to_string(&state).unwrap();
     assert!(saved.contains("https://myapi.example.com/"));
     std::fs::remove_dir_all(&dir).unwrap();
@@ -195,6 +250,6 @@ fn tls_writes_the_certificate_and_serves_https() {
     assert_eq!(ready["tlsCertFile"], cert.to_str().unwrap());
     let pem = std::fs::read_to_string(&cert).unwrap();
     assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"));
-    assert!(terminate(child).success());
+    assert!(child.terminate().success());
     std::fs::remove_dir_all(&dir).unwrap();
 }
