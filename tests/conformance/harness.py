@@ -164,16 +164,16 @@ class Emulator:
         )
         try:
             ready = json.loads(read_first_line(self.proc.stdout, STARTUP_TIMEOUT, "auth0-emulator"))
-        except Exception:
+            self.base_url = ready["baseUrl"]
+            self.domain = ready["domain"]
+            self.audience = ready["audience"]
+            self.client_id = ready["clientId"]
+            with open(ready["credentialsFile"]) as f:
+                self.client_secret = json.load(f)["clientSecret"]
+        except BaseException:  # a bad ready line or credentials file must not leave it running
             stop_process(self.proc)
             self._log.close()
             raise
-        self.base_url = ready["baseUrl"]
-        self.domain = ready["domain"]
-        self.audience = ready["audience"]
-        self.client_id = ready["clientId"]
-        with open(ready["credentialsFile"]) as f:
-            self.client_secret = json.load(f)["clientSecret"]
 
     def stats(self) -> dict:
         with urllib.request.urlopen(f"{self.base_url}/emulator/stats", timeout=5) as r:
@@ -253,7 +253,7 @@ class Plugin:
             self.port = int(line)
             self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
             grpc.channel_ready_future(self.channel).result(timeout=STARTUP_TIMEOUT)
-        except Exception:
+        except BaseException:  # it runs in its own session: nothing else would end it
             self.close()
             raise
         self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)

@@ -280,7 +280,11 @@ class Replay:
         self.workdir = workdir
         self.out = out
         self.emulator = harness.Emulator(workdir)
-        self.engine = harness.FakeEngine()
+        try:
+            self.engine = harness.FakeEngine()
+        except BaseException:
+            self.emulator.close()
+            raise
         self.mapping = Mapping()
         self.plugin = None
         self.config_request = None  # the live ConfigureRequest, for plugins started mid-log

@@ -391,7 +391,11 @@ def test_the_streaming_list_rpc_answers_unimplemented(plugin):
 
 def test_cancel_returns_promptly_and_ends_an_operation_in_flight(workdir, engine):
     slow = harness.Emulator(workdir, ["--latency-ms", "4000"])
-    fresh = Plugin(workdir, [engine.address])
+    try:
+        fresh = Plugin(workdir, [engine.address])
+    except BaseException:
+        slow.close()
+        raise
     try:
         d = Driver(fresh.stub, timeout=20)
         d.handshake(engine.address)
@@ -423,7 +427,11 @@ def test_cancel_returns_promptly_and_ends_an_operation_in_flight(workdir, engine
 
 def test_sigint_makes_the_plugin_exit_with_code_zero_within_five_seconds(workdir, engine):
     fresh = Plugin(workdir, [engine.address])
-    Driver(fresh.stub).handshake(engine.address)
+    try:
+        Driver(fresh.stub).handshake(engine.address)
+    except BaseException:
+        fresh.close()  # in its own session: it would outlive the suite
+        raise
     started = time.monotonic()
     code = fresh.close(signal.SIGINT)
     assert code == 0, f"exit code {code} after SIGINT; stderr: {fresh.stderr()[-500:]}"
