@@ -23,6 +23,9 @@ SCHEMA_PATH = os.path.join(REPO_ROOT, "schema.json")
 
 # How long the engine waits for the port line and the first call; we use the same bound.
 STARTUP_TIMEOUT = 10.0
+# The emulator binary makes a fresh RSA-2048 signing key before its ready line, which can take
+# seconds on a loaded 2-core machine; the e2e suite allows the same 20 s.
+EMULATOR_STARTUP_TIMEOUT = 20.0
 # Every single RPC in the suite is bounded by this deadline.
 RPC_TIMEOUT = 30.0
 
@@ -163,7 +166,7 @@ class Emulator:
             text=True,
         )
         try:
-            ready = json.loads(read_first_line(self.proc.stdout, STARTUP_TIMEOUT, "auth0-emulator"))
+            ready = json.loads(read_first_line(self.proc.stdout, EMULATOR_STARTUP_TIMEOUT, "auth0-emulator"))
             self.base_url = ready["baseUrl"]
             self.domain = ready["domain"]
             self.audience = ready["audience"]

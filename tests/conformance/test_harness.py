@@ -51,7 +51,7 @@ def test_an_emulator_whose_credentials_file_cannot_be_read_is_stopped_before_the
 
 def test_an_emulator_that_prints_no_ready_line_in_time_is_stopped_before_the_error(tmp_path, monkeypatch):
     monkeypatch.setenv("EMULATOR", fake_emulator(tmp_path, ":"))
-    monkeypatch.setattr(harness, "STARTUP_TIMEOUT", 1.0)
+    monkeypatch.setattr(harness, "EMULATOR_STARTUP_TIMEOUT", 1.0)
     with pytest.raises(RuntimeError, match="printed no line on stdout within 1s"):
         harness.Emulator(str(tmp_path))
     assert_stopped(pid_of_fake(tmp_path))
