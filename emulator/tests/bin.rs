@@ -209,6 +209,8 @@ fn a_seed_file_is_loaded_at_start() {
         seed.to_str().unwrap(),
         "--state",
         state.to_str().unwrap(),
+        "--credentials-file",
+        dir.join("creds.json").to_str().unwrap(),
     ]);
     assert!(child.terminate().success());
     let saved = std::fs::read_to_string(&state).unwrap();
@@ -242,14 +244,43 @@ fn a_bad_flag_value_fails_with_a_message_naming_it() {
 fn tls_writes_the_certificate_and_serves_https() {
     let dir = temp_dir();
     let cert = dir.join("cert.pem");
-    let (child, ready) = spawn(&["--tls", "--tls-cert-file", cert.to_str().unwrap()]);
-    assert!(ready["baseUrl"]
-        .as_str()
-        .unwrap()
-        .starts_with("https://127.0.0.1:"));
+    let creds = dir.join("creds.json");
+    let (child, ready) = spawn(&[
+        "--tls",
+        "--tls-cert-file",
+        cert.to_str().unwrap(),
+        "--credentials-file",
+        creds.to_str().unwrap(),
+    ]);
+    let base_url = ready["baseUrl"].as_str().unwrap().to_string();
+    assert!(base_url.starts_with("https://127.0.0.1:"), "{base_url}");
     assert_eq!(ready["tlsCertFile"], cert.to_str().unwrap());
-    let pem = std::fs::read_to_string(&cert).unwrap();
-    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"));
+
+    // A client that trusts only the written certificate gets an answer over HTTPS.
+    let pem = std::fs::read(&cert).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (status, discovery) = runtime.block_on(async {
+        let client = reqwest::Client::builder()
+            .tls_built_in_root_certs(false)
+            .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
+            .timeout(Duration::from_secs(20))
+            .build()
+            .unwrap();
+        let res = client
+            .get(format!("{base_url}/.well-known/openid-configuration"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("HTTPS to {base_url} trusting {}: {e}", cert.display()));
+        (res.status().as_u16(), res.json::<Value>().await.unwrap())
+    });
+    assert_eq!(status, 200);
+    assert_eq!(
+        discovery["token_endpoint"],
+        format!("{base_url}/oauth/token")
+    );
     assert!(child.terminate().success());
     std::fs::remove_dir_all(&dir).unwrap();
 }
