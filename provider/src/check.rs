@@ -19,6 +19,8 @@ pub struct Checker<'a> {
     pub failures: Vec<CheckFailure>,
     /// Paths of deprecated properties that were set, with the deprecation message.
     pub deprecations: Vec<(String, String)>,
+    /// How many secrets enclose the value being checked: messages never quote a secret.
+    secret_depth: usize,
 }
 
 impl<'a> Checker<'a> {
@@ -29,6 +31,7 @@ impl<'a> Checker<'a> {
             allowed,
             failures: Vec::new(),
             deprecations: Vec::new(),
+            secret_depth: 0,
         }
     }
 
@@ -92,7 +95,17 @@ impl<'a> Checker<'a> {
 
     pub fn check_value(&mut self, value: &Value, ty: &Type, path: &str) {
         let value = match value {
-            Value::Secret(inner) => return self.check_value(inner, ty, path),
+            Value::Secret(inner)
+            | Value::Output {
+                value: Some(inner),
+                secret: true,
+                ..
+            } => {
+                self.secret_depth += 1;
+                self.check_value(inner, ty, path);
+                self.secret_depth -= 1;
+                return;
+            }
             Value::Output {
                 value: Some(inner), ..
             } => return self.check_value(inner, ty, path),
@@ -108,7 +121,11 @@ impl<'a> Checker<'a> {
             (Type::Boolean, Value::Bool(_)) | (Type::Number, Value::Number(_)) => {}
             (Type::Integer, Value::Number(n)) if n.fract() == 0.0 => {}
             (Type::Integer, Value::Number(n)) => {
-                self.fail(path, format!("{n} is not a whole number; use an integer"))
+                let shown = self.show(|| n.to_string());
+                self.fail(
+                    path,
+                    format!("{shown} is not a whole number; use an integer"),
+                )
             }
             (Type::Array(item), Value::Array(items)) => {
                 for (i, v) in items.iter().enumerate() {
@@ -124,14 +141,25 @@ impl<'a> Checker<'a> {
                 Some(object) => self.check_map(fields, &object.properties, &object.required, path),
                 None => self.fail(path, format!("has undefined type {}", short_token(token))),
             },
-            (ty, other) => self.fail(
-                path,
-                format!(
-                    "expected {}, got {}; change the value's type",
-                    ty.describe(),
-                    describe(other)
-                ),
-            ),
+            (ty, other) => {
+                let got = self.show(|| describe(other));
+                self.fail(
+                    path,
+                    format!(
+                        "expected {}, got {got}; change the value's type",
+                        ty.describe()
+                    ),
+                )
+            }
+        }
+    }
+
+    /// The value as a message may quote it, or "a secret value".
+    fn show(&self, quote: impl FnOnce() -> String) -> String {
+        if self.secret_depth > 0 {
+            "a secret value".to_string()
+        } else {
+            quote()
         }
     }
 
@@ -142,7 +170,8 @@ impl<'a> Checker<'a> {
                 self.fail(
                     path,
                     format!(
-                        "{value:?} is not an allowed value; use one of: {}",
+                        "{} is not an allowed value; use one of: {}",
+                        self.show(|| format!("{value:?}")),
                         allowed.join(", ")
                     ),
                 );
@@ -344,6 +373,37 @@ mod tests {
             deprecations,
             vec![("oldUrls".to_string(), "Use oidcLogout.".to_string())]
         );
+    }
+
+    #[test]
+    fn failures_never_quote_a_secret_value() {
+        let package = Package::parse(SCHEMA).unwrap();
+        let resource = package.resource("t:index/client:Client").unwrap();
+        let mut props = PropertyMap::new();
+        props.insert("name".into(), Value::from("a"));
+        props.insert(
+            "appType".into(),
+            Value::from("hunter2-not-an-app-type").into_secret(),
+        );
+        props.insert(
+            "grantTypes".into(),
+            Value::Array(vec![Value::Number(31337.0).into_secret()]),
+        );
+        let mut checker = Checker::new(&package, "Client", ALLOWED);
+        checker.check_map(&props, &resource.inputs, &resource.required_inputs, "");
+        assert_eq!(checker.failures.len(), 2, "{:?}", checker.failures);
+        for failure in &checker.failures {
+            assert!(
+                failure.reason.contains("a secret value"),
+                "{}",
+                failure.reason
+            );
+            assert!(
+                !failure.reason.contains("hunter2") && !failure.reason.contains("31337"),
+                "{}",
+                failure.reason
+            );
+        }
     }
 
     #[test]

@@ -268,7 +268,7 @@ impl Differ<'_> {
 }
 
 /// Removes secret/output wrappers at the top level (secretness does not make a diff).
-fn strip(value: &Value) -> &Value {
+pub fn strip(value: &Value) -> &Value {
     match value {
         Value::Secret(inner) => strip(inner),
         Value::Output {

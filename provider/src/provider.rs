@@ -65,6 +65,13 @@ impl Auth0Provider {
         }
     }
 
+    /// Sends what the behaviours warned about so far, before Auth0 is asked (so a failing
+    /// request still shows them).
+    fn flush_warnings(&self, urn: &str, ctx: &Context<'_>) {
+        let warnings = std::mem::take(&mut *ctx.warnings.lock().expect("warnings lock"));
+        self.warn(urn, warnings);
+    }
+
     fn env_lookup(&self) -> impl Fn(&str) -> Option<String> + '_ {
         |name| (self.env)(name)
     }
@@ -132,7 +139,7 @@ impl Auth0Provider {
                 }
             }
             let secret_input = inputs.get(name).is_some_and(Value::is_secret);
-            if property.secret || secret_input {
+            if property.secret || secret_input || def.secret_outputs.contains(&name.as_str()) {
                 if let Some(value) = out.remove(name) {
                     out.insert(name.clone(), value.into_secret());
                 }
@@ -200,17 +207,8 @@ fn refreshed_inputs(
     old_inputs: &PropertyMap,
     outputs: &PropertyMap,
 ) -> PropertyMap {
-    fn bare(v: &Value) -> &Value {
-        match v {
-            Value::Secret(inner) => bare(inner),
-            Value::Output {
-                value: Some(inner), ..
-            } => bare(inner),
-            other => other,
-        }
-    }
     fn project(old: &Value, new: &Value) -> Value {
-        match (bare(old), bare(new)) {
+        match (diff::strip(old), diff::strip(new)) {
             (Value::Object(old_fields), Value::Object(new_fields)) if !old_fields.is_empty() => {
                 let projected = Value::Object(
                     old_fields
@@ -475,6 +473,7 @@ impl Provider for Auth0Provider {
             &req.properties,
         );
         resource.adjust_body(&ctx, &req.properties, &mut body);
+        self.flush_warnings(&req.urn, &ctx);
         let response = match client
             .post(def.collection, Json::Object(body), deadline(req.timeout))
             .await
@@ -482,7 +481,6 @@ impl Provider for Auth0Provider {
             Ok(response) => response,
             Err(err) => return Err(self.explain(resource, &ctx, &req.properties, err).await),
         };
-        self.warn(&req.urn, ctx.warnings.into_inner().expect("warnings lock"));
         let id = response
             .body
             .get(def.id_field)
@@ -503,7 +501,7 @@ impl Provider for Auth0Provider {
         let def = resource.def();
         let client = self.client()?;
         let path = format!("{}/{}", def.collection, encode_path_segment(&req.id));
-        let response = match client.get(&path, None).await {
+        let response = match client.get(&path, deadline(req.timeout)).await {
             Ok(response) => response,
             Err(err) if err.is_not_found() => return Ok(ReadResponse::default()),
             Err(err) => {
@@ -614,6 +612,7 @@ impl Provider for Auth0Provider {
             }
         }
         resource.adjust_body(&ctx, &req.news, &mut body);
+        self.flush_warnings(&req.urn, &ctx);
 
         let path = format!("{}/{}", def.collection, encode_path_segment(&req.id));
         let deadline = deadline(req.timeout);
@@ -654,7 +653,6 @@ impl Provider for Auth0Provider {
                 }
             }
         }
-        self.warn(&req.urn, ctx.warnings.into_inner().expect("warnings lock"));
         let properties = match latest {
             Some(body) => self.state(def, spec, &body, &req.news, Some(&req.olds)),
             None => {

@@ -141,6 +141,8 @@ pub struct ReadRequest {
     pub properties: PropertyMap,
     /// The current inputs; empty on `pulumi import`.
     pub inputs: PropertyMap,
+    /// None when the user set no custom timeout (the engine sends 0).
+    pub timeout: Option<Duration>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 /// A property map: top-level properties of a resource, config, or an object value.
 pub type PropertyMap = BTreeMap<String, Value>;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub enum Value {
     Null,
     Bool(bool),
@@ -31,6 +31,43 @@ pub enum Value {
         id: Option<Box<Value>>,
         package_version: String,
     },
+}
+
+/// Debug output never shows what a secret holds: errors and test failures may print values.
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Null => f.write_str("Null"),
+            Value::Bool(b) => f.debug_tuple("Bool").field(b).finish(),
+            Value::Number(n) => f.debug_tuple("Number").field(n).finish(),
+            Value::String(s) => f.debug_tuple("String").field(s).finish(),
+            Value::Array(items) => f.debug_tuple("Array").field(items).finish(),
+            Value::Object(map) => f.debug_tuple("Object").field(map).finish(),
+            Value::Secret(_) | Value::Output { secret: true, .. } => {
+                f.write_str("Secret([redacted])")
+            }
+            Value::Computed => f.write_str("Computed"),
+            Value::Output {
+                value,
+                dependencies,
+                ..
+            } => f
+                .debug_struct("Output")
+                .field("value", value)
+                .field("dependencies", dependencies)
+                .finish(),
+            Value::ResourceRef {
+                urn,
+                id,
+                package_version,
+            } => f
+                .debug_struct("ResourceRef")
+                .field("urn", urn)
+                .field("id", id)
+                .field("package_version", package_version)
+                .finish(),
+        }
+    }
 }
 
 impl Value {
@@ -202,6 +239,22 @@ mod tests {
         let v = Value::Object([("a".to_string(), Value::Array(vec![Value::Computed]))].into());
         assert!(v.contains_unknowns());
         assert_eq!(v.to_json(), None);
+    }
+
+    #[test]
+    fn debug_output_never_shows_a_secret() {
+        let v = Value::Object(
+            [(
+                "clientSecret".to_string(),
+                Value::from("s3cret-value").into_secret(),
+            )]
+            .into(),
+        );
+        let shown = format!("{v:?}");
+        assert!(
+            !shown.contains("s3cret-value") && shown.contains("[redacted]"),
+            "{shown}"
+        );
     }
 
     #[test]

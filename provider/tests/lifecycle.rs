@@ -7,7 +7,6 @@ use serde_json::{json, Value as Json};
 use tokio::net::TcpListener;
 use tonic::transport::server::TcpIncoming;
 use tonic::transport::{Channel, Server};
-use tonic::Code;
 
 use auth0_emulator::{Emulator, EmulatorConfig};
 use pulumi_auth0_provider::provider::Auth0Provider;
@@ -784,7 +783,6 @@ async fn an_unconfigured_provider_says_what_to_set() {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("auth0:domain"), "{err}");
-    let _ = Code::Ok;
 }
 
 #[tokio::test]
@@ -834,4 +832,87 @@ async fn a_grant_to_a_missing_api_or_client_says_which_one_is_missing() {
         "{}",
         err.message()
     );
+}
+
+#[tokio::test]
+async fn a_grant_setting_both_scope_and_scopes_or_allow_all_scopes_on_the_management_api_settles() {
+    let mut h = Harness::start().await;
+    let client = h
+        .checked(
+            CLIENT,
+            "c",
+            json!({"name": "c", "appType": "non_interactive"}),
+        )
+        .await;
+    let (client_id, _) = h.create(CLIENT, "c", &client, false).await.unwrap();
+    let audience = h.emulator.management_audience();
+    let program = json!({"audience": audience, "clientId": client_id, "scope": ["read:clients"],
+                         "scopes": ["read:clients"], "allowAllScopes": true});
+    let inputs = h.checked(GRANT, "g", program.clone()).await;
+    assert!(
+        !inputs.contains_key("scope") && !inputs.contains_key("allowAllScopes"),
+        "{inputs:?}"
+    );
+    let warnings = h.warnings.0.lock().unwrap().clone();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("allowAllScopes is not sent")),
+        "{warnings:?}"
+    );
+    let (id, state) = h
+        .create(GRANT, "g", &inputs, false)
+        .await
+        .expect("no allow_all_scopes reaches the system API");
+    let again = h.checked(GRANT, "g", program).await;
+    let diff = h.diff(GRANT, "g", &id, &state, &again, &inputs).await;
+    assert_eq!(
+        diff.changes(),
+        pb::diff_response::DiffChanges::DiffNone,
+        "{diff:?}"
+    );
+}
+
+#[tokio::test]
+async fn state_written_by_the_official_bridged_provider_is_diffed_updated_and_read() {
+    let mut h = Harness::start().await;
+    let inputs = h
+        .checked(
+            CLIENT,
+            "c",
+            json!({"name": "bridged", "appType": "non_interactive"}),
+        )
+        .await;
+    let (id, mut state) = h.create(CLIENT, "c", &inputs, false).await.unwrap();
+    // The bridged provider keeps its own bookkeeping and empty values in state and inputs.
+    state.insert("__meta".into(), Value::from(r#"{"schema_version":"0"}"#));
+    state.insert("callbacks".into(), Value::Array(vec![]));
+    state.insert("id".into(), Value::from(id.as_str()));
+    let mut old_inputs = inputs.clone();
+    old_inputs.insert("__defaults".into(), Value::Array(vec![]));
+
+    let same = h.diff(CLIENT, "c", &id, &state, &inputs, &old_inputs).await;
+    assert_eq!(
+        same.changes(),
+        pb::diff_response::DiffChanges::DiffNone,
+        "{same:?}"
+    );
+    let renamed = h
+        .checked(
+            CLIENT,
+            "c",
+            json!({"name": "renamed", "appType": "non_interactive"}),
+        )
+        .await;
+    let diff = h
+        .diff(CLIENT, "c", &id, &state, &renamed, &old_inputs)
+        .await;
+    assert_eq!(diff.diffs, vec!["name"]);
+    let updated = h
+        .update(CLIENT, "c", &id, &state, &renamed, &old_inputs, false)
+        .await
+        .unwrap();
+    assert_eq!(str_of(&updated, "name"), "renamed");
+    let (read_id, _, _) = h.read(CLIENT, "c", &id, &state, &old_inputs).await;
+    assert_eq!(read_id, id);
 }

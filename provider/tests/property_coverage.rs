@@ -1138,6 +1138,7 @@ impl Run {
                 type_token: token.into(),
                 properties: properties.clone(),
                 inputs: inputs.clone(),
+                timeout: None,
             })
             .await
             .map_err(|e| format!("read errored: {e}"))?;

@@ -86,6 +86,7 @@ pub static DEF: ResourceDef = ResourceDef {
         "asyncApprovalNotificationChannels",
         "organizationDiscoveryMethods",
     ],
+    secret_outputs: &[],
     write_only: &[],
     // Booleans and objects: Auth0's defaults in POST /clients answers (recordings);
     // strings: "" as terraform-provider-auth0 clears them (TestAccClientConfig.yaml, PATCH 200).

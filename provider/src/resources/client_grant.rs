@@ -27,6 +27,7 @@ pub static DEF: ResourceDef = ResourceDef {
     // `scope` is folded into `scopes` by Check, so it never reaches Auth0 on its own.
     provider_only: &["scope"],
     clear_with_null: &[],
+    secret_outputs: &[],
     write_only: &[],
     reset_values: &[],
     unclearable: &[],
@@ -47,20 +48,22 @@ impl Resource for ClientGrant {
         &DEF
     }
 
-    /// `scope` is the deprecated alias of `scopes`.
-    fn normalize(&self, _ctx: &Context<'_>, inputs: &mut PropertyMap) {
-        if inputs.contains_key("scopes") {
-            return;
-        }
+    /// `scope` is the deprecated alias of `scopes` (Check has refused the two differing), and
+    /// `allowAllScopes` is dropped for the Management API (Check has warned), so neither is
+    /// left in the inputs to diff against a state that never holds it.
+    fn normalize(&self, ctx: &Context<'_>, inputs: &mut PropertyMap) {
         if let Some(scope) = inputs.remove("scope") {
-            inputs.insert("scopes".into(), scope);
+            inputs.entry("scopes".into()).or_insert(scope);
+        }
+        if is_management_api(ctx, inputs) {
+            inputs.remove("allowAllScopes");
         }
     }
 
     fn check(
         &self,
         ctx: &Context<'_>,
-        req: &CheckRequest,
+        _req: &CheckRequest,
         inputs: &PropertyMap,
         checker: &mut Checker<'_>,
     ) {
@@ -84,22 +87,17 @@ impl Resource for ClientGrant {
             (false, false) => checker.fail("clientId", "is required unless `defaultFor` is set; set the id of the client to grant"),
             _ => {}
         }
-        let audience = inputs.get("audience").and_then(Value::as_str);
-        if set("allowAllScopes")
-            && audience.is_some()
-            && audience == ctx.management_audience.as_deref()
-        {
-            ctx.warn(format!(
-                "{}: allowAllScopes is not sent for the Auth0 Management API, which refuses it; list the scopes in `scopes` instead",
-                req.urn
-            ));
+        if set("allowAllScopes") && is_management_api(ctx, inputs) {
+            ctx.warn(
+                "ClientGrant.allowAllScopes is not sent for the Auth0 Management API, which refuses it; list the scopes in `scopes` instead",
+            );
         }
     }
 
     fn adjust_body(&self, ctx: &Context<'_>, inputs: &PropertyMap, body: &mut Map<String, Json>) {
-        // pulumi-auth0#1069: a system API answers 400 to allow_all_scopes.
-        let audience = inputs.get("audience").and_then(Value::as_str);
-        if audience.is_some() && audience == ctx.management_audience.as_deref() {
+        // pulumi-auth0#1069: a system API answers 400 to allow_all_scopes. Normalize drops the
+        // input already; this also covers an audience that was still unknown at Check time.
+        if is_management_api(ctx, inputs) {
             body.remove("allow_all_scopes");
         }
     }
@@ -123,14 +121,15 @@ impl Resource for ClientGrant {
             .to_string();
         match err.status() {
             // A grant's create names two things that may not exist: tell which one Auth0 meant.
+            // Any other 404 (e.g. the grant itself is gone) keeps the generic sentence.
             Some(404) if err.error_code() == Some("inexistent_client") || err.sentence().contains("Client not found") => Some(format!(
                 "ClientGrant.clientId: Auth0 answered 404 Not Found: no client with id {client_id:?} exists in this tenant; create it (auth0.Client) or correct the clientId."
             )),
-            Some(404) => Some(format!(
+            Some(404) if err.error_code() == Some("inexistent_resource_server") || err.sentence().contains("Resource server not found") => Some(format!(
                 "ClientGrant.audience: Auth0 answered 404 Not Found: no API with identifier {audience:?} exists in this tenant; create it (auth0.ResourceServer) or correct the audience."
             )),
             Some(409) => {
-                let existing = existing_grant(client, &client_id, &audience).await;
+                let existing = existing_grant(client, inputs).await;
                 let adopt = match &existing {
                     Some(id) => format!(
                         " ({id}); adopt it with `pulumi import auth0:index/clientGrant:ClientGrant <name> {id}` or delete it in Auth0"
@@ -146,11 +145,25 @@ impl Resource for ClientGrant {
     }
 }
 
-/// The id of the grant that already joins this client and API, found with one list request.
-async fn existing_grant(client: &Auth0Client, client_id: &str, audience: &str) -> Option<String> {
-    let req = crate::auth0::ApiRequest::new(reqwest::Method::GET, DEF.collection)
-        .query("client_id", client_id)
-        .query("audience", audience);
+fn is_management_api(ctx: &Context<'_>, inputs: &PropertyMap) -> bool {
+    let audience = inputs.get("audience").and_then(Value::as_str);
+    audience.is_some() && audience == ctx.management_audience.as_deref()
+}
+
+/// The id of the grant that conflicts with these inputs (same client or default class, API and
+/// subject type), found with one list request.
+async fn existing_grant(client: &Auth0Client, inputs: &PropertyMap) -> Option<String> {
+    let mut req = crate::auth0::ApiRequest::new(reqwest::Method::GET, DEF.collection);
+    for (input, query) in [
+        ("audience", "audience"),
+        ("clientId", "client_id"),
+        ("defaultFor", "default_for"),
+        ("subjectType", "subject_type"),
+    ] {
+        if let Some(value) = inputs.get(input).and_then(Value::as_str) {
+            req = req.query(query, value);
+        }
+    }
     let response = client.send(req).await.ok()?;
     let grants = match &response.body {
         Json::Array(items) => items.clone(),

@@ -42,6 +42,8 @@ pub struct ResourceDef {
     pub reset_values: &'static [(&'static str, &'static str)],
     /// Inputs Auth0 cannot clear at all: removing one from the program leaves Auth0's value.
     pub unclearable: &'static [&'static str],
+    /// Outputs kept secret in state although the official schema does not mark them secret.
+    pub secret_outputs: &'static [&'static str],
     /// Input paths Auth0 accepts but never returns (e.g. a key's PEM): state keeps the program's value.
     pub write_only: &'static [&'static str],
     /// Map inputs Auth0 merges on PATCH: a removed key must be sent as null.
@@ -265,6 +267,13 @@ mod tests {
                 assert!(
                     serde_json::from_str::<Json>(value).is_ok(),
                     "{}: {field}: {value} is not JSON",
+                    def.label
+                );
+            }
+            for name in def.secret_outputs {
+                assert!(
+                    spec.outputs.contains_key(*name),
+                    "{}: {name} is not an output",
                     def.label
                 );
             }

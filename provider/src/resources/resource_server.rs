@@ -46,6 +46,7 @@ pub static DEF: ResourceDef = ResourceDef {
     create_only: &["identifier"],
     provider_only: &[],
     clear_with_null: &["authorizationDetails"],
+    secret_outputs: &["signingSecret"],
     write_only: &["tokenEncryption.encryptionKey.pem"],
     // Auth0's values for an API that never set them: POST /resource-servers in
     // TestAccResourceServer.yaml, except enforce_policies, token_dialect and the online-access

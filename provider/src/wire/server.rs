@@ -448,6 +448,7 @@ impl pb::resource_provider_server::ResourceProvider for ResourceProviderService 
         let req = rpc::ReadRequest {
             properties: decode(req.properties.as_ref(), "properties")?,
             inputs: decode(req.inputs.as_ref(), "inputs")?,
+            timeout: timeout(req.timeout),
             id: req.id,
             urn: req.urn,
             name,
