@@ -857,6 +857,65 @@ async fn the_client_side_limiter_spaces_concurrent_requests() {
     .await;
 }
 
+/// The most arrivals within any `window` that starts at an arrival.
+fn most_in_any_window(arrivals: &[Instant], window: Duration) -> usize {
+    arrivals
+        .iter()
+        .map(|start| {
+            arrivals
+                .iter()
+                .filter(|at| **at >= *start && **at - *start < window)
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_first_requests_waiting_for_a_slow_token_still_keep_the_client_side_limit() {
+    bounded(async {
+        // While the first token is on its way, slots must not be handed out and run down:
+        // those requests would all fire together the moment the token arrives.
+        let stub = Stub::start(|seen, _| {
+            if seen.path == "/oauth/token" {
+                Reply::json(200, json!({"access_token": "tok", "expires_in": 86400}))
+                    .after(Duration::from_millis(1500))
+            } else {
+                Reply::json(200, json!([]))
+            }
+        })
+        .await;
+        let mut s = settings(&stub.base, client_secret());
+        s.max_requests_per_second = Some(4.0);
+        let client = client(s);
+        let tasks: Vec<_> = (0..12)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(async move { client.get("/api/v2/clients", None).await })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        assert_eq!(stub.count("/oauth/token"), 1);
+        let arrivals: Vec<Instant> = stub
+            .requests("/api/v2/clients")
+            .iter()
+            .map(|s| s.at)
+            .collect();
+        assert_eq!(arrivals.len(), 12);
+        // A bucket of 4 at 4/s lets at most 4 + 2 through in any half second; 2 more for a
+        // busy machine waking sleepers late.
+        let window = Duration::from_millis(500);
+        let most = most_in_any_window(&arrivals, window);
+        assert!(
+            most <= 8,
+            "{most} requests reached Auth0 within {window:?} at maxRequestsPerSecond 4"
+        );
+    })
+    .await;
+}
+
 // ---------------------------------------------------------------- headers, bodies, sentences
 
 #[tokio::test]

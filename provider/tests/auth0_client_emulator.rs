@@ -111,7 +111,7 @@ async fn the_emulators_private_ca_is_trusted_through_ssl_cert_file() {
 async fn requests_seen_for(n: usize, extra: &[(&str, &str)]) -> u64 {
     let emu = Emulator::start(EmulatorConfig {
         rate_limit: RateLimit::Bucket {
-            burst: 2,
+            burst: 3,
             per_second: 4.0,
         },
         ..EmulatorConfig::default()
@@ -141,14 +141,14 @@ async fn a_rate_limited_tenant_is_waited_out_and_the_client_side_limit_avoids_42
         let unlimited = requests_seen_for(8, &[]).await;
         assert!(
             unlimited > 8,
-            "8 concurrent requests against burst 2 should meet 429s (saw {unlimited})"
+            "8 concurrent requests against burst 3 should meet 429s (saw {unlimited})"
         );
         let limited = requests_seen_for(8, &[("maxRequestsPerSecond", "3")]).await;
         assert_eq!(
             limited, 8,
-            "at 3/s under a 4/s tenant limit no request is refused"
+            "at 3/s (burst 3) under a tenant limit of burst 3 at 4/s no request is refused"
         );
-        eprintln!("8 concurrent GETs, tenant burst 2 at 4/s: {unlimited} requests reached the emulator without a client-side limit, {limited} at maxRequestsPerSecond 3");
+        eprintln!("8 concurrent GETs, tenant burst 3 at 4/s: {unlimited} requests reached the emulator without a client-side limit, {limited} at maxRequestsPerSecond 3");
     })
     .await;
 }

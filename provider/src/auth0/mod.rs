@@ -286,9 +286,13 @@ impl Auth0Client {
                 return Err(ApiError::Cancelled);
             }
             attempt += 1;
-            self.take_rate_limit_slot(req, deadline).await?;
+            // The token first, then the slot: a slot taken before waiting for a token would
+            // pass while waiting, and every such request would then fire at once. The token
+            // request itself is not limited; the Authentication API has its own limits.
             let token = if call.authorized {
-                Some(self.access_token(deadline).await?)
+                let token = self.access_token(deadline).await?;
+                self.take_rate_limit_slot(req, deadline).await?;
+                Some(token)
             } else {
                 None
             };
