@@ -426,6 +426,47 @@ async fn a_private_key_jwt_client_sends_a_signed_assertion_instead_of_a_secret()
     .await;
 }
 
+#[tokio::test]
+async fn a_retried_private_key_jwt_token_request_signs_a_fresh_assertion_each_attempt() {
+    bounded(async {
+        let stub = Stub::start(|seen, n| match (seen.path.as_str(), n) {
+            ("/oauth/token", 0) => Reply::json(503, unavailable()),
+            ("/oauth/token", _) => {
+                Reply::json(200, json!({"access_token": "tok", "expires_in": 86400}))
+            }
+            _ => Reply::json(200, json!([])),
+        })
+        .await;
+        let creds = Credentials::PrivateKeyJwt {
+            client_id: CLIENT_ID.into(),
+            private_key_pem: include_str!("../src/auth0/testdata/assertion-key.pem").into(),
+            alg: "RS256".into(),
+        };
+        let client = client(settings(&stub.base, creds));
+        client.get("/api/v2/clients", None).await.unwrap();
+        let public = include_str!("../src/auth0/testdata/assertion-key.pub.pem");
+        let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+        validation.set_audience(&[format!("{}/", stub.base)]);
+        let jtis: Vec<String> = stub
+            .requests("/oauth/token")
+            .iter()
+            .map(|seen| {
+                let claims = jsonwebtoken::decode::<Json>(
+                    seen.body["client_assertion"].as_str().unwrap(),
+                    &jsonwebtoken::DecodingKey::from_rsa_pem(public.as_bytes()).unwrap(),
+                    &validation,
+                )
+                .unwrap()
+                .claims;
+                claims["jti"].as_str().unwrap().to_string()
+            })
+            .collect();
+        assert_eq!(jtis.len(), 2, "the 503 is retried once");
+        assert_ne!(jtis[0], jtis[1], "a replayed jti may be refused by Auth0");
+    })
+    .await;
+}
+
 // ---------------------------------------------------------------- 429
 
 fn rate_limited() -> Json {

@@ -118,7 +118,12 @@ struct Call<'a> {
     replay_safe: bool,
     /// The bodies hold credentials: never log them, even with debug on.
     sensitive: bool,
+    /// Builds the body anew for each attempt, in place of `req.body` (a client assertion
+    /// must carry a fresh `jti` every time it is sent).
+    fresh_body: Option<&'a BodyMaker<'a>>,
 }
+
+type BodyMaker<'a> = dyn Fn() -> Result<serde_json::Value, ApiError> + Send + Sync + 'a;
 
 /// The raw outcome of one HTTP exchange.
 struct Exchange {
@@ -217,6 +222,7 @@ impl Auth0Client {
             authorized: true,
             replay_safe: req.is_replay_safe(),
             sensitive: false,
+            fresh_body: None,
         };
         self.run(call).await
     }
@@ -297,8 +303,10 @@ impl Auth0Client {
                 None
             };
 
+            let fresh_body = call.fresh_body.map(|make| make()).transpose()?;
+            let body = fresh_body.as_ref().or(req.body.as_ref());
             let exchange = match self
-                .exchange(&call, token.as_ref(), deadline, attempt)
+                .exchange(&call, body, token.as_ref(), deadline, attempt)
                 .await
             {
                 Ok(exchange) => exchange,
@@ -464,20 +472,22 @@ impl Auth0Client {
         deadline: Option<tokio::time::Instant>,
     ) -> Result<(AccessToken, Duration), ApiError> {
         let source = &self.inner.source;
-        let body = source.token_request_body(&self.inner.settings.audience)?;
+        let audience = &self.inner.settings.audience;
         let req = ApiRequest {
             method: Method::POST,
             path: "/oauth/token".to_string(),
             query: Vec::new(),
-            body: Some(body),
+            body: None,
             deadline: deadline.map(tokio::time::Instant::into_std),
         };
+        let body = || source.token_request_body(audience);
         // Asking for a token twice only yields two tokens, so it is always safe to retry.
         let call = Call {
             req: &req,
             authorized: false,
             replay_safe: true,
             sensitive: true,
+            fresh_body: Some(&body),
         };
         let response = Box::pin(self.run(call)).await.map_err(|err| match err.status() {
             Some(400..=403) => {
@@ -501,6 +511,7 @@ impl Auth0Client {
     async fn exchange(
         &self,
         call: &Call<'_>,
+        body: Option<&serde_json::Value>,
         token: Option<&AccessToken>,
         deadline: Option<tokio::time::Instant>,
         attempt: u32,
@@ -536,7 +547,7 @@ impl Auth0Client {
         if let Some(domain) = &settings.custom_domain_header {
             builder = builder.header("Auth0-Custom-Domain", domain);
         }
-        if let Some(body) = &req.body {
+        if let Some(body) = body {
             builder = builder.json(body);
             if settings.debug && !call.sensitive {
                 tracing::debug!(method = %req.method, path = %req.path, body = %redact(body), "Auth0 request body");
