@@ -1053,7 +1053,7 @@ async fn logs_never_contain_the_client_secret_or_tokens_even_with_debug_on() {
             ),
             (_, _) if seen.method == "POST" => Reply::json(
                 201,
-                json!({"client_id": "new", "client_secret": "returned-secret-value"}),
+                json!({"client_id": "new", "client_secret": "returned-secret-value", "signing_secret": "returned-signing-secret"}),
             ),
             _ => Reply::json(200, json!([])),
         }))
@@ -1065,7 +1065,7 @@ async fn logs_never_contain_the_client_secret_or_tokens_even_with_debug_on() {
         client
             .post(
                 "/api/v2/clients",
-                json!({"name": "app", "client_secret": "sent-secret-value"}),
+                json!({"name": "app", "client_secret": "sent-secret-value", "addons": {"wams": {"masterkey": "sent-masterkey-value"}}}),
                 None,
             )
             .await
@@ -1085,6 +1085,8 @@ async fn logs_never_contain_the_client_secret_or_tokens_even_with_debug_on() {
             "tok-2",
             "sent-secret-value",
             "returned-secret-value",
+            "sent-masterkey-value",
+            "returned-signing-secret",
             "Bearer",
         ] {
             assert!(

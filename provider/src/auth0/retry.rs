@@ -56,40 +56,57 @@ pub(crate) fn rate_limit_delay(headers: &HeaderMap, now_unix: f64, round: u32) -
     }
 }
 
-/// Fields whose string values are credentials (a client's `refresh_token` settings object
-/// is left alone: only strings are hidden).
-const SECRET_FIELDS: [&str; 9] = [
-    "client_secret",
-    "access_token",
-    "refresh_token",
-    "id_token",
-    "client_assertion",
-    "password",
+/// Any field whose name contains one of these (ignoring case) holds a credential: a client's
+/// `client_secret`, an API's `signing_secret`, the add-ons' `sasKey`, `masterkey`,
+/// `servicePassword`, `privateKey` or `principal`, and whatever users call theirs in metadata.
+/// Over-hiding costs a little debug detail; under-hiding leaks a secret into a log.
+const SECRET_NAME_PARTS: [&str; 12] = [
     "secret",
-    "private_key",
-    "api_token",
+    "password",
+    "passwd",
+    "token",
+    "key",
+    "principal",
+    "assertion",
+    "credential",
+    "private",
+    "pem",
+    "cert",
+    "signature",
 ];
 
-/// A copy of `body` safe for logs: credential strings replaced at any depth.
+/// Matching names whose strings are settings, not credentials, and help when debugging.
+const PUBLIC_FIELDS: [&str; 2] = ["token_endpoint_auth_method", "token_dialect"];
+
+fn is_secret_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    !PUBLIC_FIELDS.contains(&name.as_str()) && SECRET_NAME_PARTS.iter().any(|p| name.contains(p))
+}
+
+const REDACTED: &str = "[redacted]";
+
+/// A copy of `body` safe for logs: under a secret-like name, strings (also those in a list)
+/// are replaced at any depth. Numbers and booleans stay, and objects are searched further
+/// rather than hidden whole, so settings such as `refresh_token.rotation_type` stay readable.
 pub(crate) fn redact(body: &serde_json::Value) -> serde_json::Value {
-    match body {
-        serde_json::Value::Object(map) => serde_json::Value::Object(
+    redact_under(body, false)
+}
+
+fn redact_under(value: &serde_json::Value, secret_name: bool) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(_) if secret_name => Value::from(REDACTED),
+        Value::Object(map) => Value::Object(
             map.iter()
-                .map(|(k, v)| {
-                    let hidden =
-                        v.is_string() && SECRET_FIELDS.contains(&k.to_ascii_lowercase().as_str());
-                    let v = if hidden {
-                        serde_json::Value::from("[redacted]")
-                    } else {
-                        redact(v)
-                    };
-                    (k.clone(), v)
-                })
+                .map(|(k, v)| (k.clone(), redact_under(v, is_secret_name(k))))
                 .collect(),
         ),
-        serde_json::Value::Array(items) => {
-            serde_json::Value::Array(items.iter().map(redact).collect())
-        }
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|item| redact_under(item, secret_name))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }
@@ -169,5 +186,66 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("rotating") && text.contains("\"keep\":1") && text.contains("app"));
+    }
+
+    #[test]
+    fn redaction_hides_every_secret_like_field_whatever_its_spelling() {
+        let body = json!({
+            "name": "app",
+            "signing_secret": "v-signing",
+            "addons": {
+                "azure_sb": {"namespace": "ns", "sasKeyName": "v-keyname", "sasKey": "v-sas"},
+                "azure_blob": {"accountName": "acct", "storageAccessKey": "v-storage"},
+                "echosign": {"domain": "d"},
+                "firebase": {"secret": "v-fb", "private_key": "v-fbkey", "client_email": "e@x"},
+                "layer": {"providerId": "p", "keyId": "v-keyid", "privateKey": "v-layer"},
+                "rms": {"url": "https://rms"},
+                "salesforce": {"entity_id": "sf", "principal": "v-principal"},
+                "sap_api": {"clientid": "c", "servicePassword": "v-sap"},
+                "wams": {"masterkey": "v-master"},
+            },
+            "client_authentication_methods": {
+                "private_key_jwt": {"credentials": [{"id": "cred_1"}]},
+            },
+            "client_metadata": {"API_KEY": "v-meta", "team": "core"},
+            "signing_keys": [{"cert": "v-cert", "pkcs7": "p7", "subject": "/CN=app"}],
+            "extra_keys": ["v-listed"],
+            "token_endpoint_auth_method": "client_secret_post",
+            "refresh_token": {"rotation_type": "rotating", "token_lifetime": 2592000},
+            "jwt_configuration": {"secret_encoded": false, "lifetime_in_seconds": 36000},
+        });
+        let text = redact(&body).to_string();
+        let hidden = [
+            "v-signing",
+            "v-keyname",
+            "v-sas",
+            "v-storage",
+            "v-fb",
+            "v-fbkey",
+            "v-keyid",
+            "v-layer",
+            "v-principal",
+            "v-sap",
+            "v-master",
+            "v-meta",
+            "v-cert",
+            "v-listed",
+        ];
+        for secret in hidden {
+            assert!(!text.contains(secret), "{secret} shown in {text}");
+        }
+        for kept in [
+            "\"name\":\"app\"",
+            "\"namespace\":\"ns\"",
+            "\"team\":\"core\"",
+            "\"id\":\"cred_1\"",
+            "\"subject\":\"/CN=app\"",
+            "\"token_endpoint_auth_method\":\"client_secret_post\"",
+            "\"rotation_type\":\"rotating\"",
+            "\"token_lifetime\":2592000",
+            "\"secret_encoded\":false",
+        ] {
+            assert!(text.contains(kept), "{kept} missing from {text}");
+        }
     }
 }
