@@ -496,7 +496,12 @@ async fn a_429_with_x_ratelimit_reset_waits_for_the_reset_then_succeeds() {
             gap >= Duration::from_millis(90),
             "retried after only {gap:?}"
         );
-        assert!(started.elapsed() < Duration::from_secs(4));
+        // The reset is at most 2 s away; anything like the 32 s backoff cap would show.
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "{:?}",
+            started.elapsed()
+        );
     })
     .await;
 }
@@ -513,12 +518,12 @@ async fn a_429_resetting_after_the_deadline_fails_fast_with_a_clear_sentence() {
         let err = client
             .get(
                 "/api/v2/clients",
-                Some(Instant::now() + Duration::from_secs(5)),
+                Some(Instant::now() + Duration::from_secs(20)),
             )
             .await
             .unwrap_err();
         assert!(
-            started.elapsed() < Duration::from_secs(2),
+            started.elapsed() < Duration::from_secs(10),
             "waited {:?} for a hopeless 429",
             started.elapsed()
         );
@@ -653,8 +658,9 @@ async fn retries_never_go_past_the_deadline() {
             ApiError::Timeout(text) => assert!(text.contains("502 Bad Gateway"), "{text}"),
             other => assert_eq!(other.status(), Some(502), "{other:?}"),
         }
+        // The attempt count is the real check; this only catches a wait far past the deadline.
         assert!(
-            started.elapsed() < Duration::from_secs(1),
+            started.elapsed() < Duration::from_secs(10),
             "{:?}",
             started.elapsed()
         );
@@ -788,7 +794,12 @@ async fn a_deadline_bounds_a_slow_answer() {
             .await
             .unwrap_err();
         assert!(matches!(err, ApiError::Timeout(_)), "{err:?}");
-        assert!(started.elapsed() < Duration::from_secs(3));
+        // The answer would take 20 s.
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
         assert_eq!(stub.count("/api/v2/clients"), 1);
     })
     .await;
@@ -810,7 +821,11 @@ async fn cancel_stops_a_request_in_flight_and_every_later_one() {
         let cancelled_at = Instant::now();
         client.cancel();
         assert_eq!(pending.await.unwrap(), Err(ApiError::Cancelled));
-        assert!(cancelled_at.elapsed() < Duration::from_secs(1));
+        assert!(
+            cancelled_at.elapsed() < Duration::from_secs(10),
+            "the wait left was 20 s; cancel took {:?}",
+            cancelled_at.elapsed()
+        );
         assert_eq!(
             client.get("/api/v2/clients", None).await,
             Err(ApiError::Cancelled)
@@ -840,19 +855,23 @@ async fn cancel_interrupts_a_rate_limit_wait() {
         let cancelled_at = Instant::now();
         client.cancel();
         assert_eq!(pending.await.unwrap(), Err(ApiError::Cancelled));
-        assert!(cancelled_at.elapsed() < Duration::from_secs(1));
+        assert!(
+            cancelled_at.elapsed() < Duration::from_secs(10),
+            "the wait left was 20 s; cancel took {:?}",
+            cancelled_at.elapsed()
+        );
     })
     .await;
 }
 
 // ---------------------------------------------------------------- client-side rate limit
 
-async fn time_concurrent_gets(rate: Option<f64>, n: usize) -> (Duration, Vec<Instant>) {
+/// Sends `n` concurrent GETs at `rate` requests per second; returns when each reached Auth0.
+async fn concurrent_get_arrivals(rate: f64, n: usize) -> Vec<Instant> {
     let stub = Stub::start(|_, _| Reply::json(200, json!([]))).await;
     let mut s = settings(&stub.base, Credentials::ApiToken("t".into()));
-    s.max_requests_per_second = rate;
+    s.max_requests_per_second = Some(rate);
     let client = client(s);
-    let started = Instant::now();
     let tasks: Vec<_> = (0..n)
         .map(|_| {
             let client = client.clone();
@@ -862,38 +881,29 @@ async fn time_concurrent_gets(rate: Option<f64>, n: usize) -> (Duration, Vec<Ins
     for task in tasks {
         task.await.unwrap().unwrap();
     }
-    let arrivals = stub
-        .requests("/api/v2/clients")
+    stub.requests("/api/v2/clients")
         .iter()
         .map(|s| s.at)
-        .collect();
-    (started.elapsed(), arrivals)
+        .collect()
 }
 
 #[tokio::test]
 async fn the_client_side_limiter_spaces_concurrent_requests() {
     bounded(async {
-        // Unlimited, 15 requests take a blink; at 5 per second with a burst of 5, about 2 s.
-        let (unlimited, _) = time_concurrent_gets(None, 15).await;
-        assert!(
-            unlimited < Duration::from_secs(1),
-            "unlimited took {unlimited:?}"
-        );
-        let (limited, arrivals) = time_concurrent_gets(Some(5.0), 15).await;
-        assert!(
-            limited >= Duration::from_millis(1700),
-            "15 requests at 5/s took only {limited:?}"
-        );
-        assert!(limited < Duration::from_secs(8), "{limited:?}");
+        // 15 requests at 5 per second with a burst of 5: the last leaves 2 s after the first.
+        let arrivals = concurrent_get_arrivals(5.0, 15).await;
+        assert_eq!(arrivals.len(), 15);
         let first = *arrivals.iter().min().unwrap();
-        let in_first_second = arrivals
-            .iter()
-            .filter(|at| **at - first < Duration::from_millis(900))
-            .count();
+        let last = *arrivals.iter().max().unwrap();
         assert!(
-            in_first_second <= 10,
-            "{in_first_second} requests in the first 0.9 s"
+            last - first >= Duration::from_millis(1700),
+            "15 requests at 5/s spread over only {:?}",
+            last - first
         );
+        // A bucket of 5 at 5/s lets at most 5 + 5 through in any second; 2 more for a busy
+        // machine waking sleepers late.
+        let most = most_in_any_window(&arrivals, Duration::from_secs(1));
+        assert!(most <= 12, "{most} requests within one second at 5/s");
     })
     .await;
 }

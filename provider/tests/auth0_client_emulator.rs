@@ -2,6 +2,10 @@
 //! Auth0-style rate limits.
 
 use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use auth0_emulator::{Emulator, EmulatorConfig, RateLimit};
@@ -18,8 +22,13 @@ async fn bounded<T>(test: impl Future<Output = T>) -> T {
 
 /// Settings as a user would write them: `domain` is the emulator's URL.
 fn settings_for(emu: &Emulator, extra: &[(&str, &str)]) -> Settings {
+    settings_at(emu, &emu.base_url(), extra)
+}
+
+/// Settings for the emulator's credentials with `domain` set to `url`.
+fn settings_at(emu: &Emulator, url: &str, extra: &[(&str, &str)]) -> Settings {
     let mut args: PropertyMap = [
-        ("domain".to_string(), Value::from(emu.base_url())),
+        ("domain".to_string(), Value::from(url)),
         (
             "clientId".to_string(),
             Value::from(emu.bootstrap_client_id()),
@@ -63,6 +72,35 @@ async fn a_real_token_from_the_emulator_lists_its_clients() {
     .await;
 }
 
+/// A file removed when dropped, so a failing test leaves nothing behind either.
+struct TempFile(PathBuf);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Forwards loopback TCP connections to `target` and counts them: one per attempt.
+async fn counting_forwarder(target: SocketAddr) -> (SocketAddr, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((mut inbound, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                    let copy = tokio::io::copy_bidirectional(&mut inbound, &mut outbound);
+                    let _ = tokio::time::timeout(TEST_LIMIT, copy).await;
+                }
+            });
+        }
+    });
+    (addr, accepted)
+}
+
 #[tokio::test]
 async fn the_emulators_private_ca_is_trusted_through_ssl_cert_file() {
     bounded(async {
@@ -73,22 +111,24 @@ async fn the_emulators_private_ca_is_trusted_through_ssl_cert_file() {
         .await
         .unwrap();
         assert!(emu.base_url().starts_with("https://"));
-        let cert = std::env::temp_dir().join(format!(
-            "auth0-client-test-ca-{}.pem",
+        let cert = TempFile(std::env::temp_dir().join(format!(
+            "auth0-client-test-ca-{}-{}.pem",
+            std::process::id(),
             emu.local_addr().port()
-        ));
-        std::fs::write(&cert, emu.tls_cert_pem().unwrap()).unwrap();
-        let cert_path = cert.to_string_lossy().into_owned();
+        )));
+        std::fs::write(&cert.0, emu.tls_cert_pem().unwrap()).unwrap();
+        let cert_path = cert.0.to_string_lossy().into_owned();
 
-        let untrusting = Auth0Client::with_env(settings_for(&emu, &[]), &|_| None).unwrap();
-        let started = std::time::Instant::now();
+        let (forwarder, connections) = counting_forwarder(emu.local_addr()).await;
+        let through_forwarder = format!("https://127.0.0.1:{}", forwarder.port());
+        let untrusting =
+            Auth0Client::with_env(settings_at(&emu, &through_forwarder, &[]), &|_| None).unwrap();
         let err = untrusting.get("/api/v2/clients", None).await.unwrap_err();
         assert!(matches!(err, ApiError::Transport(_)), "{err:?}");
-        // Retrying cannot fix an untrusted certificate; three backoffs would take 0.7 s or more.
-        assert!(
-            started.elapsed() < Duration::from_millis(650),
-            "took {:?}",
-            started.elapsed()
+        assert_eq!(
+            connections.load(Ordering::SeqCst),
+            1,
+            "retrying cannot fix an untrusted certificate, so there is one attempt"
         );
         assert!(
             err.sentence().contains("SSL_CERT_FILE"),
@@ -100,7 +140,6 @@ async fn the_emulators_private_ca_is_trusted_through_ssl_cert_file() {
         let trusting = Auth0Client::with_env(settings_for(&emu, &[]), &env).unwrap();
         let listed = trusting.get("/api/v2/clients", None).await.unwrap();
         assert!(client_ids(&listed.body).contains(&emu.bootstrap_client_id().to_string()));
-        let _ = std::fs::remove_file(&cert);
         emu.shutdown().await;
     })
     .await;
