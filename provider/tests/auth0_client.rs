@@ -25,6 +25,7 @@ const CLIENT_ID: &str = "test-client";
 const TEST_LIMIT: Duration = Duration::from_secs(30);
 
 async fn bounded<T>(test: impl Future<Output = T>) -> T {
+    listen_everywhere();
     tokio::time::timeout(TEST_LIMIT, test)
         .await
         .expect("test exceeded its time limit")
@@ -234,6 +235,18 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
     fn make_writer(&'a self) -> Self::Writer {
         self.clone()
     }
+}
+
+/// tracing caches per call site, for the whole process, whether anyone listens. A test
+/// thread without a subscriber that reaches a call site first caches "nobody", and the
+/// log-capturing tests then never see that event. A global subscriber that listens to
+/// everything and keeps nothing closes that race; each capture still gets its own thread's
+/// events.
+fn listen_everywhere() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry());
+    });
 }
 
 /// Captures every event at every level on this thread (tests run on a current-thread runtime).
