@@ -137,7 +137,7 @@ export interface ProviderArgs {
      */
     dynamicCredentials?: pulumi.Input<boolean>;
     /**
-     * Extension (not in the official provider): the most Management API requests the provider sends per second, shared by all resources, so large stacks stay under the tenant's rate limit. Unset means no client-side limit.
+     * Extension (not in the official provider): the most Management API requests the provider sends per second, shared by all resources, so large stacks stay under the tenant's rate limit; between 0.01 and 1000. Unset means no client-side limit.
      */
     maxRequestsPerSecond?: pulumi.Input<number>;
     /**

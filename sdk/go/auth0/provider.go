@@ -211,7 +211,7 @@ type providerArgs struct {
 	Domain *string `pulumi:"domain"`
 	// Whether the credentials may be unknown at preview time (computed by other resources), deferring the connection to Auth0.
 	DynamicCredentials *bool `pulumi:"dynamicCredentials"`
-	// Extension (not in the official provider): the most Management API requests the provider sends per second, shared by all resources, so large stacks stay under the tenant's rate limit. Unset means no client-side limit.
+	// Extension (not in the official provider): the most Management API requests the provider sends per second, shared by all resources, so large stacks stay under the tenant's rate limit; between 0.01 and 1000. Unset means no client-side limit.
 	MaxRequestsPerSecond *float64 `pulumi:"maxRequestsPerSecond"`
 	// Extension (not in the official provider): how long in seconds one operation may keep waiting and retrying on Auth0 429 (rate limited) responses when the resource has no custom timeout. Defaults to 300.
 	RateLimitWaitSeconds *int `pulumi:"rateLimitWaitSeconds"`
@@ -241,7 +241,7 @@ type ProviderArgs struct {
 	Domain pulumi.StringPtrInput
 	// Whether the credentials may be unknown at preview time (computed by other resources), deferring the connection to Auth0.
 	DynamicCredentials pulumi.BoolPtrInput
-	// Extension (not in the official provider): the most Management API requests the provider sends per second, shared by all resources, so large stacks stay under the tenant's rate limit. Unset means no client-side limit.
+	// Extension (not in the official provider): the most Management API requests the provider sends per second, shared by all resources, so large stacks stay under the tenant's rate limit; between 0.01 and 1000. Unset means no client-side limit.
 	MaxRequestsPerSecond pulumi.Float64PtrInput
 	// Extension (not in the official provider): how long in seconds one operation may keep waiting and retrying on Auth0 429 (rate limited) responses when the resource has no custom timeout. Defaults to 300.
 	RateLimitWaitSeconds pulumi.IntPtrInput

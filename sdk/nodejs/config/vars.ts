@@ -128,7 +128,7 @@ Object.defineProperty(exports, "dynamicCredentials", {
 });
 
 /**
- * Extension (not in the official provider): the most Management API requests the provider sends per second, shared by all resources, so large stacks stay under the tenant's rate limit. Unset means no client-side limit.
+ * Extension (not in the official provider): the most Management API requests the provider sends per second, shared by all resources, so large stacks stay under the tenant's rate limit; between 0.01 and 1000. Unset means no client-side limit.
  */
 export declare const maxRequestsPerSecond: number | undefined;
 Object.defineProperty(exports, "maxRequestsPerSecond", {

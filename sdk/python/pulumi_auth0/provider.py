@@ -43,7 +43,7 @@ class ProviderArgs:
         :param pulumi.Input[_builtins.bool] debug: Whether to log the provider's requests to Auth0 in detail; secrets and tokens are never logged.
         :param pulumi.Input[_builtins.str] domain: Your Auth0 tenant domain, for example example.eu.auth0.com or a custom domain.
         :param pulumi.Input[_builtins.bool] dynamic_credentials: Whether the credentials may be unknown at preview time (computed by other resources), deferring the connection to Auth0.
-        :param pulumi.Input[_builtins.float] max_requests_per_second: Extension (not in the official provider): the most Management API requests the provider sends per second, shared by all resources, so large stacks stay under the tenant's rate limit. Unset means no client-side limit.
+        :param pulumi.Input[_builtins.float] max_requests_per_second: Extension (not in the official provider): the most Management API requests the provider sends per second, shared by all resources, so large stacks stay under the tenant's rate limit; between 0.01 and 1000. Unset means no client-side limit.
         :param pulumi.Input[_builtins.int] rate_limit_wait_seconds: Extension (not in the official provider): how long in seconds one operation may keep waiting and retrying on Auth0 429 (rate limited) responses when the resource has no custom timeout. Defaults to 300.
         """
         if api_token is None:
@@ -235,7 +235,7 @@ class ProviderArgs:
     @pulumi.getter(name="maxRequestsPerSecond")
     def max_requests_per_second(self) -> pulumi.Input[Optional[_builtins.float]]:
         """
-        Extension (not in the official provider): the most Management API requests the provider sends per second, shared by all resources, so large stacks stay under the tenant's rate limit. Unset means no client-side limit.
+        Extension (not in the official provider): the most Management API requests the provider sends per second, shared by all resources, so large stacks stay under the tenant's rate limit; between 0.01 and 1000. Unset means no client-side limit.
         """
         return pulumi.get(self, "max_requests_per_second")
 
@@ -291,7 +291,7 @@ class Provider(pulumi.ProviderResource):
         :param debug: Whether to log the provider's requests to Auth0 in detail; secrets and tokens are never logged.
         :param domain: Your Auth0 tenant domain, for example example.eu.auth0.com or a custom domain.
         :param dynamic_credentials: Whether the credentials may be unknown at preview time (computed by other resources), deferring the connection to Auth0.
-        :param max_requests_per_second: Extension (not in the official provider): the most Management API requests the provider sends per second, shared by all resources, so large stacks stay under the tenant's rate limit. Unset means no client-side limit.
+        :param max_requests_per_second: Extension (not in the official provider): the most Management API requests the provider sends per second, shared by all resources, so large stacks stay under the tenant's rate limit; between 0.01 and 1000. Unset means no client-side limit.
         :param rate_limit_wait_seconds: Extension (not in the official provider): how long in seconds one operation may keep waiting and retrying on Auth0 429 (rate limited) responses when the resource has no custom timeout. Defaults to 300.
         """
         ...

@@ -157,7 +157,7 @@ func GetDynamicCredentials(ctx *pulumi.Context) bool {
 	return value
 }
 
-// Extension (not in the official provider): the most Management API requests the provider sends per second, shared by all resources, so large stacks stay under the tenant's rate limit. Unset means no client-side limit.
+// Extension (not in the official provider): the most Management API requests the provider sends per second, shared by all resources, so large stacks stay under the tenant's rate limit; between 0.01 and 1000. Unset means no client-side limit.
 func GetMaxRequestsPerSecond(ctx *pulumi.Context) float64 {
 	v, err := config.TryFloat64(ctx, "auth0:maxRequestsPerSecond")
 	if err == nil {

@@ -91,7 +91,7 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def max_requests_per_second(self) -> Optional[_builtins.float]:
         """
-        Extension (not in the official provider): the most Management API requests the provider sends per second, shared by all resources, so large stacks stay under the tenant's rate limit. Unset means no client-side limit.
+        Extension (not in the official provider): the most Management API requests the provider sends per second, shared by all resources, so large stacks stay under the tenant's rate limit; between 0.01 and 1000. Unset means no client-side limit.
         """
         return __config__.get_float("maxRequestsPerSecond") or _utilities.get_env_float("AUTH0_MAX_REQUESTS_PER_SECOND")
 
