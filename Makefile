@@ -47,9 +47,11 @@ emulator:
 bench-emulator:
 	$(CARGO) run --locked --release -q -p auth0-emulator --example loadgen -- $(LOADGEN_ARGS)
 
-# Start-up time, binary size, memory and per-operation latency/request counts (release build).
+# Start-up time, binary size, memory and per-operation latency/request counts (release build),
+# then the emulator's throughput.
 bench: release
 	$(CARGO) run --locked --release -q -p pulumi-resource-auth0 --example bench
+	$(MAKE) --no-print-directory bench-emulator
 
 # The real Pulumi CLI and language hosts at PULUMI_VERSION, built from Go modules into
 # $(CACHE_DIR)/pulumi-cli-$(PULUMI_VERSION)/bin (or the `pulumi` already on PATH).
