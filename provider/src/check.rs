@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::rpc::CheckFailure;
 use crate::schema::{short_token, Package, Property, Type};
-use crate::value::{PropertyMap, Value};
+use crate::value::{join_path, PropertyMap, Value};
 
 /// Per-resource facts the schema cannot express: the allowed values of enumerated strings,
 /// keyed by property path (dotted, array items transparent).
@@ -52,12 +52,12 @@ impl<'a> Checker<'a> {
     ) {
         for name in required {
             if props.get(name).is_none_or(Value::is_null) {
-                let path = join(parent, name);
+                let path = join_path(parent, name);
                 self.fail(&path, "is required; set it");
             }
         }
         for (name, value) in props {
-            let path = join(parent, name);
+            let path = join_path(parent, name);
             match schema.get(name) {
                 None => {
                     let known: Vec<&str> = schema.keys().map(String::as_str).collect();
@@ -199,14 +199,6 @@ fn describe(value: &Value) -> String {
         Value::Array(_) => "a list".into(),
         Value::Object(_) => "an object".into(),
         _ => "an unsupported value".into(),
-    }
-}
-
-fn join(parent: &str, name: &str) -> String {
-    if parent.is_empty() {
-        name.to_string()
-    } else {
-        format!("{parent}.{name}")
     }
 }
 

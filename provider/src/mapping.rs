@@ -7,7 +7,7 @@
 use serde_json::{Map, Value as Json};
 
 use crate::schema::{Package, Property, Type};
-use crate::value::{PropertyMap, Value};
+use crate::value::{join_path, PropertyMap, Value};
 
 /// `lifetimeInSeconds` → `lifetime_in_seconds`, `sha256CertFingerprints` → `sha256_cert_fingerprints`.
 pub fn snake_case(name: &str) -> String {
@@ -35,14 +35,6 @@ pub fn api_path(names: ApiNames, pulumi_path: &str) -> String {
         .find(|(path, _)| *path == pulumi_path)
         .map(|(_, api)| api.to_string())
         .unwrap_or_else(|| snake_case(pulumi_path.rsplit('.').next().unwrap_or(pulumi_path)))
-}
-
-fn join(parent: &str, name: &str) -> String {
-    if parent.is_empty() {
-        name.to_string()
-    } else {
-        format!("{parent}.{name}")
-    }
 }
 
 /// Converts the given top-level properties to an Auth0 JSON object. Properties not in
@@ -85,7 +77,7 @@ pub fn expand_value(
             };
             let mut out = Map::new();
             for (name, field) in fields {
-                let field_path = join(path, name);
+                let field_path = join_path(path, name);
                 let api = api_path(names, &field_path);
                 let ty = object
                     .properties
@@ -183,7 +175,7 @@ fn flatten_value(
             let object = package.object_type(token)?;
             let mut out = PropertyMap::new();
             for (name, property) in &object.properties {
-                let field_path = join(path, name);
+                let field_path = join_path(path, name);
                 if let Some(field) = get_path(fields, &api_path(names, &field_path)) {
                     if let Some(v) = flatten_value(package, names, &property.ty, field, &field_path)
                     {

@@ -200,6 +200,15 @@ fn number_to_json(n: f64) -> serde_json::Value {
     }
 }
 
+/// `parent` + `name` → `parent.name` (just `name` at the top level): a dotted property path.
+pub fn join_path(parent: &str, name: &str) -> String {
+    if parent.is_empty() {
+        name.to_string()
+    } else {
+        format!("{parent}.{name}")
+    }
+}
+
 impl From<&str> for Value {
     fn from(s: &str) -> Self {
         Value::String(s.to_string())

@@ -5,7 +5,7 @@ use prost_types::value::Kind;
 use prost_types::{ListValue, Struct};
 
 use crate::error::Error;
-use crate::value::{PropertyMap, Value};
+use crate::value::{join_path, PropertyMap, Value};
 
 /// The key that marks an object as one of Pulumi's special values.
 pub const SIG_KEY: &str = "4dabf18193072939515e22adb298388d";
@@ -42,16 +42,8 @@ pub fn decode_struct(s: Option<&Struct>, what: &str) -> Result<PropertyMap, Erro
 fn decode_fields(s: &Struct, path: &str) -> Result<PropertyMap, Error> {
     s.fields
         .iter()
-        .map(|(key, v)| Ok((key.clone(), decode_value(v, &join(path, key))?)))
+        .map(|(key, v)| Ok((key.clone(), decode_value(v, &join_path(path, key))?)))
         .collect()
-}
-
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
 }
 
 /// Decodes one protobuf value; `path` locates it in error messages.
@@ -124,7 +116,7 @@ fn decode_special(sig: &prost_types::Value, s: &Struct, path: &str) -> Result<Va
                 Some(prost_types::Value { kind: Some(Kind::StringValue(id)) }) if id.is_empty() => {
                     Some(Box::new(Value::Computed))
                 }
-                Some(v) => Some(Box::new(decode_value(v, &join(path, "id"))?)),
+                Some(v) => Some(Box::new(decode_value(v, &join_path(path, "id"))?)),
             };
             let package_version = match field("packageVersion").and_then(|v| v.kind.as_ref()) {
                 Some(Kind::StringValue(version)) => version.clone(),
