@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the Pulumi CLI and its language hosts from Go modules at one pinned version and caches
-# them under ~/.cache/pulumi-resource-auth0/pulumi-cli-<version>/bin. Called by `make pulumi-cli`.
+# them under ~/.cache/pulumi-resource-auth0/pulumi-cli-<version>-r<recipe>/bin. Called by `make pulumi-cli`.
 #
 # Progress goes to stderr; the bin directory is the only thing printed on stdout (last line), so
 #   PATH="$(scripts/build-pulumi-cli.sh --quiet):$PATH"
@@ -10,22 +10,21 @@
 #   PULUMI_VERSION          the pin (required; the Makefile passes it)
 #   CACHE_DIR               default ~/.cache/pulumi-resource-auth0
 #   PULUMI_YAML_VERSION     pulumi-yaml module version for pulumi-language-yaml (default below)
-#   PULUMI_PYTHON_HOST_VERSION / PULUMI_NODEJS_HOST_VERSION
-#                           pseudo-version of the python/nodejs language host module, when the
-#                           Go module proxy does not tell which commit the pinned tag is
+#   PULUMI_LANGUAGE_HOSTS_SRC
+#                           sources of pulumi-language-python, -nodejs and -go with their build.sh
+#                           (default ../shared/third_party/pulumi-language-hosts beside the repo):
+#                           the Go module proxy refuses those modules, so they are built from there
 #   PULUMI_CLI_IGNORE_PATH  set to 1 to build even when `pulumi` is already on PATH
 set -euo pipefail
 
 # Bump when the build recipe changes, so cached builds from an older recipe are redone.
-readonly RECIPE=1
+readonly RECIPE=2
 readonly DEFAULT_PULUMI_YAML_VERSION=v1.25.0
 
 readonly PKG_MODULE=github.com/pulumi/pulumi/pkg/v3
 readonly SDK_MODULE=github.com/pulumi/pulumi/sdk/v3
-readonly PYTHON_HOST_MODULE=github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3
-readonly NODEJS_HOST_MODULE=github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
 readonly YAML_MODULE=github.com/pulumi/pulumi-yaml
-readonly HOSTS=(pulumi-language-python pulumi-language-python-exec pulumi-language-nodejs pulumi-language-yaml)
+readonly HOSTS=(pulumi-language-python pulumi-language-python-exec pulumi-language-nodejs pulumi-language-go pulumi-language-yaml)
 
 quiet=0
 for arg in "$@"; do
@@ -58,28 +57,24 @@ fi
 readonly VERSION=v$PULUMI_VERSION
 CACHE_DIR=${CACHE_DIR:-$HOME/.cache/pulumi-resource-auth0}
 YAML_VERSION=${PULUMI_YAML_VERSION:-$DEFAULT_PULUMI_YAML_VERSION}
-PYTHON_HOST_VERSION=${PULUMI_PYTHON_HOST_VERSION:-}
-NODEJS_HOST_VERSION=${PULUMI_NODEJS_HOST_VERSION:-}
+repo_dir=$(cd "$(dirname "$0")/.." && pwd)
+HOSTS_SRC=${PULUMI_LANGUAGE_HOSTS_SRC:-$repo_dir/../shared/third_party/pulumi-language-hosts}
+
+# The language hosts' sources, as one short hash: a changed file there means build again.
+hosts_src_hash() {
+  [[ -f $HOSTS_SRC/build.sh ]] || die "no language host sources at $HOSTS_SRC (expected build.sh there); put ../shared beside the repository or set PULUMI_LANGUAGE_HOSTS_SRC"
+  (cd "$HOSTS_SRC" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha1sum | sha1sum | cut -c1-12)
+}
 
 # What a cached build was made from; a different key means build again.
 build_key() {
-  printf 'recipe=%s pulumi=%s yaml=%s python-host=%s nodejs-host=%s\n' \
-    "$RECIPE" "$VERSION" "$YAML_VERSION" "${PYTHON_HOST_VERSION:-auto}" "${NODEJS_HOST_VERSION:-auto}"
+  printf 'recipe=%s pulumi=%s yaml=%s hosts-src=%s\n' "$RECIPE" "$VERSION" "$YAML_VERSION" "$HOSTS_HASH"
 }
 
-# A cached bin dir is usable when its stamp matches the key. Missing hosts recorded in the stamp
-# are reported again so nobody mistakes a partial build for a full one.
+# A cached bin dir is usable when its stamp matches the key.
 stamp_is_current() {
   local dir=$1
   [[ -f $dir/stamp ]] && [[ $(head -n 1 "$dir/stamp") == "$(build_key)" ]]
-}
-
-report_missing_from_stamp() {
-  local dir=$1 line
-  while IFS= read -r line; do
-    [[ $line == missing\ * ]] && warn "${line#missing }"
-  done <"$dir/stamp"
-  return 0
 }
 
 go_cmd() { nice -n 10 go "$@"; }
@@ -110,42 +105,24 @@ download_field() {
   python3 -c 'import json,sys; print((json.load(sys.stdin).get(sys.argv[1]) or ""))' "$field" <<<"$json"
 }
 
-# The python and nodejs language hosts are separate modules with pseudo-versions only. The one
-# that matches the pinned release is the pseudo-version at the commit the sdk tag points to.
-resolve_host_version() {
-  local module=$1 override=$2 origin_hash json
-  if [[ -n $override ]]; then
-    echo "$override"
-    return 0
-  fi
-  origin_hash=$(go_cmd mod download -json "$SDK_MODULE@$VERSION" 2>/dev/null |
-    python3 -c 'import json,sys; print(((json.load(sys.stdin).get("Origin") or {}).get("Hash") or ""))' || true)
-  if [[ -z $origin_hash ]]; then
-    return 1
-  fi
-  json=$(go_cmd list -m -json "$module@$origin_hash" 2>/dev/null) || return 1
-  python3 -c 'import json,sys; print(json.load(sys.stdin)["Version"])' <<<"$json"
-}
-
 # Builds the requested programs into $out (a directory that does not yet exist in the cache).
-#   build_into <out> <work> <component>...   components: cli python nodejs yaml
-# Appends "missing ..." lines for hosts that could not be built to $out/stamp.missing.
+#   build_into <out> <work> <component>...   components: cli hosts yaml
+# ("hosts" is pulumi-language-python with its exec shim, -nodejs and -go.)
 build_into() {
   local out=$1 work=$2
   shift 2
   local want=" $* " src=$work/wrapper
   mkdir -p "$out" "$src"
-  : >"$out/stamp.missing"
 
   export GOFLAGS="${GOFLAGS:+$GOFLAGS }-trimpath" CGO_ENABLED=0
   local ldflags_common="-s -w"
 
-  if [[ $want == *" cli "* || $want == *" python "* ]]; then
+  if [[ $want == *" cli "* || $want == *" hosts "* ]]; then
     say "downloading $SDK_MODULE@$VERSION"
     local sdk_dir
     sdk_dir=$(download_field "$SDK_MODULE@$VERSION" Dir) ||
       die "the Go module proxy does not serve $SDK_MODULE@$VERSION; pick a PULUMI_VERSION it serves (go list -m -versions $SDK_MODULE)"
-    if [[ $want == *" python "* ]]; then
+    if [[ $want == *" hosts "* ]]; then
       # The exec shim is a Python script shipped in the sdk module; the host runs it beside itself.
       install -m 0755 "$sdk_dir/python/cmd/pulumi-language-python-exec" "$out/pulumi-language-python-exec"
     fi
@@ -164,26 +141,6 @@ build_into() {
     packages+=("$PKG_MODULE/cmd/pulumi")
     wanted+=("$PKG_MODULE/cmd/pulumi@$VERSION")
   fi
-  local lang module override host_version host_gomod
-  for lang in python nodejs; do
-    [[ $want == *" $lang "* ]] || continue
-    if [[ $lang == python ]]; then
-      module=$PYTHON_HOST_MODULE override=$PYTHON_HOST_VERSION
-    else
-      module=$NODEJS_HOST_MODULE override=$NODEJS_HOST_VERSION
-    fi
-    if ! host_version=$(resolve_host_version "$module" "$override") ||
-      ! host_gomod=$(download_field "$module@$host_version" GoMod); then
-      local upper=${lang^^}
-      echo "pulumi-language-$lang: the Go module proxy serves no version of $module for $VERSION; set PULUMI_${upper}_HOST_VERSION=<pseudo-version of the v$PULUMI_VERSION tag commit> or put a pulumi install that ships its language hosts on PATH" >>"$out/stamp.missing"
-      continue
-    fi
-    mapfile -t -O "${#replaces[@]}" replaces < <(nonlocal_replaces "$host_gomod")
-    requires+=("-require=$module@$host_version")
-    packages+=("$module")
-    wanted+=("$module@$host_version")
-  done
-
   if ((${#packages[@]} > 0)); then
     requires+=("-require=$SDK_MODULE@$VERSION")
     (
@@ -206,6 +163,13 @@ build_into() {
     )
   fi
 
+  if [[ $want == *" hosts "* ]]; then
+    # The Go module proxy refuses these three modules; their sources at the pin come with ../shared.
+    say "compiling pulumi-language-python, -nodejs and -go from $HOSTS_SRC (nice -n 10)"
+    nice -n 10 "$HOSTS_SRC/build.sh" "$out" "$PULUMI_VERSION" >&2 ||
+      die "could not build the language hosts with $HOSTS_SRC/build.sh $out $PULUMI_VERSION"
+  fi
+
   if [[ $want == *" yaml "* ]]; then
     # pulumi-yaml has no replace directives, so `go install` builds it against its own go.mod.
     say "compiling $YAML_MODULE/cmd/pulumi-language-yaml@$YAML_VERSION"
@@ -222,8 +186,8 @@ build_into() {
 ensure_build() {
   local final=$1
   shift
+  HOSTS_HASH=$(hosts_src_hash) || exit 1
   if stamp_is_current "$final"; then
-    report_missing_from_stamp "$final"
     return 0
   fi
   command -v go >/dev/null || die "go is not on PATH; install Go 1.26 or newer (see README.md prerequisites)"
@@ -232,7 +196,6 @@ ensure_build() {
   exec 9>"$final.lock"
   flock 9
   if stamp_is_current "$final"; then # another run finished it while we waited
-    report_missing_from_stamp "$final"
     return 0
   fi
   local work
@@ -241,21 +204,17 @@ ensure_build() {
   trap "rm -rf '$work'" EXIT
   local started=$SECONDS
   build_into "$work/out/bin" "$work" "$@"
-  {
-    build_key
-    sed 's/^/missing /' "$work/out/bin/stamp.missing"
-  } >"$work/out/stamp"
-  rm -f "$work/out/bin/stamp.missing"
+  build_key >"$work/out/stamp"
   if [[ -e $final ]]; then
     mv -T "$final" "$work/stale"
   fi
   mv -T "$work/out" "$final"
   exec 9>&-
   say "built in $((SECONDS - started))s into $final/bin"
-  report_missing_from_stamp "$final"
 }
 
-own_dir=$CACHE_DIR/pulumi-cli-$PULUMI_VERSION
+# Keyed by recipe too, so a checkout with another recipe never rebuilds over this one.
+own_dir=$CACHE_DIR/pulumi-cli-$PULUMI_VERSION-r$RECIPE
 # Follow links: an install's language hosts sit beside the real binary, and linking the hosts
 # dir's `pulumi` to a link that is itself would loop.
 on_path=$(command -v pulumi || true)
@@ -276,8 +235,8 @@ if [[ -n $on_path && ${PULUMI_CLI_IGNORE_PATH:-0} != 1 ]] &&
   fi
   say "language hosts missing beside it: ${missing[*]}; using all hosts at $VERSION from the cache"
   # Always the full set, so the cached hosts dir does not depend on what PATH held the first time.
-  hosts_dir=$CACHE_DIR/pulumi-hosts-$PULUMI_VERSION
-  ensure_build "$hosts_dir" python nodejs yaml
+  hosts_dir=$CACHE_DIR/pulumi-hosts-$PULUMI_VERSION-r$RECIPE
+  ensure_build "$hosts_dir" hosts yaml
   # The PATH pulumi stays the one used: link it into the hosts' bin dir so one PATH entry has all.
   ln -sfn "$on_path" "$hosts_dir/bin/pulumi"
   echo "$hosts_dir/bin"
@@ -285,5 +244,5 @@ if [[ -n $on_path && ${PULUMI_CLI_IGNORE_PATH:-0} != 1 ]] &&
 fi
 
 say "using pulumi $VERSION built from Go modules"
-ensure_build "$own_dir" cli python nodejs yaml
+ensure_build "$own_dir" cli hosts yaml
 echo "$own_dir/bin"

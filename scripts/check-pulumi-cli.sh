@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks that the CLI from `make pulumi-cli` really works: it reports the pinned version and runs
-# a YAML, a Python and a Node.js program end to end against a throwaway file backend.
+# a `runtime: yaml`, `python`, `nodejs` and `go` project end to end (each through its language
+# host), plus Python and Node.js Automation API inline programs, against a throwaway file backend.
 # Called by `make pulumi-cli-check`; prints one line per check and "N passed, N failed" last.
 set -euo pipefail
 
@@ -49,7 +50,7 @@ up_and_read_hello() {
   local dir=$1 stack=$2 got
   cd "$dir"
   timeout 60 pulumi stack init "$stack" --non-interactive
-  timeout 300 pulumi up --yes --non-interactive --skip-preview
+  timeout 600 pulumi up --yes --non-interactive --skip-preview
   got=$(timeout 60 pulumi stack output hello)
   [[ $got == world ]] || {
     echo "stack output hello was '$got', expected 'world'"
@@ -79,6 +80,7 @@ ensure_venv() {
   ) 9>"$venv.lock"
 }
 
+# Through pulumi-language-python: the project names the venv that has the pinned SDK.
 python_project_exports_an_output() {
   mkdir -p "$scratch/python"
   printf 'name: check-python\nruntime:\n  name: python\n  options:\n    virtualenv: %s\n' "$venv" \
@@ -145,16 +147,50 @@ JS
   NODE_PATH=$node_dir/node_modules timeout 300 node "$scratch/inline.js"
 }
 
+# Through pulumi-language-nodejs: a JavaScript program whose exports are the stack outputs.
+nodejs_project_exports_an_output() {
+  mkdir -p "$scratch/nodejs"
+  printf 'name: check-nodejs\nruntime: nodejs\nmain: index.js\n' >"$scratch/nodejs/Pulumi.yaml"
+  printf '{"name": "check-nodejs", "private": true, "main": "index.js"}\n' >"$scratch/nodejs/package.json"
+  printf 'module.exports = { hello: "world" };\n' >"$scratch/nodejs/index.js"
+  ln -s "$node_dir/node_modules" "$scratch/nodejs/node_modules"
+  up_and_read_hello "$scratch/nodejs" nodejs
+}
+
+# Through pulumi-language-go, which compiles the program with the Go toolchain (about a minute on
+# a cold Go build cache); the Pulumi Go SDK at the pin comes from the Go module proxy.
+go_project_exports_an_output() {
+  mkdir -p "$scratch/go"
+  printf 'name: check-go\nruntime: go\n' >"$scratch/go/Pulumi.yaml"
+  cat >"$scratch/go/main.go" <<'GO'
+package main
+
+import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+func main() {
+	pulumi.Run(func(ctx *pulumi.Context) error {
+		ctx.Export("hello", pulumi.String("world"))
+		return nil
+	})
+}
+GO
+  (
+    cd "$scratch/go"
+    go mod init check-go >/dev/null 2>&1
+    go mod edit -require="github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION"
+    timeout 300 go mod tidy
+  )
+  up_and_read_hello "$scratch/go" go
+}
+
 check cli_reports_the_pinned_version cli_reports_the_pinned_version
 check yaml_program_exports_an_output yaml_program_exports_an_output
 check "python venv with pulumi==$PULUMI_VERSION" ensure_venv
 check python_inline_program_exports_an_output python_inline_program_exports_an_output
 check "node_modules with @pulumi/pulumi@$PULUMI_VERSION" ensure_node_modules
 check nodejs_inline_program_exports_an_output nodejs_inline_program_exports_an_output
-if command -v pulumi-language-python >/dev/null; then
-  check python_project_exports_an_output python_project_exports_an_output
-else
-  echo "not checked: python_project_exports_an_output (pulumi-language-python is missing; see 'make pulumi-cli')"
-fi
+check python_project_exports_an_output python_project_exports_an_output
+check nodejs_project_exports_an_output nodejs_project_exports_an_output
+check go_project_exports_an_output go_project_exports_an_output
 echo "$passed passed, $failed failed"
 ((failed == 0))
