@@ -22,7 +22,7 @@ release:
 	$(CARGO) build --locked --release -p pulumi-resource-auth0 -p auth0-emulator
 
 # Rust first, then the suites that drive the built binaries and SDKs; the real engine last.
-test: test-rust sdk-check sdk-test sdk-compare conformance e2e
+test: test-rust sdk-check sdk-test sdk-compare conformance pulumi-cli-check e2e
 	@echo "make test: every suite passed"
 
 test-rust:
@@ -54,7 +54,7 @@ bench: release
 	$(MAKE) --no-print-directory bench-emulator
 
 # The real Pulumi CLI and language hosts at PULUMI_VERSION, built from Go modules into
-# $(CACHE_DIR)/pulumi-cli-$(PULUMI_VERSION)/bin (or the `pulumi` already on PATH).
+# $(CACHE_DIR)/pulumi-cli-$(PULUMI_VERSION)-r<recipe>/bin (or the `pulumi` already on PATH).
 # The last line printed is the bin dir; `make -s pulumi-cli-bin` prints only that.
 .PHONY: pulumi-cli pulumi-cli-bin
 pulumi-cli:
@@ -63,7 +63,8 @@ pulumi-cli:
 pulumi-cli-bin:
 	@PULUMI_VERSION=$(PULUMI_VERSION) CACHE_DIR=$(CACHE_DIR) scripts/build-pulumi-cli.sh --quiet
 
-# Runs `pulumi version` and YAML, Python and Node.js programs against a throwaway file backend.
+# Runs `pulumi version`, then `runtime: yaml`, `python`, `nodejs` and `go` projects through their
+# language hosts and Python and Node.js inline programs, against a throwaway file backend.
 .PHONY: pulumi-cli-check
 pulumi-cli-check:
 	@PULUMI_VERSION=$(PULUMI_VERSION) CACHE_DIR=$(CACHE_DIR) scripts/check-pulumi-cli.sh
@@ -132,9 +133,9 @@ sdk-test-nodejs: $(NODE_STAMP)
 	$(NODE_DEPS)/node_modules/.bin/tsc -p tests/sdk/nodejs --outDir $(NODE_DEPS)/build
 	node --test --test-reporter=dot $(NODE_DEPS)/build/tests/sdk/nodejs/
 
-# --- End-to-end: the real Pulumi CLI and engine, the plugin binary and the emulator binary
-# (tests/e2e, see README "End-to-end tests"). Python programs run as Automation API inline programs
-# because pulumi-language-python cannot be built here (see "Pulumi CLI").
+# --- End-to-end: the real Pulumi CLI, engine and language hosts, the plugin binary and the emulator
+# binary (tests/e2e, see README "End-to-end tests"): example projects through `pulumi up` in their
+# directories, and Automation API inline programs.
 E2E_VENV = $(CACHE_DIR)/venv-e2e-$(PULUMI_VERSION)
 E2E_PY_DEPS = pulumi==$(PULUMI_VERSION) pytest==8.3.5 PyJWT[crypto]==2.10.1
 E2E_STAMP = $(E2E_VENV)/.e2e-ready-$(call deps_hash,$(E2E_PY_DEPS))
@@ -158,13 +159,18 @@ e2e-build:
 e2e: e2e-build $(E2E_STAMP) $(NODE_STAMP)
 	@bin=$$(PULUMI_VERSION=$(PULUMI_VERSION) CACHE_DIR=$(CACHE_DIR) scripts/build-pulumi-cli.sh --quiet) && \
 	PATH="$(E2E_BINS):$$bin:$$PATH" PYTHONPATH=$(CURDIR)/sdk/python E2E_NODE_MODULES=$(NODE_DEPS)/node_modules \
-	  $(E2E_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/e2e $(E2E_ARGS)
+	  PULUMI_VERSION=$(PULUMI_VERSION) $(E2E_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/e2e $(E2E_ARGS)
 
-# The AI service-to-service example with the real Pulumi engine (tests/e2e/demo.py): builds the
-# plugin, emulator, Pulumi CLI and venv as needed, deploys examples/python/ai_service_auth_corrected.py
-# on a fresh emulator, prints the verified service token's claims, destroys, stops the emulator.
-demo: e2e-build $(E2E_STAMP)
-	@bin=$$(PULUMI_VERSION=$(PULUMI_VERSION) CACHE_DIR=$(CACHE_DIR) scripts/build-pulumi-cli.sh --quiet) && \
+# The AI service-to-service example as a user runs it (tests/e2e/demo.py): `pulumi up` in the Python
+# project examples/python/ai-service-auth-corrected against a fresh emulator, the service's token
+# verified against the JWKS, `pulumi destroy`. Builds what it lacks first, saying what and why.
+demo:
+	@echo "demo: building pulumi-resource-auth0 and auth0-emulator (cargo; seconds when up to date)"
+	@$(CARGO) build --locked -p pulumi-resource-auth0 -p auth0-emulator
+	@[[ -f $(E2E_STAMP) ]] || echo "demo: first run: a Python venv with pulumi==$(PULUMI_VERSION) and PyJWT (for verifying the token) in $(E2E_VENV)"
+	@$(MAKE) --no-print-directory -s $(E2E_STAMP)
+	@echo "demo: the Pulumi CLI and language hosts at $(PULUMI_VERSION) (built from Go modules into $(CACHE_DIR) on the first run: minutes)"
+	@bin=$$(PULUMI_VERSION=$(PULUMI_VERSION) CACHE_DIR=$(CACHE_DIR) scripts/build-pulumi-cli.sh) && \
 	PATH="$(E2E_BINS):$$bin:$$PATH" PYTHONPATH=$(CURDIR)/sdk/python \
 	  timeout -k 30 600 $(E2E_VENV)/bin/python tests/e2e/demo.py
 

@@ -4,15 +4,17 @@ Shared by the e2e suite (conftest.py) and `make demo` (demo.py). Everything a ru
 one temporary directory: PULUMI_HOME, the file backend, the emulator's credentials file, program
 copies. Every wait here is bounded.
 
-Python programs run as Automation API inline programs: the pulumi-language-python host cannot be
-built on this machine (the Go module proxy refuses it), and an inline program needs no host because
-this process serves the language runtime itself.
+Programs run two ways, both supported for users:
+- as project directories (`runtime: python|nodejs|go|yaml`), copied from examples/ and driven by
+  the plain CLI through the real language hosts (`example_project`, `Sandbox.cli`);
+- as Automation API inline programs, served by this process (`inline_stack`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import runpy
 import shutil
 import signal
@@ -52,15 +54,20 @@ def plugin_dir() -> Path:
 
 
 def run_in_own_group(
-    command: list[str], timeout: float, input: Optional[str] = None, **popen_args
+    command: list[str],
+    timeout: float,
+    input: Optional[str] = None,
+    stream: bool = False,
+    **popen_args,
 ) -> subprocess.CompletedProcess:
     """Run a command in a new session and wait at most `timeout` s; returns the CompletedProcess
-    (text). If the wait ends early (timeout, the test budget's alarm, Ctrl-C) the whole process
-    group is killed, so the Pulumi CLI and the plugins it started go too, not only the command."""
+    (text; with `stream` the output goes to our own stdout and stderr instead of being captured).
+    If the wait ends early (timeout, the test budget's alarm, Ctrl-C) the whole process group is
+    killed, so the Pulumi CLI and the plugins it started go too, not only the command."""
     process = subprocess.Popen(
         command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=None if stream else subprocess.PIPE,
+        stderr=None if stream else subprocess.PIPE,
         stdin=subprocess.DEVNULL if input is None else subprocess.PIPE,
         text=True,
         start_new_session=True,
@@ -242,19 +249,41 @@ class Sandbox:
             "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
         }
 
-    def cli(self, args: list[str], cwd: Path, timeout: float = 120, extra_env=None, check=True):
-        """Run the pulumi CLI itself; returns the CompletedProcess (text). On timeout the whole
-        process group goes (the CLI and the plugins it started)."""
+    def cli(
+        self, args: list[str], cwd: Path, timeout: float = 120, extra_env=None, check=True, stream=False
+    ):
+        """Run the pulumi CLI itself; returns the CompletedProcess (text; nothing captured with
+        `stream`, the CLI then writes to our terminal). On timeout the whole process group goes
+        (the CLI and the plugins it started)."""
         command = [str(find_binary("pulumi")), *args, "--non-interactive"]
         result = run_in_own_group(
-            command, timeout, cwd=cwd, env={**os.environ, **self.env, **(extra_env or {})}
+            command, timeout, stream=stream, cwd=cwd, env={**os.environ, **self.env, **(extra_env or {})}
         )
         if check and result.returncode != 0:
             raise RuntimeError(
-                f"pulumi {' '.join(args)} exited with {result.returncode}:\n"
-                f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+                f"pulumi {' '.join(args)} exited with {result.returncode}"
+                + ("" if stream else f":\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
             )
         return result
+
+
+def workspace_version() -> str:
+    """The plugin's version: the workspace version in Cargo.toml."""
+    text = (REPO / "Cargo.toml").read_text(encoding="utf-8")
+    section = text.split("[workspace.package]", 1)[1]
+    return re.search(r'^version = "([^"]+)"', section, re.M).group(1)
+
+
+def install_plugin(sandbox: "Sandbox") -> None:
+    """Install the plugin binary from PATH into the sandbox's PULUMI_HOME as a user does
+    (`pulumi plugin install resource auth0 <version> --file <binary>`), and make the engine ignore
+    the copy on PATH, so it runs the installed one without an ambient-plugin warning."""
+    sandbox.cli(
+        ["plugin", "install", "resource", "auth0", workspace_version(), "--file", str(find_binary("pulumi-resource-auth0"))],
+        cwd=sandbox.root,
+        timeout=120,
+    )
+    sandbox.env["PULUMI_IGNORE_AMBIENT_PLUGINS"] = "true"
 
 
 def write_project(workdir: Path, name: str, runtime: str = "python", body: str = "") -> None:
@@ -265,6 +294,64 @@ def write_project(workdir: Path, name: str, runtime: str = "python", body: str =
         f"plugins:\n  providers:\n    - name: auth0\n      path: {plugin_dir()}\n" + body,
         encoding="utf-8",
     )
+
+
+# What a project copied out of examples/ must not take along: what a run there left behind.
+_NOT_COPIED = shutil.ignore_patterns("venv", "node_modules", "bin", "__pycache__", "Pulumi.*.yaml")
+# The relative paths example projects use to reach this repository's SDKs.
+_SDK_REFERENCES = {
+    "../../../sdk/python": str(REPO / "sdk" / "python"),
+    "file:../../../sdk/nodejs": "file:" + str(REPO / "sdk" / "nodejs"),
+}
+
+
+def example_project(
+    language: str,
+    example: str,
+    workdir: Path,
+    domain: Optional[str] = None,
+    python_venv: Optional[Path] = None,
+    node_modules: Optional[Path] = None,
+) -> Path:
+    """A copy of examples/<language>/<example> in workdir, as a user's project directory.
+
+    The program text is kept, apart from `{YOUR_AUTH0_DOMAIN}` when `domain` is given. Paths that
+    reach this repository's SDKs become absolute, since the copy lives elsewhere. `python_venv`
+    replaces the project's own `venv` (so tests need not install one each); `node_modules` is
+    linked in as the project's node_modules. Install the plugin with `install_plugin` first."""
+    source = EXAMPLES / language / example
+    if not (source / "Pulumi.yaml").is_file():
+        raise RuntimeError(f"{source} is not a Pulumi project (no Pulumi.yaml)")
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    shutil.copytree(source, workdir, ignore=_NOT_COPIED)
+    for path in workdir.iterdir():
+        if path.suffix not in {".py", ".ts", ".go", ".txt", ".json", ".yaml"} or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        if domain is not None:
+            text = text.replace("{YOUR_AUTH0_DOMAIN}", domain)
+        for relative, absolute in _SDK_REFERENCES.items():
+            text = text.replace(relative, absolute)
+        path.write_text(text, encoding="utf-8")
+    if python_venv is not None:
+        project = workdir / "Pulumi.yaml"
+        text = project.read_text(encoding="utf-8")
+        if "virtualenv: venv\n" not in text:
+            raise RuntimeError(f"{source}/Pulumi.yaml does not name `virtualenv: venv`")
+        project.write_text(text.replace("virtualenv: venv\n", f"virtualenv: {python_venv}\n"), encoding="utf-8")
+    if node_modules is not None:
+        (workdir / "node_modules").symlink_to(node_modules, target_is_directory=True)
+    if language == "go":
+        sdk = REPO / "sdk" / "go" / "auth0"
+        result = run_in_own_group(
+            ["go", "mod", "edit", f"-replace=github.com/pulumi-auth0-rs/pulumi-auth0-rs/sdk/go/auth0={sdk}"],
+            60,
+            cwd=workdir,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"go mod edit failed in {workdir}: {result.stderr[-2000:]}")
+    return workdir
 
 
 def yaml_project(example: str, workdir: Path) -> Path:
@@ -281,16 +368,20 @@ def cli_stack(sandbox: Sandbox, emulator: Emulator, workdir: Path, stack: str = 
     sandbox.cli(["stack", "init", stack], cwd=workdir)
     sandbox.cli(["config", "set", "auth0:domain", emulator.base_url], cwd=workdir)
     sandbox.cli(["config", "set", "auth0:clientId", emulator.client_id], cwd=workdir)
-    # From stdin, so the secret is not on any command line.
+    set_secret_config(sandbox, workdir, "auth0:clientSecret", emulator.client_secret)
+
+
+def set_secret_config(sandbox: Sandbox, workdir: Path, key: str, value: str) -> None:
+    """`pulumi config set --secret KEY` with the value on stdin, so it is on no command line."""
     result = run_in_own_group(
-        [str(find_binary("pulumi")), "config", "set", "--secret", "auth0:clientSecret", "--non-interactive"],
+        [str(find_binary("pulumi")), "config", "set", "--secret", key, "--non-interactive"],
         60,
-        input=emulator.client_secret,
+        input=value,
         cwd=workdir,
         env={**os.environ, **sandbox.env},
     )
     if result.returncode != 0:
-        raise RuntimeError(f"pulumi config set --secret failed: {result.stderr[-2000:]}")
+        raise RuntimeError(f"pulumi config set --secret {key} failed: {result.stderr[-2000:]}")
 
 
 def configure(stack: auto.Stack, emulator: Emulator) -> None:
@@ -319,10 +410,11 @@ def inline_stack(
     return s
 
 
-def program_file(name: str, domain: str, workdir: Path) -> Callable[[], None]:
-    """An inline program that runs examples/python/<name> unchanged apart from the tenant domain."""
-    text = (EXAMPLES / "python" / name).read_text(encoding="utf-8")
-    copy = workdir / name
+def program_file(example: str, domain: str, workdir: Path) -> Callable[[], None]:
+    """An inline program that runs examples/python/<example>/__main__.py unchanged apart from the
+    tenant domain."""
+    text = (EXAMPLES / "python" / example / "__main__.py").read_text(encoding="utf-8")
+    copy = workdir / f"{example}.py"
     workdir.mkdir(parents=True, exist_ok=True)
     copy.write_text(text.replace("{YOUR_AUTH0_DOMAIN}", domain), encoding="utf-8")
     return lambda: runpy.run_path(str(copy), run_name="__main__")

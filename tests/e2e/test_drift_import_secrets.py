@@ -15,7 +15,7 @@ CLIENT = "auth0:index/client:Client"
 
 def corrected_service(emulator, sandbox, tmp_path):
     work = tmp_path / "service"
-    program = harness.program_file("ai_service_auth_corrected.py", emulator.domain, work)
+    program = harness.program_file("ai-service-auth-corrected", emulator.domain, work)
     stack = harness.inline_stack(sandbox, emulator, work, program)
     up = stack.up()
     return stack, work, up
@@ -127,7 +127,7 @@ def test_the_client_secret_is_encrypted_in_the_state_and_shown_only_on_request(
 ):
     output_lines = []
     work = tmp_path / "secrets"
-    program = harness.program_file("ai_service_auth_corrected.py", emulator.domain, work)
+    program = harness.program_file("ai-service-auth-corrected", emulator.domain, work)
     stack = harness.inline_stack(sandbox, emulator, work, program)
     up = stack.up(on_output=output_lines.append)
     client_id = up.outputs["service_client_id"].value

@@ -9,10 +9,6 @@ from pulumi import automation as auto
 import harness
 
 
-def non_bootstrap_clients(emulator):
-    return [c for c in emulator.get("/clients") if c["client_id"] != emulator.client_id]
-
-
 def up_preview_refresh_destroy(stack):
     """The lifecycle every program must get through cleanly; returns the up result."""
     up = stack.up()
@@ -26,7 +22,7 @@ def up_preview_refresh_destroy(stack):
 def test_ai_client_grant_goes_through_up_preview_refresh_and_destroy(emulator, sandbox, tmp_path):
     work = tmp_path / "ai_client_grant"
     stack = harness.inline_stack(
-        sandbox, emulator, work, harness.program_file("ai_client_grant.py", emulator.domain, work)
+        sandbox, emulator, work, harness.program_file("ai-client-grant", emulator.domain, work)
     )
     up = up_preview_refresh_destroy(stack)
     assert up.summary.resource_changes == {"create": 3}
@@ -50,31 +46,31 @@ def test_ai_client_grant_goes_through_up_preview_refresh_and_destroy(emulator, s
     assert "https://myapi.example.com/" in [a["identifier"] for a in emulator.get("/resource-servers")]
 
 
-def test_ai_service_auth_with_the_tenant_domain_fails_with_the_409_explanation(
+def test_ai_service_auth_with_the_tenant_domain_is_refused_at_preview_before_anything_is_created(
     emulator, sandbox, tmp_path
 ):
     work = tmp_path / "ai_service_auth"
     stack = harness.inline_stack(
-        sandbox, emulator, work, harness.program_file("ai_service_auth.py", emulator.domain, work)
+        sandbox, emulator, work, harness.program_file("ai-service-auth", emulator.domain, work)
     )
+    clients_before = sorted(c["client_id"] for c in emulator.get("/clients"))
     with pytest.raises(auto.CommandError) as failure:
-        stack.up()
+        stack.preview()
     text = str(failure.value)
-    explanation = [line for line in text.splitlines() if "409" in line]
-    assert explanation, f"no line mentions 409 in:\n{text[-3000:]}"
+    explanation = [line for line in text.splitlines() if "Management API" in line]
+    assert explanation, f"no line names the Management API in:\n{text[-3000:]}"
     sentence = explanation[0]
-    assert "ResourceServer.identifier" in sentence
+    assert "identifier" in sentence
     assert f"https://{emulator.domain}/api/v2/" in sentence
-    assert "Management API" in sentence
-    assert "choose an identifier of your own" in sentence
+    assert "ClientGrant" in sentence
     # The secret the provider was configured with never shows up in what the user sees.
     assert emulator.client_secret not in text
 
-    # The tenant's Management API is untouched, and what did get created is cleaned up.
+    # Nothing was created, and the tenant's Management API is untouched.
+    assert sorted(c["client_id"] for c in emulator.get("/clients")) == clients_before
     apis = emulator.get("/resource-servers")
     assert [a["identifier"] for a in apis].count(f"https://{emulator.domain}/api/v2/") == 1
-    stack.destroy()
-    assert [c["name"] for c in non_bootstrap_clients(emulator)] == ["Legacy Reporting Client"]
+    assert len(apis) == 2  # the Management API and the seeded https://myapi.example.com/
 
 
 def test_corrected_ai_service_auth_goes_through_up_preview_refresh_and_destroy(
@@ -85,7 +81,7 @@ def test_corrected_ai_service_auth_goes_through_up_preview_refresh_and_destroy(
         sandbox,
         emulator,
         work,
-        harness.program_file("ai_service_auth_corrected.py", emulator.domain, work),
+        harness.program_file("ai-service-auth-corrected", emulator.domain, work),
     )
     up = up_preview_refresh_destroy(stack)
     assert up.summary.resource_changes == {"create": 4}

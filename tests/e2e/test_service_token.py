@@ -13,7 +13,7 @@ AUDIENCE = "https://ai-service.example.com/"
 
 def test_the_deployed_service_client_gets_a_verifiable_token_for_its_api(emulator, sandbox, tmp_path):
     work = tmp_path / "service"
-    program = harness.program_file("ai_service_auth_corrected.py", emulator.domain, work)
+    program = harness.program_file("ai-service-auth-corrected", emulator.domain, work)
     stack = harness.inline_stack(sandbox, emulator, work, program)
     up = stack.up()
     client_id = up.outputs["service_client_id"].value

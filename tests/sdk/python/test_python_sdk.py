@@ -1,6 +1,6 @@
 """The generated Python SDK (sdk/python) in the real Pulumi Python runtime, with mocks, no engine.
 
-Run with `make sdk-test-python`; PYTHONPATH must hold sdk/python and EXAMPLES_DIR the seed programs.
+Run with `make sdk-test-python`; PYTHONPATH must hold sdk/python and EXAMPLES_DIR the seed projects (examples/python).
 """
 
 import os
@@ -72,9 +72,9 @@ def mocks():
     return m
 
 
-def run_seed(name):
-    """Run a seed program unchanged apart from the tenant domain; returns its globals."""
-    with open(os.path.join(EXAMPLES_DIR, name), encoding="utf-8") as f:
+def run_seed(project):
+    """Run a seed project's __main__.py unchanged apart from the tenant domain; returns its globals."""
+    with open(os.path.join(EXAMPLES_DIR, project, "__main__.py"), encoding="utf-8") as f:
         source = f.read().replace("{YOUR_AUTH0_DOMAIN}", DOMAIN)
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
         f.write(source)
@@ -93,7 +93,7 @@ def all_ids(*resources):
 def test_service_auth_program_registers_client_api_and_grant_with_wire_names(mocks):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        g = run_seed("ai_service_auth.py")
+        g = run_seed("ai-service-auth")
 
     def check(_):
         (client,) = mocks.of_type("auth0:index/client:Client")
@@ -122,7 +122,7 @@ def test_service_auth_program_registers_client_api_and_grant_with_wire_names(moc
 
 @pulumi.runtime.test
 def test_client_grant_program_grants_scopes_on_an_existing_api(mocks):
-    g = run_seed("ai_client_grant.py")
+    g = run_seed("ai-client-grant")
 
     def check(_):
         assert [r.typ for r in mocks.registered if r.typ.startswith("auth0:")] == [
@@ -145,7 +145,7 @@ def test_client_grant_program_grants_scopes_on_an_existing_api(mocks):
 def test_the_program_using_scope_warns_that_scope_is_deprecated(mocks):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        run_seed("ai_service_auth.py")
+        run_seed("ai-service-auth")
     messages = [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)]
     assert any("scopes" in m for m in messages), messages
 
@@ -153,7 +153,7 @@ def test_the_program_using_scope_warns_that_scope_is_deprecated(mocks):
 def test_the_program_using_scopes_does_not_warn(mocks):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        run_seed("ai_client_grant.py")
+        run_seed("ai-client-grant")
     assert [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)] == []
 
 
