@@ -1,8 +1,8 @@
 //! ResourceServer (an API in Auth0).
 
 use async_trait::async_trait;
-use serde_json::json;
 
+use super::defaults::{default, Lit::*, Use};
 use super::{api_names, Context, Resource, ResourceDef};
 use crate::auth0::{ApiError, Auth0Client};
 use crate::value::{PropertyMap, Value};
@@ -43,44 +43,43 @@ pub static DEF: ResourceDef = ResourceDef {
         ),
     ],
     set_properties: &["scopes"],
-    create_only: &["identifier"],
     provider_only: &[],
     clear_with_null: &["authorizationDetails"],
     secret_outputs: &["signingSecret"],
     write_only: &["tokenEncryption.encryptionKey.pem"],
-    // Auth0's values for an API that never set them: POST /resource-servers in
-    // TestAccResourceServer.yaml, except enforce_policies, token_dialect and the online-access
-    // flags (Auth0's documented defaults).
-    reset_values: &[
-        ("allow_offline_access", "false"),
-        ("allow_online_access", "false"),
-        ("enforce_policies", "false"),
-        ("signing_alg", r#""RS256""#),
-        ("skip_consent_for_verifiable_first_party_clients", "false"),
-        (
-            "subject_type_authorization",
-            r#"{"user": {"policy": "allow_all"}, "client": {"policy": "require_client_grant"}}"#,
-        ),
-        ("token_dialect", r#""access_token""#),
-        ("token_lifetime", "86400"),
-        ("token_lifetime_for_web", "7200"),
-        ("allow_online_access_with_ephemeral_sessions", "false"),
-    ],
     unclearable: &["signingSecret", "verificationLocation"],
     merged_maps: &[],
     rotation: None,
-    import_defaults: || {
-        vec![
-            ("signingAlg", json!("RS256")),
-            ("tokenLifetime", json!(86400)),
-            ("tokenLifetimeForWeb", json!(7200)),
-            ("allowOfflineAccess", json!(false)),
-            ("skipConsentForVerifiableFirstPartyClients", json!(false)),
-            ("enforcePolicies", json!(false)),
-            ("tokenDialect", json!("access_token")),
-            ("allowOnlineAccess", json!(false)),
-        ]
-    },
+    // Auth0's values for an API that never set them: POST /resource-servers in
+    // TestAccResourceServer.yaml, except enforce_policies, token_dialect and the online-access
+    // flags (Auth0's documented defaults).
+    auth0_defaults: &[
+        default("allowOfflineAccess", Bool(false), Use::ClearAndImport),
+        default("allowOnlineAccess", Bool(false), Use::ClearAndImport),
+        default("enforcePolicies", Bool(false), Use::ClearAndImport),
+        default("signingAlg", Str("RS256"), Use::ClearAndImport),
+        default(
+            "skipConsentForVerifiableFirstPartyClients",
+            Bool(false),
+            Use::ClearAndImport,
+        ),
+        default("tokenDialect", Str("access_token"), Use::ClearAndImport),
+        default("tokenLifetime", Int(86400), Use::ClearAndImport),
+        default("tokenLifetimeForWeb", Int(7200), Use::ClearAndImport),
+        default(
+            "subjectTypeAuthorization",
+            Object(&[
+                ("user", Object(&[("policy", Str("allow_all"))])),
+                ("client", Object(&[("policy", Str("require_client_grant"))])),
+            ]),
+            Use::Clear,
+        ),
+        default(
+            "allowOnlineAccessWithEphemeralSessions",
+            Bool(false),
+            Use::Clear,
+        ),
+    ],
 };
 
 #[async_trait]
@@ -131,6 +130,7 @@ impl Resource for ResourceServer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn consent_policy_null_and_disabled_objects_are_left_out_of_the_inputs() {
