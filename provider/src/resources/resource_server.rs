@@ -5,6 +5,8 @@ use async_trait::async_trait;
 use super::defaults::{default, Lit::*, Use};
 use super::{api_names, Context, Resource, ResourceDef};
 use crate::auth0::{ApiError, Auth0Client};
+use crate::check::Checker;
+use crate::rpc::CheckRequest;
 use crate::value::{PropertyMap, Value};
 
 pub struct ResourceServer;
@@ -102,6 +104,37 @@ impl Resource for ResourceServer {
         }
     }
 
+    fn check(
+        &self,
+        ctx: &Context<'_>,
+        req: &CheckRequest,
+        inputs: &PropertyMap,
+        checker: &mut Checker<'_>,
+    ) {
+        // Creating an API with the tenant's own Management API identifier ends in a 409 halfway
+        // through `up`; an API already in state (imported) is the system API itself and may stay.
+        let Some(value) = inputs.get("identifier") else {
+            return;
+        };
+        let identifier = value.as_str();
+        if req.olds.is_empty()
+            && identifier.is_some()
+            && identifier == ctx.management_audience.as_deref()
+        {
+            // A secret is never quoted, even one that equals a public identifier.
+            let shown = match value.is_secret() {
+                true => "this identifier".to_string(),
+                false => format!("{:?}", identifier.unwrap_or_default()),
+            };
+            checker.fail(
+                "identifier",
+                format!(
+                    "{shown} is the tenant's Auth0 Management API, which Auth0 manages; a client is given Management API scopes with a ClientGrant whose audience is this identifier, and an API of your own needs an identifier of its own, such as https://api.example.com/"
+                ),
+            );
+        }
+    }
+
     async fn explain(
         &self,
         ctx: &Context<'_>,
@@ -130,7 +163,7 @@ impl Resource for ResourceServer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value as Json};
 
     #[test]
     fn consent_policy_null_and_disabled_objects_are_left_out_of_the_inputs() {
@@ -153,5 +186,51 @@ mod tests {
             "identifier": "https://api.example.com/"
         });
         assert_eq!(Value::Object(inputs), Value::from_json(&expected));
+    }
+
+    fn identifier_failures(audience: Option<&str>, olds: Json, identifier: &str) -> Vec<String> {
+        let ctx = Context {
+            package: crate::schema::package(),
+            management_audience: audience.map(str::to_string),
+            warnings: std::sync::Mutex::new(Vec::new()),
+        };
+        let Value::Object(olds) = Value::from_json(&olds) else {
+            unreachable!()
+        };
+        let req = CheckRequest {
+            olds,
+            ..CheckRequest::default()
+        };
+        let inputs: PropertyMap = [("identifier".to_string(), Value::from(identifier))].into();
+        let mut checker = Checker::new(ctx.package, "ResourceServer", DEF.allowed_values);
+        ResourceServer.check(&ctx, &req, &inputs, &mut checker);
+        checker
+            .failures
+            .into_iter()
+            .map(|f| format!("{}: {}", f.property, f.reason))
+            .collect()
+    }
+
+    const MANAGEMENT_API: &str = "https://tenant.auth0.com/api/v2/";
+
+    #[test]
+    fn a_new_api_with_the_management_api_identifier_fails_check_in_one_sentence() {
+        let failures = identifier_failures(Some(MANAGEMENT_API), json!({}), MANAGEMENT_API);
+        assert_eq!(
+            failures,
+            ["identifier: ResourceServer.identifier: \"https://tenant.auth0.com/api/v2/\" is the tenant's Auth0 Management API, which Auth0 manages; a client is given Management API scopes with a ClientGrant whose audience is this identifier, and an API of your own needs an identifier of its own, such as https://api.example.com/"]
+        );
+    }
+
+    #[test]
+    fn the_management_api_already_in_state_and_other_identifiers_pass_check() {
+        let imported = json!({"identifier": MANAGEMENT_API, "name": "Auth0 Management API"});
+        assert!(identifier_failures(Some(MANAGEMENT_API), imported, MANAGEMENT_API).is_empty());
+        assert!(
+            identifier_failures(Some(MANAGEMENT_API), json!({}), "https://api.example.com/")
+                .is_empty()
+        );
+        // Without a configured tenant (unknown config at preview) there is nothing to compare with.
+        assert!(identifier_failures(None, json!({}), MANAGEMENT_API).is_empty());
     }
 }
