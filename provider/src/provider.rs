@@ -2,7 +2,7 @@
 //! schema-driven check and diff, expands inputs into one Auth0 request per operation, and
 //! flattens Auth0's answer back into state.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
@@ -28,6 +28,9 @@ pub struct Auth0Provider {
     diagnostics: RwLock<Arc<dyn Diagnostics>>,
     client: RwLock<Option<Auth0Client>>,
     env: Box<Env>,
+    /// Check warnings already given, by resource URN: the engine may check a resource more
+    /// than once in a run, and a program is told each thing once.
+    checked_warnings: Mutex<HashSet<(String, String)>>,
 }
 
 impl Auth0Provider {
@@ -41,6 +44,7 @@ impl Auth0Provider {
             diagnostics: RwLock::new(Arc::new(TracingDiagnostics)),
             client: RwLock::new(None),
             env,
+            checked_warnings: Mutex::new(HashSet::new()),
         })
     }
 
@@ -69,6 +73,20 @@ impl Auth0Provider {
         for message in messages {
             diagnostics.log(Severity::Warning, urn, &message);
         }
+    }
+
+    /// Like `warn`, but each message only the first time it is given for this URN.
+    fn warn_once(&self, urn: &str, messages: Vec<String>) {
+        let mut given = self
+            .checked_warnings
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let fresh: Vec<String> = messages
+            .into_iter()
+            .filter(|m| given.insert((urn.to_string(), m.clone())))
+            .collect();
+        drop(given);
+        self.warn(urn, fresh);
     }
 
     /// Sends what the behaviours warned about so far, before Auth0 is asked (so a failing
@@ -292,7 +310,7 @@ impl Provider for Auth0Provider {
                 .into_inner()
                 .unwrap_or_else(PoisonError::into_inner),
         );
-        self.warn(&req.urn, warnings);
+        self.warn_once(&req.urn, warnings);
         Ok(CheckResponse {
             inputs,
             failures: checker.failures,

@@ -376,6 +376,26 @@ async fn a_client_goes_through_its_whole_lifecycle_with_one_request_per_operatio
 }
 
 #[tokio::test]
+async fn the_deprecated_scope_alias_is_warned_about_once_per_resource() {
+    let mut h = Harness::start().await;
+    let grant =
+        json!({"audience": "https://ai.example.com/", "clientId": "abc", "scope": ["read:data"]});
+    for name in ["client-grant", "client-grant", "other-grant"] {
+        h.checked(GRANT, name, grant.clone()).await;
+    }
+    let warnings = h.warnings.0.lock().unwrap().clone();
+    let about_scope: Vec<&String> = warnings
+        .iter()
+        .filter(|w| w.contains("ClientGrant.scope is deprecated: Use `scopes` instead"))
+        .collect();
+    assert_eq!(
+        about_scope.len(),
+        2,
+        "once for each of the two grants: {warnings:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_new_api_with_the_tenants_management_api_identifier_fails_check_without_a_request() {
     let mut h = Harness::start().await;
     let identifier = h.emulator.management_audience();

@@ -294,14 +294,6 @@ impl Go<'_> {
                 ));
                 t.line("\t}");
             }
-            if let Some(msg) = &p.deprecation {
-                t.line(&format!("\tif args.{g} != nil {{"));
-                t.line(&format!(
-                    "\t\t_ = ctx.Log.Warn({}, nil)",
-                    lit(&format!("{g} is deprecated: {msg}"))
-                ));
-                t.line("\t}");
-            }
             if let Some(set) = self.default_assignment(p, &format!("args.{g}")) {
                 t.line(&format!("\tif args.{g} == nil {{"));
                 t.push(&set);

@@ -171,18 +171,6 @@ fn default_expr(p: &Property) -> Option<String> {
     }
 }
 
-fn deprecation_warning(t: &mut Text, indent: &str, p: &Property, msg: &str, guard: &str) {
-    t.line(&format!("{indent}if {} is not None{guard}:", p.python_name));
-    t.line(&format!(
-        "{indent}    warnings.warn({}, DeprecationWarning)",
-        triple(msg)
-    ));
-    t.line(&format!(
-        "{indent}    pulumi.log.warn({})",
-        triple(&format!("{} is deprecated: {msg}", p.python_name))
-    ));
-}
-
 fn ordered(props: &[Property], force_optional: bool) -> Vec<&Property> {
     let mut v: Vec<&Property> = props
         .iter()
@@ -244,9 +232,6 @@ fn input_class(
                 t.line(&format!("        if {n} is None:"));
                 t.line(&format!("            {n} = {e}"));
             }
-        }
-        if let Some(msg) = &p.deprecation {
-            deprecation_warning(t, "        ", p, msg, "");
         }
         if p.required && !all_optional {
             t.line(&format!("        pulumi.set(__self__, {}, {n})", lit(n)));
@@ -673,9 +658,6 @@ fn resource_module(pkg: &Package, r: &Resource) -> String {
             t.line(&format!(
                 "                raise TypeError(\"Missing required property '{n}'\")"
             ));
-        }
-        if let Some(msg) = &p.deprecation {
-            deprecation_warning(&mut t, "            ", p, msg, " and not opts.urn");
         }
         let mut value = n.clone();
         if r.is_provider && !matches!(p.ty, TypeRef::String | TypeRef::Enum(_)) {

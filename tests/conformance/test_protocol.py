@@ -137,6 +137,18 @@ def test_check_warnings_reach_the_engine_log_service_with_the_resource_urn(drive
     assert log.severity == engine_pb2.WARNING
 
 
+def test_a_check_warning_is_given_once_per_resource_however_often_it_is_checked(driver, engine):
+    name = unique("deprecated-scope-twice")
+    for _ in range(3):
+        driver.checked(GRANT, name, {"clientId": "abc", "audience": "https://x.example/", "scope": ["read:x"]})
+    assert engine.wait_for_log(lambda log: "deprecated" in log.message and name in log.urn, timeout=5)
+    time.sleep(0.5)  # give a second warning, if any, time to arrive
+    with engine._lock:
+        about = [log for log in engine.logs if name in log.urn and "ClientGrant.scope is deprecated" in log.message]
+    assert len(about) == 1, [log.message for log in about]
+    assert "Use `scopes` instead" in about[0].message
+
+
 def management_api(emulator) -> str:
     return f"https://{emulator.base_url.split('://', 1)[1]}/api/v2/"
 
