@@ -85,16 +85,24 @@ fn triple(text: &str) -> String {
 
 /// The element type inside `pulumi.Input[...]`.
 fn in_elem(ty: &TypeRef, dict: bool) -> String {
+    input_elem(ty, &|n| match dict {
+        true => format!("'{n}ArgsDict'"),
+        false => format!("'{n}Args'"),
+    })
+}
+
+/// An input element type, with lists and maps of inputs at every depth; `object` names an
+/// object type's class.
+fn input_elem(ty: &TypeRef, object: &dyn Fn(&str) -> String) -> String {
     match ty {
         TypeRef::String => "_builtins.str".into(),
         TypeRef::Integer => "_builtins.int".into(),
         TypeRef::Number => "_builtins.float".into(),
         TypeRef::Boolean => "_builtins.bool".into(),
         TypeRef::Any => "Any".into(),
-        TypeRef::Array(t) => format!("Sequence[pulumi.Input[{}]]", in_elem(t, dict)),
-        TypeRef::Map(t) => format!("Mapping[str, pulumi.Input[{}]]", in_elem(t, dict)),
-        TypeRef::Object(n) if dict => format!("'{n}ArgsDict'"),
-        TypeRef::Object(n) => format!("'{n}Args'"),
+        TypeRef::Array(t) => format!("Sequence[pulumi.Input[{}]]", input_elem(t, object)),
+        TypeRef::Map(t) => format!("Mapping[str, pulumi.Input[{}]]", input_elem(t, object)),
+        TypeRef::Object(n) => object(n),
         TypeRef::Enum(n) => format!("'{n}'"),
     }
 }
@@ -110,15 +118,8 @@ fn in_type(p: &Property, force_optional: bool) -> String {
 
 /// The type a user may pass to a resource constructor: objects also as plain dicts.
 fn kwarg_type(p: &Property) -> String {
-    fn elem(ty: &TypeRef) -> String {
-        match ty {
-            TypeRef::Object(n) => format!("Union['{n}Args', '{n}ArgsDict']"),
-            TypeRef::Array(t) => format!("Sequence[pulumi.Input[{}]]", elem(t)),
-            TypeRef::Map(t) => format!("Mapping[str, pulumi.Input[{}]]", elem(t)),
-            other => in_elem(other, false),
-        }
-    }
-    format!("pulumi.Input[Optional[{}]]", elem(&p.ty))
+    let elem = input_elem(&p.ty, &|n| format!("Union['{n}Args', '{n}ArgsDict']"));
+    format!("pulumi.Input[Optional[{elem}]]")
 }
 
 /// The element type of an output; `outputs.` prefix outside outputs.py.

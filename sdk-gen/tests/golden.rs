@@ -178,7 +178,8 @@ fn defaults_and_environment_variables_fill_unset_inputs_and_config() {
 }
 
 #[test]
-fn deprecated_properties_are_documented_and_warn_only_when_read_since_the_provider_warns_when_set() {
+fn deprecated_properties_are_documented_and_warn_only_when_read_since_the_provider_warns_when_set()
+{
     let f = golden("deprecated");
     let py = file(&f, "python/pulumi_widgets/widget.py");
     assert!(!py.contains("warnings.warn(\"\"\"Use `scopes` instead.\"\"\", DeprecationWarning)"));
