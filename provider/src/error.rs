@@ -29,6 +29,7 @@ pub enum Error {
     /// The operation was cancelled or its timeout elapsed.
     #[error("{0}")]
     Cancelled(String),
+    /// An RPC or function this provider does not offer.
     #[error("{0}")]
     Unimplemented(String),
     /// A bug in the provider.

@@ -5,6 +5,7 @@
 
 pub mod auth0;
 pub mod check;
+pub mod config;
 pub mod diff;
 pub mod error;
 pub mod mapping;
@@ -12,5 +13,6 @@ pub mod provider;
 pub mod resources;
 pub mod rpc;
 pub mod schema;
+pub mod state;
 pub mod value;
 pub mod wire;

@@ -4,6 +4,8 @@
 //! except where a resource's `api_names` table says otherwise. Map keys are user data and
 //! are never renamed. Expand and flatten are pure, so they are tested without a network.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value as Json};
 
 use crate::schema::{Package, Property, Type};
@@ -43,7 +45,7 @@ pub fn api_path(names: ApiNames, pulumi_path: &str) -> String {
 pub fn expand(
     package: &Package,
     names: ApiNames,
-    schema_props: &std::collections::BTreeMap<String, Property>,
+    schema_props: &BTreeMap<String, Property>,
     props: &PropertyMap,
 ) -> Map<String, Json> {
     let mut body = Map::new();
@@ -108,6 +110,67 @@ pub fn expand_value(
     }
 }
 
+/// The tables a PATCH body is built from; a resource's `ResourceDef` provides them.
+pub struct UpdateRules<'a, Clear> {
+    /// Used in warnings, e.g. `Client`.
+    pub label: &'a str,
+    pub names: ApiNames,
+    /// Inputs sent to Auth0 (provider-only inputs are left out).
+    pub sendable: &'a BTreeMap<String, Property>,
+    /// Map inputs Auth0 merges on PATCH: a key no longer wanted is sent as null.
+    pub merged_maps: &'a [&'a str],
+    /// What clears an input removed from the program (given its old value), or `None` when
+    /// Auth0 cannot clear it.
+    pub clear: Clear,
+}
+
+/// The PATCH body for the changed top-level inputs, and a warning for each removed input Auth0
+/// cannot clear. Nested objects are sent whole; inputs that force replacement
+/// (`replaceOnChanges`) are never sent, since Auth0 refuses them in PATCH.
+pub fn update_body(
+    package: &Package,
+    rules: &UpdateRules<'_, impl Fn(&str, &Property, Option<&Value>) -> Option<Json>>,
+    changed: &[String],
+    olds: &PropertyMap,
+    news: &PropertyMap,
+) -> (Map<String, Json>, Vec<String>) {
+    let mut body = Map::new();
+    let mut warnings = Vec::new();
+    for name in changed {
+        let Some(property) = rules.sendable.get(name) else {
+            continue;
+        };
+        if property.replace_on_changes {
+            continue;
+        }
+        match news.get(name).filter(|v| !v.is_null()) {
+            Some(value) => {
+                let one: PropertyMap = [(name.clone(), value.clone())].into();
+                let mut part = expand(package, rules.names, rules.sendable, &one);
+                if rules.merged_maps.contains(&name.as_str()) {
+                    if let (Some(Value::Object(old)), Some(Json::Object(new))) = (
+                        olds.get(name).map(Value::unwrap_all),
+                        part.get_mut(&api_path(rules.names, name)),
+                    ) {
+                        for key in old.keys() {
+                            new.entry(key.clone()).or_insert(Json::Null);
+                        }
+                    }
+                }
+                body.extend(part);
+            }
+            None => match (rules.clear)(name, property, olds.get(name)) {
+                Some(clear) => insert_path(&mut body, &api_path(rules.names, name), clear),
+                None => warnings.push(format!(
+                    "{}.{name} was removed from the program, but Auth0 cannot clear it, so it keeps its current value",
+                    rules.label
+                )),
+            },
+        }
+    }
+    (body, warnings)
+}
+
 /// Sets `value` at a dotted Auth0 field path, creating the objects on the way.
 pub fn insert_path(object: &mut Map<String, Json>, dotted: &str, value: Json) {
     match dotted.split_once('.') {
@@ -143,7 +206,7 @@ fn get_path<'a>(object: &'a Map<String, Json>, dotted: &str) -> Option<&'a Json>
 pub fn flatten(
     package: &Package,
     names: ApiNames,
-    schema_props: &std::collections::BTreeMap<String, Property>,
+    schema_props: &BTreeMap<String, Property>,
     body: &Json,
 ) -> PropertyMap {
     let mut out = PropertyMap::new();
@@ -278,7 +341,10 @@ mod tests {
           "backchannelUrls": {"type": "array", "items": {"type": "string"}},
           "jwtConfiguration": {"$ref": "#/types/t:index/Jwt:Jwt"},
           "samls": {"type": "array", "items": {"$ref": "#/types/t:index/Saml:Saml"}},
-          "clientMetadata": {"type": "object", "additionalProperties": {"type": "string"}}
+          "clientMetadata": {"type": "object", "additionalProperties": {"type": "string"}},
+          "resourceServerIdentifier": {"type": "string", "replaceOnChanges": true},
+          "appType": {"type": "string"},
+          "rotationTrigger": {"type": "string"}
         },
         "properties": {
           "crossOriginAuth": {"type": "boolean"},
@@ -364,6 +430,102 @@ mod tests {
                 "samls": [{"createUpnClaim": true}]
             }))
         );
+    }
+
+    /// Rules as a resource gives them: `appType` cannot be cleared, `jwtConfiguration` is reset
+    /// to a default, `rotationTrigger` stays with the provider, anything else clears with null.
+    fn patch(changed: &[&str], olds: Json, news: Json) -> (Json, Vec<String>) {
+        let package = Package::parse(SCHEMA).unwrap();
+        let resource = package.resource("t:index/client:Client").unwrap();
+        let mut sendable = resource.inputs.clone();
+        sendable.remove("rotationTrigger");
+        let rules = UpdateRules {
+            label: "Client",
+            names: NAMES,
+            sendable: &sendable,
+            merged_maps: &["clientMetadata"],
+            clear: |name: &str, _: &Property, _: Option<&Value>| match name {
+                "appType" => None,
+                "jwtConfiguration" => Some(json!({"lifetime_in_seconds": 36000})),
+                _ => Some(Json::Null),
+            },
+        };
+        let changed: Vec<String> = changed.iter().map(|c| c.to_string()).collect();
+        let (body, warnings) = update_body(&package, &rules, &changed, &props(olds), &props(news));
+        (Json::Object(body), warnings)
+    }
+
+    #[test]
+    fn an_update_sends_only_the_changed_inputs_renamed_and_nested_objects_whole() {
+        let (body, warnings) = patch(
+            &["crossOriginAuth", "jwtConfiguration"],
+            json!({"crossOriginAuth": false, "jwtConfiguration": {"lifetimeInSeconds": 60}, "backchannelUrls": ["https://a/"]}),
+            json!({"crossOriginAuth": true, "jwtConfiguration": {"lifetimeInSeconds": 90, "scopes": {"k": "v"}}, "backchannelUrls": ["https://a/"]}),
+        );
+        assert_eq!(
+            body,
+            json!({
+                "cross_origin_authentication": true,
+                "jwt_configuration": {"lifetime_in_seconds": 90, "scopes": {"k": "v"}}
+            })
+        );
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn a_key_removed_from_a_merged_map_is_sent_as_null() {
+        let (body, _) = patch(
+            &["clientMetadata"],
+            json!({"clientMetadata": {"keep": "1", "drop": "2"}}),
+            json!({"clientMetadata": {"keep": "1", "add": "3"}}),
+        );
+        assert_eq!(
+            body,
+            json!({"client_metadata": {"keep": "1", "add": "3", "drop": null}})
+        );
+    }
+
+    #[test]
+    fn a_removed_input_is_cleared_with_what_its_rules_say_at_its_auth0_path() {
+        let (body, warnings) = patch(
+            &["jwtConfiguration", "backchannelUrls", "crossOriginAuth"],
+            json!({"jwtConfiguration": {"lifetimeInSeconds": 60}, "backchannelUrls": ["https://a/"], "crossOriginAuth": true}),
+            json!({"crossOriginAuth": null}),
+        );
+        assert_eq!(
+            body,
+            json!({
+                "jwt_configuration": {"lifetime_in_seconds": 36000},
+                "oidc_backchannel_logout": {"backchannel_logout_urls": null},
+                "cross_origin_authentication": null
+            })
+        );
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn an_input_auth0_cannot_clear_is_left_out_with_a_warning() {
+        let (body, warnings) = patch(&["appType"], json!({"appType": "spa"}), json!({}));
+        assert_eq!(body, json!({}));
+        assert_eq!(
+            warnings,
+            ["Client.appType was removed from the program, but Auth0 cannot clear it, so it keeps its current value"]
+        );
+    }
+
+    #[test]
+    fn replacing_and_provider_only_inputs_are_never_sent() {
+        let (body, warnings) = patch(
+            &[
+                "resourceServerIdentifier",
+                "rotationTrigger",
+                "unknownInput",
+            ],
+            json!({"resourceServerIdentifier": "https://old/", "rotationTrigger": "1"}),
+            json!({"resourceServerIdentifier": "https://new/", "rotationTrigger": "2", "unknownInput": 1}),
+        );
+        assert_eq!(body, json!({}));
+        assert!(warnings.is_empty());
     }
 
     #[test]

@@ -2,22 +2,24 @@
 //! schema-driven check and diff, expands inputs into one Auth0 request per operation, and
 //! flattens Auth0's answer back into state.
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, RwLock};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use reqwest::Method;
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 
-use crate::auth0::{encode_path_segment, settings_from_config, ApiError, ApiRequest, Auth0Client};
+use crate::auth0::{encode_path_segment, ApiError, ApiRequest, Auth0Client};
 use crate::check::{apply_defaults, Checker};
+use crate::config::settings_from_config;
 use crate::diff::{self, DiffInput};
 use crate::error::Error;
 use crate::mapping;
 use crate::resources::{self, Context, Resource, ResourceDef};
 use crate::rpc::*;
 use crate::schema::{self, Property};
+use crate::state::{self, imported_inputs, refreshed_inputs};
 use crate::value::{PropertyMap, Value};
 
 type Env = dyn Fn(&str) -> Option<String> + Send + Sync;
@@ -26,6 +28,9 @@ pub struct Auth0Provider {
     diagnostics: RwLock<Arc<dyn Diagnostics>>,
     client: RwLock<Option<Auth0Client>>,
     env: Box<Env>,
+    /// Check warnings already given, by resource URN: the engine may check a resource more
+    /// than once in a run, and a program is told each thing once.
+    checked_warnings: Mutex<HashSet<(String, String)>>,
 }
 
 impl Auth0Provider {
@@ -39,11 +44,12 @@ impl Auth0Provider {
             diagnostics: RwLock::new(Arc::new(TracingDiagnostics)),
             client: RwLock::new(None),
             env,
+            checked_warnings: Mutex::new(HashSet::new()),
         })
     }
 
     fn client(&self) -> Result<Auth0Client> {
-        self.client.read().expect("client lock").clone().ok_or_else(|| {
+        self.client.read().unwrap_or_else(PoisonError::into_inner).clone().ok_or_else(|| {
             Error::Config(
                 "the auth0 provider is not configured; set auth0:domain and credentials (auth0:clientId and auth0:clientSecret, or auth0:apiToken)".into(),
             )
@@ -53,22 +59,41 @@ impl Auth0Provider {
     fn management_audience(&self) -> Option<String> {
         self.client
             .read()
-            .expect("client lock")
+            .unwrap_or_else(PoisonError::into_inner)
             .as_ref()
             .map(|c| c.settings().audience.clone())
     }
 
     fn warn(&self, urn: &str, messages: impl IntoIterator<Item = String>) {
-        let diagnostics = self.diagnostics.read().expect("diagnostics lock").clone();
+        let diagnostics = self
+            .diagnostics
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
         for message in messages {
             diagnostics.log(Severity::Warning, urn, &message);
         }
     }
 
+    /// Like `warn`, but each message only the first time it is given for this URN.
+    fn warn_once(&self, urn: &str, messages: Vec<String>) {
+        let mut given = self
+            .checked_warnings
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let fresh: Vec<String> = messages
+            .into_iter()
+            .filter(|m| given.insert((urn.to_string(), m.clone())))
+            .collect();
+        drop(given);
+        self.warn(urn, fresh);
+    }
+
     /// Sends what the behaviours warned about so far, before Auth0 is asked (so a failing
     /// request still shows them).
     fn flush_warnings(&self, urn: &str, ctx: &Context<'_>) {
-        let warnings = std::mem::take(&mut *ctx.warnings.lock().expect("warnings lock"));
+        let warnings =
+            std::mem::take(&mut *ctx.warnings.lock().unwrap_or_else(PoisonError::into_inner));
         self.warn(urn, warnings);
     }
 
@@ -78,8 +103,12 @@ impl Auth0Provider {
 }
 
 fn resource_for(token: &str) -> Result<(&'static dyn Resource, &'static schema::Resource)> {
-    let resource = resources::lookup(token)
-        .ok_or_else(|| Error::InvalidArgument(format!("unknown resource type {token:?}; this provider manages Client, ResourceServer and ClientGrant")))?;
+    let resource = resources::lookup(token).ok_or_else(|| {
+        Error::InvalidArgument(format!(
+            "unknown resource type {token:?}; this provider manages {}",
+            resources::labels()
+        ))
+    })?;
     let spec = schema::package()
         .resource(token)
         .ok_or_else(|| Error::Internal(format!("schema.json has no resource {token}")))?;
@@ -111,43 +140,6 @@ fn sent_inputs(def: &ResourceDef, spec: &schema::Resource) -> BTreeMap<String, P
 }
 
 impl Auth0Provider {
-    /// State from an Auth0 body: flattened outputs, provider-only inputs, and secrets marked.
-    fn state(
-        &self,
-        def: &ResourceDef,
-        spec: &schema::Resource,
-        body: &Json,
-        inputs: &PropertyMap,
-        old_state: Option<&PropertyMap>,
-    ) -> PropertyMap {
-        let package = schema::package();
-        let mut out = mapping::flatten(package, def.api_names, &spec.outputs, body);
-        // Write-only fields Auth0 never returns: keep the program's value.
-        for path in def.write_only {
-            keep_write_only(&mut out, inputs, path);
-        }
-        for name in def.provider_only {
-            if let (Some(value), true) = (inputs.get(*name), spec.outputs.contains_key(*name)) {
-                out.insert(name.to_string(), value.clone());
-            }
-        }
-        for (name, property) in &spec.outputs {
-            if property.secret && !out.contains_key(name) {
-                // Auth0 leaves secrets out for tokens without read:client_keys: keep what we had.
-                if let Some(old) = old_state.and_then(|s| s.get(name)) {
-                    out.insert(name.clone(), old.clone());
-                }
-            }
-            let secret_input = inputs.get(name).is_some_and(Value::is_secret);
-            if property.secret || secret_input || def.secret_outputs.contains(&name.as_str()) {
-                if let Some(value) = out.remove(name) {
-                    out.insert(name.clone(), value.into_secret());
-                }
-            }
-        }
-        out
-    }
-
     async fn explain(
         &self,
         resource: &dyn Resource,
@@ -183,102 +175,6 @@ impl Auth0Provider {
     }
 }
 
-/// Copies the input's value at a dotted object path into the state when Auth0 left it out.
-fn keep_write_only(state: &mut PropertyMap, inputs: &PropertyMap, path: &str) {
-    let Some((head, rest)) = path.split_once('.') else {
-        if let Some(value) = inputs.get(path) {
-            state
-                .entry(path.to_string())
-                .or_insert_with(|| value.clone());
-        }
-        return;
-    };
-    if let (Some(Value::Object(input)), Some(Value::Object(output))) =
-        (inputs.get(head).map(Value::unwrap_all), state.get_mut(head))
-    {
-        keep_write_only(output, &input, rest);
-    }
-}
-
-/// On refresh, the inputs keep their keys but take Auth0's current values (objects keep
-/// only the fields the program set), so a later diff sees what really changed.
-fn refreshed_inputs(
-    def: &ResourceDef,
-    old_inputs: &PropertyMap,
-    outputs: &PropertyMap,
-) -> PropertyMap {
-    fn project(old: &Value, new: &Value) -> Value {
-        match (diff::strip(old), diff::strip(new)) {
-            (Value::Object(old_fields), Value::Object(new_fields)) if !old_fields.is_empty() => {
-                let projected = Value::Object(
-                    old_fields
-                        .iter()
-                        .filter_map(|(k, o)| new_fields.get(k).map(|n| (k.clone(), project(o, n))))
-                        .collect(),
-                );
-                if new.is_secret() {
-                    projected.into_secret()
-                } else {
-                    projected
-                }
-            }
-            _ => new.clone(),
-        }
-    }
-    old_inputs
-        .iter()
-        .filter_map(|(name, old)| {
-            if def.provider_only.contains(&name.as_str()) {
-                return Some((name.clone(), old.clone()));
-            }
-            let new = outputs.get(name)?;
-            let value = project(old, new);
-            Some((
-                name.clone(),
-                if old.is_secret() {
-                    value.into_secret()
-                } else {
-                    value
-                },
-            ))
-        })
-        .collect()
-}
-
-/// On import, the inputs a program would need: every input Auth0 holds, less empty values
-/// and Auth0's own defaults. An empty string input that has a schema default is kept as "", since
-/// leaving it out would make Check fill in the default (Client.description: "Managed by Pulumi")
-/// and the imported program would then propose a change.
-fn imported_inputs(
-    def: &ResourceDef,
-    spec: &schema::Resource,
-    outputs: &PropertyMap,
-) -> PropertyMap {
-    let defaults = (def.import_defaults)();
-    spec.inputs
-        .iter()
-        .filter(|(name, _)| !def.provider_only.contains(&name.as_str()))
-        .filter_map(|(name, property)| {
-            let value = outputs.get(name);
-            if value.is_none_or(|v| diff::is_empty(Some(v)) || v.as_str() == Some("")) {
-                return match property.default {
-                    Some(Json::String(_)) => Some((name.clone(), Value::from(""))),
-                    _ => None,
-                };
-            }
-            let value = value?;
-            let json = value.to_json();
-            if defaults
-                .iter()
-                .any(|(key, default)| key == name && Some(default) == json.as_ref())
-            {
-                return None;
-            }
-            Some((name.clone(), value.clone()))
-        })
-        .collect()
-}
-
 fn value_of(map: &PropertyMap, name: &str) -> Option<Value> {
     map.get(name).filter(|v| !v.is_null()).cloned()
 }
@@ -290,7 +186,10 @@ impl Provider for Auth0Provider {
     }
 
     fn set_diagnostics(&self, diagnostics: Arc<dyn Diagnostics>) {
-        *self.diagnostics.write().expect("diagnostics lock") = diagnostics;
+        *self
+            .diagnostics
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = diagnostics;
     }
 
     async fn check_config(&self, req: CheckRequest) -> Result<CheckResponse> {
@@ -365,7 +264,7 @@ impl Provider for Auth0Provider {
             )
         })?;
         let client = Auth0Client::with_env(settings, &self.env_lookup())?;
-        *self.client.write().expect("client lock") = Some(client);
+        *self.client.write().unwrap_or_else(PoisonError::into_inner) = Some(client);
         Ok(())
     }
 
@@ -406,8 +305,12 @@ impl Provider for Auth0Provider {
             .iter()
             .map(|(path, message)| format!("{}.{path} is deprecated: {message}", def.label))
             .collect();
-        warnings.extend(ctx.warnings.into_inner().expect("warnings lock"));
-        self.warn(&req.urn, warnings);
+        warnings.extend(
+            ctx.warnings
+                .into_inner()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        self.warn_once(&req.urn, warnings);
         Ok(CheckResponse {
             inputs,
             failures: checker.failures,
@@ -492,7 +395,7 @@ impl Provider for Auth0Provider {
                     def.label, def.id_field
                 ))
             })?;
-        let properties = self.state(def, spec, &response.body, &req.properties, None);
+        let properties = state::from_body(def, spec, &response.body, &req.properties, None);
         Ok(CreateResponse { id, properties })
     }
 
@@ -517,7 +420,7 @@ impl Provider for Auth0Provider {
             .unwrap_or(&req.id)
             .to_string();
         let importing = req.inputs.is_empty() && req.properties.is_empty();
-        let properties = self.state(
+        let properties = state::from_body(
             def,
             spec,
             &response.body,
@@ -572,44 +475,11 @@ impl Provider for Auth0Provider {
         let client = self.client()?;
         let ctx = self.context();
         let sendable = sent_inputs(def, spec);
-        let mut body = Map::new();
-        for name in &changed {
-            let Some(property) = sendable.get(name) else {
-                continue;
-            };
-            if def.create_only.contains(&name.as_str()) {
-                continue;
-            }
-
-            match value_of(&req.news, name) {
-                Some(value) => {
-                    let mut one = PropertyMap::new();
-                    one.insert(name.clone(), value.clone());
-                    let mut part = mapping::expand(package, def.api_names, &sendable, &one);
-                    if def.merged_maps.contains(&name.as_str()) {
-                        // Auth0 merges this map: keys no longer wanted must be sent as null.
-                        if let (Some(Value::Object(old)), Some(Json::Object(new))) = (
-                            req.olds.get(name).map(Value::unwrap_all),
-                            part.get_mut(&mapping::api_path(def.api_names, name)),
-                        ) {
-                            for key in old.keys() {
-                                new.entry(key.clone()).or_insert(Json::Null);
-                            }
-                        }
-                    }
-                    body.extend(part);
-                }
-                None => match def.clear_value(name, property, req.olds.get(name)) {
-                    Some(clear) => {
-                        let api = mapping::api_path(def.api_names, name);
-                        mapping::insert_path(&mut body, &api, clear);
-                    }
-                    None => ctx.warn(format!(
-                        "{}.{name} was removed from the program, but Auth0 cannot clear it, so it keeps its current value",
-                        def.label
-                    )),
-                },
-            }
+        let rules = def.update_rules(package, &sendable);
+        let (mut body, warnings) =
+            mapping::update_body(package, &rules, &changed, &req.olds, &req.news);
+        for warning in warnings {
+            ctx.warn(warning);
         }
         resource.adjust_body(&ctx, &req.news, &mut body);
         self.flush_warnings(&req.urn, &ctx);
@@ -635,7 +505,7 @@ impl Provider for Auth0Provider {
                         // The PATCH went through: keep its result in state.
                         Some(body) => Error::PartialFailure {
                             id: req.id.clone(),
-                            properties: self.state(
+                            properties: state::from_body(
                                 def,
                                 spec,
                                 &body,
@@ -654,7 +524,7 @@ impl Provider for Auth0Provider {
             }
         }
         let properties = match latest {
-            Some(body) => self.state(def, spec, &body, &req.news, Some(&req.olds)),
+            Some(body) => state::from_body(def, spec, &body, &req.news, Some(&req.olds)),
             None => {
                 // Only provider-side inputs changed: nothing to ask Auth0.
                 let mut properties = req.olds.clone();
@@ -687,44 +557,13 @@ impl Provider for Auth0Provider {
     }
 
     async fn cancel(&self) {
-        if let Some(client) = self.client.read().expect("client lock").as_ref() {
+        if let Some(client) = self
+            .client
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+        {
             client.cancel();
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn imported_client(auth0_body: Json) -> PropertyMap {
-        let (resource, spec) = resource_for("auth0:index/client:Client").unwrap();
-        let outputs = match Value::from_json(&auth0_body) {
-            Value::Object(map) => map,
-            other => panic!("not an object: {other:?}"),
-        };
-        imported_inputs(resource.def(), spec, &outputs)
-    }
-
-    #[test]
-    fn importing_a_client_without_a_description_keeps_it_empty_instead_of_the_default() {
-        let inputs = imported_client(json!({"name": "Legacy", "appType": "non_interactive"}));
-        assert_eq!(inputs.get("description"), Some(&Value::from("")));
-        let inputs = imported_client(json!({"name": "Legacy", "description": ""}));
-        assert_eq!(inputs.get("description"), Some(&Value::from("")));
-    }
-
-    #[test]
-    fn importing_a_client_keeps_its_own_description_and_leaves_other_empties_out() {
-        let inputs = imported_client(
-            json!({"name": "Legacy", "description": "Made by hand", "callbacks": []}),
-        );
-        assert_eq!(
-            inputs.get("description"),
-            Some(&Value::from("Made by hand"))
-        );
-        assert_eq!(inputs.get("name"), Some(&Value::from("Legacy")));
-        assert!(!inputs.contains_key("callbacks"), "{inputs:?}");
     }
 }

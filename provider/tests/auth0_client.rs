@@ -12,9 +12,8 @@ use axum::extract::Request;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use pulumi_auth0_provider::auth0::{
-    settings_from_config, ApiError, ApiRequest, Auth0Client, Credentials, Settings,
-};
+use pulumi_auth0_provider::auth0::{ApiError, ApiRequest, Auth0Client, Credentials, Settings};
+use pulumi_auth0_provider::config::settings_from_config;
 use pulumi_auth0_provider::value::{PropertyMap, Value};
 use reqwest::Method;
 use serde_json::{json, Value as Json};

@@ -9,7 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use auth0_emulator::{Emulator, EmulatorConfig, RateLimit};
-use pulumi_auth0_provider::auth0::{settings_from_config, ApiError, Auth0Client, Settings};
+use pulumi_auth0_provider::auth0::{ApiError, Auth0Client, Settings};
+use pulumi_auth0_provider::config::settings_from_config;
 use pulumi_auth0_provider::value::{PropertyMap, Value};
 
 const TEST_LIMIT: Duration = Duration::from_secs(60);

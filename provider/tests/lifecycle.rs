@@ -376,6 +376,60 @@ async fn a_client_goes_through_its_whole_lifecycle_with_one_request_per_operatio
 }
 
 #[tokio::test]
+async fn the_deprecated_scope_alias_is_warned_about_once_per_resource() {
+    let mut h = Harness::start().await;
+    let grant =
+        json!({"audience": "https://ai.example.com/", "clientId": "abc", "scope": ["read:data"]});
+    for name in ["client-grant", "client-grant", "other-grant"] {
+        h.checked(GRANT, name, grant.clone()).await;
+    }
+    let warnings = h.warnings.0.lock().unwrap().clone();
+    let about_scope: Vec<&String> = warnings
+        .iter()
+        .filter(|w| w.contains("ClientGrant.scope is deprecated: Use `scopes` instead"))
+        .collect();
+    assert_eq!(
+        about_scope.len(),
+        2,
+        "once for each of the two grants: {warnings:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_new_api_with_the_tenants_management_api_identifier_fails_check_without_a_request() {
+    let mut h = Harness::start().await;
+    let identifier = h.emulator.management_audience();
+    h.emulator.reset_stats();
+    let (_, failures) = h
+        .check(
+            API,
+            "service-api",
+            &PropertyMap::new(),
+            json!({"identifier": identifier}),
+        )
+        .await;
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert_eq!(failures[0].property, "identifier");
+    assert!(
+        failures[0]
+            .reason
+            .contains("is the tenant's Auth0 Management API, which Auth0 manages"),
+        "{failures:?}"
+    );
+    assert_eq!(h.management_calls(), 0, "Check asks Auth0 nothing");
+    let imported = props(json!({"identifier": identifier, "name": "Auth0 Management API"}));
+    let (_, failures) = h
+        .check(
+            API,
+            "system-api",
+            &imported,
+            json!({"identifier": identifier, "name": "Auth0 Management API"}),
+        )
+        .await;
+    assert!(failures.is_empty(), "{failures:?}");
+}
+
+#[tokio::test]
 async fn an_api_and_a_grant_with_the_deprecated_scope_alias_give_a_working_grant() {
     let mut h = Harness::start().await;
     let api_inputs = h
@@ -649,12 +703,12 @@ async fn bad_inputs_fail_check_naming_the_property() {
 }
 
 #[tokio::test]
-async fn reusing_the_management_api_identifier_fails_with_one_clear_sentence() {
+async fn creating_with_the_management_api_identifier_past_check_fails_with_one_clear_sentence() {
+    // Check refuses this identifier for a new API; Create still explains Auth0's 409 when Check
+    // could not see it (an identifier or a provider configuration unknown at preview).
     let mut h = Harness::start().await;
     let identifier = h.emulator.management_audience();
-    let inputs = h
-        .checked(API, "service-api", json!({"identifier": identifier}))
-        .await;
+    let inputs = props(json!({"identifier": identifier, "name": "service-api"}));
     let err = h
         .create(API, "service-api", &inputs, false)
         .await

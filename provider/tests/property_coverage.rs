@@ -15,7 +15,7 @@ use serde_json::{json, Value as Json};
 use auth0_emulator::{Emulator, EmulatorConfig};
 use pulumi_auth0_provider::check::strip_indices;
 use pulumi_auth0_provider::provider::Auth0Provider;
-use pulumi_auth0_provider::resources;
+use pulumi_auth0_provider::resources::{self, defaults};
 use pulumi_auth0_provider::rpc::{
     Changes, CheckRequest, ConfigureRequest, CreateRequest, DeleteRequest, DiffKind, DiffRequest,
     DiffResponse, Provider, ReadRequest, UpdateRequest,
@@ -34,7 +34,7 @@ const KNOWN_NOT_ROUND_TRIPPING: &[(&str, &str)] = &[
     ("tokenEncryption.encryptionKey.pem", "Auth0 semantics: the pem is write-only (GET returns thumbprint_sha256, TestAccResourceServer.yaml); state keeps the program's pem (ResourceDef.write_only), but `pulumi import` cannot recover it"),
     ("signingSecret", "Auth0 semantics: a signing secret cannot be removed, so removing it from the program keeps the current secret"),
     // Auth0 semantics: the field refuses null, so removing it from the program sends Auth0's
-    // default (ResourceDef.reset_values) or nothing (ResourceDef.unclearable), not "never set".
+    // default (ResourceDef.auth0_defaults) or nothing (ResourceDef.unclearable), not "never set".
     ("appType", "Auth0 cannot clear app_type (not nullable, no neutral value): removing it keeps the current type, with a warning"),
     ("fedcmLogin", "Auth0 refuses null: removing it sends {google: {is_enabled: false}}"),
     ("jwtConfiguration", "Auth0 refuses null: removing it sends Auth0's defaults (RS256, 36000 s, no scopes)"),
@@ -1190,10 +1190,7 @@ impl Run {
         };
         let def = resources::lookup(token).unwrap().def();
         if let Some(value) = inputs.get(prop) {
-            let json = value.unwrap_all().to_json();
-            let is_default = (def.import_defaults)()
-                .iter()
-                .any(|(name, d)| *name == prop && Some(d) == json.as_ref());
+            let is_default = defaults::is_import_default(def.auth0_defaults, prop, value);
             let set = def.set_properties.contains(&prop);
             if !is_default && !def.provider_only.contains(&prop) {
                 for path in mismatches(
@@ -1324,12 +1321,7 @@ impl Run {
             .chain(self.baselines[token].get(prop))
             .map(Value::unwrap_all)
             .collect();
-        expected.extend(
-            (def.import_defaults)()
-                .into_iter()
-                .filter(|(name, _)| *name == prop)
-                .map(|(_, v)| Value::from_json(&v)),
-        );
+        expected.extend(defaults::import_values(def.auth0_defaults, prop));
         // "" is how Auth0 clears a string that cannot be null.
         let ok = is_empty(held.as_ref())
             || held.as_ref().and_then(Value::as_str) == Some("")

@@ -294,14 +294,6 @@ impl Go<'_> {
                 ));
                 t.line("\t}");
             }
-            if let Some(msg) = &p.deprecation {
-                t.line(&format!("\tif args.{g} != nil {{"));
-                t.line(&format!(
-                    "\t\t_ = ctx.Log.Warn({}, nil)",
-                    lit(&format!("{g} is deprecated: {msg}"))
-                ));
-                t.line("\t}");
-            }
             if let Some(set) = self.default_assignment(p, &format!("args.{g}")) {
                 t.line(&format!("\tif args.{g} == nil {{"));
                 t.push(&set);
@@ -688,48 +680,9 @@ impl Go<'_> {
                 t.line("}");
                 t.blank();
             }
-            t.line(&format!(
-                "type {x}ArrayOutput struct{{ *pulumi.OutputState }}"
-            ));
-            t.blank();
-            self.element_type(
-                &mut t,
-                &format!("{x}ArrayOutput"),
-                &format!("(*[]{x})(nil)"),
-            );
-            self.identity(&mut t, &format!("{x}ArrayOutput"));
-            t.line(&format!(
-                "func (o {x}ArrayOutput) Index(i pulumi.IntInput) {x}Output {{"
-            ));
-            t.line(&format!(
-                "\treturn pulumi.All(o, i).ApplyT(func(vs []interface{{}}) {x} {{"
-            ));
-            t.line(&format!("\t\treturn vs[0].([]{x})[vs[1].(int)]"));
-            t.line(&format!("\t}}).({x}Output)"));
-            t.line("}");
-            t.blank();
-            t.line(&format!(
-                "type {x}MapOutput struct{{ *pulumi.OutputState }}"
-            ));
-            t.blank();
-            self.element_type(
-                &mut t,
-                &format!("{x}MapOutput"),
-                &format!("(*map[string]{x})(nil)"),
-            );
-            self.identity(&mut t, &format!("{x}MapOutput"));
-            t.line(&format!(
-                "func (o {x}MapOutput) MapIndex(k pulumi.StringInput) {x}Output {{"
-            ));
-            t.line(&format!(
-                "\treturn pulumi.All(o, k).ApplyT(func(vs []interface{{}}) {x} {{"
-            ));
-            t.line(&format!(
-                "\t\treturn vs[0].(map[string]{x})[vs[1].(string)]"
-            ));
-            t.line(&format!("\t}}).({x}Output)"));
-            t.line("}");
-            t.blank();
+            for collection in [GoCollection::ARRAY, GoCollection::MAP] {
+                self.collection_output(&mut t, &x, &collection);
+            }
             registrations.push(format!(
                 "\tpulumi.RegisterInputType(reflect.TypeOf((*{x}Input)(nil)).Elem(), {x}Args{{}})"
             ));
@@ -800,6 +753,32 @@ impl Go<'_> {
             output,
             "return o",
         );
+    }
+
+    /// `XArrayOutput` or `XMapOutput`: the output of a list or map of object type `x`, indexed
+    /// by position or key.
+    fn collection_output(&self, t: &mut Text, x: &str, c: &GoCollection) {
+        let output = format!("{x}{}Output", c.kind);
+        let go_type = format!("{}{x}", c.go_prefix);
+        t.line(&format!("type {output} struct{{ *pulumi.OutputState }}"));
+        t.blank();
+        self.element_type(t, &output, &format!("(*{go_type})(nil)"));
+        self.identity(t, &output);
+        t.line(&format!(
+            "func (o {output}) {}({} {}) {x}Output {{",
+            c.method, c.arg, c.arg_type
+        ));
+        t.line(&format!(
+            "\treturn pulumi.All(o, {}).ApplyT(func(vs []interface{{}}) {x} {{",
+            c.arg
+        ));
+        t.line(&format!(
+            "\t\treturn vs[0].({go_type})[vs[1].({})]",
+            c.index_type
+        ));
+        t.line(&format!("\t}}).({x}Output)"));
+        t.line("}");
+        t.blank();
     }
 
     fn method(&self, t: &mut Text, recv: &str, sig: &str, ret: &str, body: &str) {
@@ -995,4 +974,33 @@ impl Go<'_> {
             self.pkg.go_import_path, opts.pulumi_version
         )
     }
+}
+
+/// What differs between the list and the map output of an object type.
+struct GoCollection {
+    kind: &'static str,
+    go_prefix: &'static str,
+    method: &'static str,
+    arg: &'static str,
+    arg_type: &'static str,
+    index_type: &'static str,
+}
+
+impl GoCollection {
+    const ARRAY: GoCollection = GoCollection {
+        kind: "Array",
+        go_prefix: "[]",
+        method: "Index",
+        arg: "i",
+        arg_type: "pulumi.IntInput",
+        index_type: "int",
+    };
+    const MAP: GoCollection = GoCollection {
+        kind: "Map",
+        go_prefix: "map[string]",
+        method: "MapIndex",
+        arg: "k",
+        arg_type: "pulumi.StringInput",
+        index_type: "string",
+    };
 }

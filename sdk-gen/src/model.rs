@@ -47,6 +47,8 @@ pub struct Property {
     pub ty: TypeRef,
     pub required: bool,
     pub secret: bool,
+    /// Documented in every SDK. Setting a deprecated input is not warned about by the SDKs:
+    /// the provider's Check warns once per resource, for every language, YAML included.
     pub deprecation: Option<String>,
     pub default: Option<Value>,
     pub default_env: Vec<String>,

@@ -297,17 +297,6 @@ fn input_assignments(t: &mut Text, r: &Resource) {
             ));
             t.line("            }");
         }
-        if let Some(msg) = &p.deprecation {
-            t.line(&format!(
-                "            if (args?.{} !== undefined && !opts.urn) {{",
-                p.name
-            ));
-            t.line(&format!(
-                "                pulumi.log.warn({});",
-                lit(&format!("{} is deprecated: {msg}", p.name))
-            ));
-            t.line("            }");
-        }
         let mut value = format!("args?.{}", p.name);
         if let Some(d) = default_expr(p) {
             value = format!("({value} ?? {d})");

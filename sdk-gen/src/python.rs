@@ -85,16 +85,24 @@ fn triple(text: &str) -> String {
 
 /// The element type inside `pulumi.Input[...]`.
 fn in_elem(ty: &TypeRef, dict: bool) -> String {
+    input_elem(ty, &|n| match dict {
+        true => format!("'{n}ArgsDict'"),
+        false => format!("'{n}Args'"),
+    })
+}
+
+/// An input element type, with lists and maps of inputs at every depth; `object` names an
+/// object type's class.
+fn input_elem(ty: &TypeRef, object: &dyn Fn(&str) -> String) -> String {
     match ty {
         TypeRef::String => "_builtins.str".into(),
         TypeRef::Integer => "_builtins.int".into(),
         TypeRef::Number => "_builtins.float".into(),
         TypeRef::Boolean => "_builtins.bool".into(),
         TypeRef::Any => "Any".into(),
-        TypeRef::Array(t) => format!("Sequence[pulumi.Input[{}]]", in_elem(t, dict)),
-        TypeRef::Map(t) => format!("Mapping[str, pulumi.Input[{}]]", in_elem(t, dict)),
-        TypeRef::Object(n) if dict => format!("'{n}ArgsDict'"),
-        TypeRef::Object(n) => format!("'{n}Args'"),
+        TypeRef::Array(t) => format!("Sequence[pulumi.Input[{}]]", input_elem(t, object)),
+        TypeRef::Map(t) => format!("Mapping[str, pulumi.Input[{}]]", input_elem(t, object)),
+        TypeRef::Object(n) => object(n),
         TypeRef::Enum(n) => format!("'{n}'"),
     }
 }
@@ -110,15 +118,8 @@ fn in_type(p: &Property, force_optional: bool) -> String {
 
 /// The type a user may pass to a resource constructor: objects also as plain dicts.
 fn kwarg_type(p: &Property) -> String {
-    fn elem(ty: &TypeRef) -> String {
-        match ty {
-            TypeRef::Object(n) => format!("Union['{n}Args', '{n}ArgsDict']"),
-            TypeRef::Array(t) => format!("Sequence[pulumi.Input[{}]]", elem(t)),
-            TypeRef::Map(t) => format!("Mapping[str, pulumi.Input[{}]]", elem(t)),
-            other => in_elem(other, false),
-        }
-    }
-    format!("pulumi.Input[Optional[{}]]", elem(&p.ty))
+    let elem = input_elem(&p.ty, &|n| format!("Union['{n}Args', '{n}ArgsDict']"));
+    format!("pulumi.Input[Optional[{elem}]]")
 }
 
 /// The element type of an output; `outputs.` prefix outside outputs.py.
@@ -169,18 +170,6 @@ fn default_expr(p: &Property) -> Option<String> {
         (None, Some(d)) => Some(value_lit(d)),
         (None, None) => None,
     }
-}
-
-fn deprecation_warning(t: &mut Text, indent: &str, p: &Property, msg: &str, guard: &str) {
-    t.line(&format!("{indent}if {} is not None{guard}:", p.python_name));
-    t.line(&format!(
-        "{indent}    warnings.warn({}, DeprecationWarning)",
-        triple(msg)
-    ));
-    t.line(&format!(
-        "{indent}    pulumi.log.warn({})",
-        triple(&format!("{} is deprecated: {msg}", p.python_name))
-    ));
 }
 
 fn ordered(props: &[Property], force_optional: bool) -> Vec<&Property> {
@@ -244,9 +233,6 @@ fn input_class(
                 t.line(&format!("        if {n} is None:"));
                 t.line(&format!("            {n} = {e}"));
             }
-        }
-        if let Some(msg) = &p.deprecation {
-            deprecation_warning(t, "        ", p, msg, "");
         }
         if p.required && !all_optional {
             t.line(&format!("        pulumi.set(__self__, {}, {n})", lit(n)));
@@ -673,9 +659,6 @@ fn resource_module(pkg: &Package, r: &Resource) -> String {
             t.line(&format!(
                 "                raise TypeError(\"Missing required property '{n}'\")"
             ));
-        }
-        if let Some(msg) = &p.deprecation {
-            deprecation_warning(&mut t, "            ", p, msg, " and not opts.urn");
         }
         let mut value = n.clone();
         if r.is_provider && !matches!(p.ty, TypeRef::String | TypeRef::Enum(_)) {

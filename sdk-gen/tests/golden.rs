@@ -178,10 +178,12 @@ fn defaults_and_environment_variables_fill_unset_inputs_and_config() {
 }
 
 #[test]
-fn deprecated_properties_warn_when_set_and_when_read() {
+fn deprecated_properties_are_documented_and_warn_only_when_read_since_the_provider_warns_when_set()
+{
     let f = golden("deprecated");
     let py = file(&f, "python/pulumi_widgets/widget.py");
-    assert!(py.contains("warnings.warn(\"\"\"Use `scopes` instead.\"\"\", DeprecationWarning)"));
+    assert!(!py.contains("warnings.warn(\"\"\"Use `scopes` instead.\"\"\", DeprecationWarning)"));
+    assert!(!py.contains("pulumi.log.warn"));
     assert!(py.contains("@_utilities.deprecated(\"\"\"Use `scopes` instead.\"\"\")"));
 }
 
@@ -255,11 +257,11 @@ fn typescript_defaults_and_environment_variables_fill_unset_inputs_and_config() 
 }
 
 #[test]
-fn typescript_deprecated_properties_carry_jsdoc_and_warn_when_set() {
+fn typescript_deprecated_properties_carry_jsdoc_and_leave_the_warning_to_the_provider() {
     let f = golden("deprecated");
     let ts = file(&f, "nodejs/widget.ts");
     assert!(ts.contains("@deprecated Use `scopes` instead."));
-    assert!(ts.contains("pulumi.log.warn(\"scope is deprecated: Use `scopes` instead.\");"));
+    assert!(!ts.contains("pulumi.log.warn"));
 }
 
 #[test]
@@ -320,6 +322,7 @@ fn go_secrets_defaults_and_deprecations() {
     let f = golden("deprecated");
     let go = file(&f, "go/widgets/widget.go");
     assert!(go.contains("// Deprecated: Use `scopes` instead."));
+    assert!(!go.contains("ctx.Log.Warn"));
     let f = golden("enums");
     assert!(
         file(&f, "go/widgets/pulumiEnums.go").contains("ShapeSquareIsh = Shape(\"square-ish\")")

@@ -369,9 +369,6 @@ export class Client extends pulumi.CustomResource {
             resourceInputs["myOrganizationConfiguration"] = args?.myOrganizationConfiguration;
             resourceInputs["name"] = args?.name;
             resourceInputs["nativeSocialLogin"] = args?.nativeSocialLogin;
-            if (args?.oidcBackchannelLogoutUrls !== undefined && !opts.urn) {
-                pulumi.log.warn("oidcBackchannelLogoutUrls is deprecated: Use `oidcLogout.backchannelLogoutUrls` instead; this flat list is kept only for compatibility with older programs.");
-            }
             resourceInputs["oidcBackchannelLogoutUrls"] = args?.oidcBackchannelLogoutUrls;
             resourceInputs["oidcConformant"] = args?.oidcConformant;
             resourceInputs["oidcLogout"] = args?.oidcLogout;

@@ -112,9 +112,6 @@ export class ClientGrant extends pulumi.CustomResource {
             resourceInputs["clientId"] = args?.clientId;
             resourceInputs["defaultFor"] = args?.defaultFor;
             resourceInputs["organizationUsage"] = args?.organizationUsage;
-            if (args?.scope !== undefined && !opts.urn) {
-                pulumi.log.warn("scope is deprecated: Use `scopes` instead; `scope` is an alias kept for programs written against the raw Auth0 field name.");
-            }
             resourceInputs["scope"] = args?.scope;
             resourceInputs["scopes"] = args?.scopes;
             resourceInputs["subjectType"] = args?.subjectType;

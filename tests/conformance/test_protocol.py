@@ -137,6 +137,42 @@ def test_check_warnings_reach_the_engine_log_service_with_the_resource_urn(drive
     assert log.severity == engine_pb2.WARNING
 
 
+def test_a_check_warning_is_given_once_per_resource_however_often_it_is_checked(driver, engine):
+    name = unique("deprecated-scope-twice")
+    for _ in range(3):
+        driver.checked(GRANT, name, {"clientId": "abc", "audience": "https://x.example/", "scope": ["read:x"]})
+    assert engine.wait_for_log(lambda log: "deprecated" in log.message and name in log.urn, timeout=5)
+    time.sleep(0.5)  # give a second warning, if any, time to arrive
+    with engine._lock:
+        about = [log for log in engine.logs if name in log.urn and "ClientGrant.scope is deprecated" in log.message]
+    assert len(about) == 1, [log.message for log in about]
+    assert "Use `scopes` instead" in about[0].message
+
+
+def management_api(emulator) -> str:
+    return f"https://{emulator.base_url.split('://', 1)[1]}/api/v2/"
+
+
+def test_a_new_api_with_the_tenants_management_api_identifier_fails_check_and_asks_auth0_nothing(driver, emulator):
+    identifier = management_api(emulator)
+    emulator.reset_stats()
+    _, failures = driver.check(API, unique("management-api"), {"identifier": identifier})
+    assert [f.property for f in failures] == ["identifier"], failures
+    reason = failures[0].reason
+    assert "is the tenant's Auth0 Management API, which Auth0 manages" in reason, reason
+    assert "a ClientGrant whose audience is this identifier" in reason, reason
+    assert "an identifier of its own" in reason, reason
+    assert emulator.management_calls() == 0
+
+
+def test_the_management_api_already_in_state_passes_check(driver, emulator):
+    identifier = management_api(emulator)
+    olds = {"identifier": identifier, "name": "Auth0 Management API"}
+    inputs, failures = driver.check(API, unique("system-api"), dict(olds), olds=olds)
+    assert not failures, [(f.property, f.reason) for f in failures]
+    assert inputs["identifier"] == identifier
+
+
 # ---------------------------------------------------------------- create, read, update, delete
 
 

@@ -26,10 +26,10 @@ struct Bucket {
 }
 
 impl RateLimiter {
-    /// `rate` is clamped to [`RATE_RANGE`](super::config::RATE_RANGE), which config
+    /// `rate` is clamped to [`RATE_RANGE`](super::settings::RATE_RANGE), which config
     /// validation already enforces; a NaN rate means the slowest one.
     pub fn new(rate: f64) -> RateLimiter {
-        let range = super::config::RATE_RANGE;
+        let range = super::settings::RATE_RANGE;
         let rate = if rate.is_nan() {
             *range.start()
         } else {

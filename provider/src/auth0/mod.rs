@@ -2,10 +2,10 @@
 //! [`Auth0Client::send`], which adds the token, the client-side rate limit, 429 waits and
 //! safe retries, so resources only describe the request.
 
-pub mod config;
 pub mod error;
 pub mod limiter;
 mod retry;
+pub mod settings;
 mod token;
 
 use std::sync::Arc;
@@ -14,9 +14,9 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use tokio_util::sync::CancellationToken;
 
-pub use config::{settings_from_config, Credentials, Settings};
 pub use error::ApiError;
 pub use limiter::RateLimiter;
+pub use settings::{Credentials, Settings};
 
 use retry::{backoff_delay, rate_limit_delay, redact, RETRYABLE_STATUSES};
 use token::{parse_token_response, AccessToken, TokenCache, TokenSource};

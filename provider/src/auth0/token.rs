@@ -13,8 +13,8 @@ use serde_json::json;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use super::config::Credentials;
 use super::error::ApiError;
+use super::settings::Credentials;
 
 /// An access token. Its `Debug` never shows the token.
 #[derive(Clone, PartialEq, Eq)]

@@ -1,8 +1,9 @@
 //! Client (an Auth0 application).
 
 use async_trait::async_trait;
-use serde_json::{json, Map, Value as Json};
+use serde_json::{Map, Value as Json};
 
+use super::defaults::{default, Lit, Lit::*, Use};
 use super::{api_names, Context, Resource, ResourceDef};
 use crate::check::Checker;
 use crate::rpc::CheckRequest;
@@ -13,6 +14,32 @@ pub struct Client;
 /// Auth0 limits on client metadata.
 const METADATA_MAX_KEYS: usize = 10;
 const METADATA_MAX_VALUE_CHARS: usize = 255;
+
+const JWT: &[(&str, Lit)] = &[
+    ("secretEncoded", Bool(false)),
+    ("lifetimeInSeconds", Int(36000)),
+];
+const JWT_WITH_ALG: &[(&str, Lit)] = &[
+    ("secretEncoded", Bool(false)),
+    ("lifetimeInSeconds", Int(36000)),
+    ("alg", Str("RS256")),
+];
+
+const REFRESH_TOKEN: [(&str, Lit); 7] = refresh_token(2592000, 1296000);
+const REFRESH_TOKEN_OLDER: [(&str, Lit); 7] = refresh_token(31557600, 2592000);
+
+/// Auth0's refresh-token settings for a client that never set them.
+const fn refresh_token(token_lifetime: i64, idle: i64) -> [(&'static str, Lit); 7] {
+    [
+        ("rotationType", Str("non-rotating")),
+        ("expirationType", Str("non-expiring")),
+        ("leeway", Int(0)),
+        ("tokenLifetime", Int(token_lifetime)),
+        ("infiniteTokenLifetime", Bool(true)),
+        ("infiniteIdleTokenLifetime", Bool(true)),
+        ("idleTokenLifetime", Int(idle)),
+    ]
+}
 
 pub static DEF: ResourceDef = ResourceDef {
     token: "auth0:index/client:Client",
@@ -80,7 +107,6 @@ pub static DEF: ResourceDef = ResourceDef {
         ("thirdPartySecurityMode", &["strict", "permissive"]),
     ],
     set_properties: &["grantTypes"],
-    create_only: &["resourceServerIdentifier"],
     provider_only: &["clientSecretRotationTrigger"],
     clear_with_null: &[
         "asyncApprovalNotificationChannels",
@@ -88,33 +114,6 @@ pub static DEF: ResourceDef = ResourceDef {
     ],
     secret_outputs: &[],
     write_only: &[],
-    // Booleans and objects: Auth0's defaults in POST /clients answers (recordings);
-    // strings: "" as terraform-provider-auth0 clears them (TestAccClientConfig.yaml, PATCH 200).
-    reset_values: &[
-        ("cross_origin_authentication", "false"),
-        ("custom_login_page", r#""""#),
-        ("custom_login_page_on", "true"),
-        ("form_template", r#""""#),
-        ("initiate_login_uri", r#""""#),
-        ("is_first_party", "true"),
-        ("is_token_endpoint_ip_header_trusted", "false"),
-        ("oidc_conformant", "false"),
-        ("require_proof_of_possession", "false"),
-        ("require_pushed_authorization_requests", "false"),
-        ("sso", "false"),
-        ("sso_disabled", "false"),
-        ("fedcm_login", r#"{"google": {"is_enabled": false}}"#),
-        (
-            "jwt_configuration",
-            r#"{"alg": "RS256", "lifetime_in_seconds": 36000, "scopes": {}}"#,
-        ),
-        ("logo_uri", r#""""#),
-        (
-            "native_social_login",
-            r#"{"apple": {"enabled": false}, "facebook": {"enabled": false}, "google": {"enabled": false}}"#,
-        ),
-        ("oidc_logout", r#"{"backchannel_logout_urls": []}"#),
-    ],
     unclearable: &[
         "appType",
         "mobile",
@@ -123,47 +122,75 @@ pub static DEF: ResourceDef = ResourceDef {
     ],
     merged_maps: &["clientMetadata"],
     rotation: Some(("clientSecretRotationTrigger", "rotate-secret")),
-    import_defaults: || {
-        let refresh = |token_lifetime: u32, idle: u32| {
-            json!({
-                "rotationType": "non-rotating", "expirationType": "non-expiring", "leeway": 0,
-                "tokenLifetime": token_lifetime, "infiniteTokenLifetime": true, "infiniteIdleTokenLifetime": true,
-                "idleTokenLifetime": idle
-            })
-        };
-        vec![
-            ("description", json!("")),
-            (
-                "grantTypes",
-                json!([
-                    "authorization_code",
-                    "implicit",
-                    "refresh_token",
-                    "client_credentials"
-                ]),
-            ),
-            (
-                "jwtConfiguration",
-                json!({"secretEncoded": false, "lifetimeInSeconds": 36000}),
-            ),
-            (
-                "jwtConfiguration",
-                json!({"secretEncoded": false, "lifetimeInSeconds": 36000, "alg": "RS256"}),
-            ),
-            // The current default, and the one older tenants' clients carry.
-            ("refreshToken", refresh(2592000, 1296000)),
-            ("refreshToken", refresh(31557600, 2592000)),
-            ("ssoDisabled", json!(false)),
-            ("sso", json!(false)),
-            ("crossOriginAuth", json!(false)),
-            ("oidcConformant", json!(false)),
-            ("isTokenEndpointIpHeaderTrusted", json!(false)),
-            ("isFirstParty", json!(true)),
-            ("customLoginPageOn", json!(true)),
-            ("requirePushedAuthorizationRequests", json!(false)),
-            ("requireProofOfPossession", json!(false)),
-        ]
-    },
+    auth0_defaults: &[
+        // Auth0's answers to POST /clients (recordings).
+        default("crossOriginAuth", Bool(false), Use::ClearAndImport),
+        default("customLoginPageOn", Bool(true), Use::ClearAndImport),
+        default("isFirstParty", Bool(true), Use::ClearAndImport),
+        default(
+            "isTokenEndpointIpHeaderTrusted",
+            Bool(false),
+            Use::ClearAndImport,
+        ),
+        default("oidcConformant", Bool(false), Use::ClearAndImport),
+        default("requireProofOfPossession", Bool(false), Use::ClearAndImport),
+        default(
+            "requirePushedAuthorizationRequests",
+            Bool(false),
+            Use::ClearAndImport,
+        ),
+        default("sso", Bool(false), Use::ClearAndImport),
+        default("ssoDisabled", Bool(false), Use::ClearAndImport),
+        // Strings are cleared with "" as terraform-provider-auth0 does (TestAccClientConfig.yaml, PATCH 200).
+        default("customLoginPage", Str(""), Use::Clear),
+        default("formTemplate", Str(""), Use::Clear),
+        default("initiateLoginUri", Str(""), Use::Clear),
+        default("logoUri", Str(""), Use::Clear),
+        default(
+            "fedcmLogin",
+            Object(&[("google", Object(&[("isEnabled", Bool(false))]))]),
+            Use::Clear,
+        ),
+        default(
+            "jwtConfiguration",
+            Object(&[
+                ("alg", Str("RS256")),
+                ("lifetimeInSeconds", Int(36000)),
+                ("scopes", Object(&[])),
+            ]),
+            Use::Clear,
+        ),
+        default(
+            "nativeSocialLogin",
+            Object(&[
+                ("apple", Object(&[("enabled", Bool(false))])),
+                ("facebook", Object(&[("enabled", Bool(false))])),
+                ("google", Object(&[("enabled", Bool(false))])),
+            ]),
+            Use::Clear,
+        ),
+        default(
+            "oidcLogout",
+            Object(&[("backchannelLogoutUrls", List(&[]))]),
+            Use::Clear,
+        ),
+        default("description", Str(""), Use::Import),
+        default(
+            "grantTypes",
+            List(&[
+                Str("authorization_code"),
+                Str("implicit"),
+                Str("refresh_token"),
+                Str("client_credentials"),
+            ]),
+            Use::Import,
+        ),
+        default("jwtConfiguration", Object(JWT), Use::Import),
+        default("jwtConfiguration", Object(JWT_WITH_ALG), Use::Import),
+        // The current default, and the one older tenants' clients carry.
+        default("refreshToken", Object(&REFRESH_TOKEN), Use::Import),
+        default("refreshToken", Object(&REFRESH_TOKEN_OLDER), Use::Import),
+    ],
 };
 
 /// `addons.samlp.<field>` of the inputs, when the program set it (secrets are not looked into).
@@ -285,6 +312,7 @@ impl Resource for Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn a_disabled_default_organization_and_a_null_tri_state_are_left_out_of_the_inputs() {

@@ -1,8 +1,9 @@
 //! ClientGrant (which scopes a client may request for an API).
 
 use async_trait::async_trait;
-use serde_json::{json, Map, Value as Json};
+use serde_json::{Map, Value as Json};
 
+use super::defaults::{default, Lit::*, Use};
 use super::{api_names, Context, Resource, ResourceDef};
 use crate::auth0::{ApiError, Auth0Client};
 use crate::check::Checker;
@@ -23,23 +24,19 @@ pub static DEF: ResourceDef = ResourceDef {
         ("subjectType", &["client", "user"]),
     ],
     set_properties: &["scopes", "authorizationDetailsTypes"],
-    create_only: &["audience", "clientId", "subjectType", "defaultFor"],
     // `scope` is folded into `scopes` by Check, so it never reaches Auth0 on its own.
     provider_only: &["scope"],
     clear_with_null: &[],
     secret_outputs: &[],
     write_only: &[],
-    reset_values: &[],
     unclearable: &[],
     merged_maps: &[],
     rotation: None,
-    import_defaults: || {
-        vec![
-            ("subjectType", json!("client")),
-            ("allowAnyOrganization", json!(false)),
-            ("allowAllScopes", json!(false)),
-        ]
-    },
+    auth0_defaults: &[
+        default("subjectType", Str("client"), Use::Import),
+        default("allowAnyOrganization", Bool(false), Use::Import),
+        default("allowAllScopes", Bool(false), Use::Import),
+    ],
 };
 
 #[async_trait]

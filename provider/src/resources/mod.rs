@@ -4,14 +4,17 @@
 pub mod api_names;
 pub mod client;
 pub mod client_grant;
+pub mod defaults;
 pub mod resource_server;
+
+use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use serde_json::{Map, Value as Json};
 
 use crate::auth0::{ApiError, Auth0Client};
 use crate::check::{AllowedValues, Checker};
-use crate::mapping::ApiNames;
+use crate::mapping::{ApiNames, UpdateRules};
 use crate::rpc::CheckRequest;
 use crate::schema::{Package, Property, Type};
 use crate::value::{PropertyMap, Value};
@@ -31,15 +34,10 @@ pub struct ResourceDef {
     pub allowed_values: AllowedValues,
     /// List inputs compared as sets.
     pub set_properties: &'static [&'static str],
-    /// Inputs Auth0 refuses in PATCH (they force replacement instead).
-    pub create_only: &'static [&'static str],
     /// Inputs kept by the provider in state and never sent to Auth0.
     pub provider_only: &'static [&'static str],
     /// List inputs cleared with null rather than `[]` when removed from the program.
     pub clear_with_null: &'static [&'static str],
-    /// What clears a removed input whose Auth0 field refuses null (Auth0 field, JSON text):
-    /// Auth0's own default, or "" for strings as terraform-provider-auth0 clears them.
-    pub reset_values: &'static [(&'static str, &'static str)],
     /// Inputs Auth0 cannot clear at all: removing one from the program leaves Auth0's value.
     pub unclearable: &'static [&'static str],
     /// Outputs kept secret in state although the official schema does not mark them secret.
@@ -50,16 +48,35 @@ pub struct ResourceDef {
     pub merged_maps: &'static [&'static str],
     /// An input whose change rotates a secret: (input, action path under the resource).
     pub rotation: Option<(&'static str, &'static str)>,
-    /// Auth0's own defaults (a key may appear more than once: Auth0 changed some over time).
-    /// On import, inputs holding one of these are left out of the program.
-    pub import_defaults: fn() -> Vec<(&'static str, Json)>,
+    /// Auth0's own defaults: what clears an input whose Auth0 field refuses null, and what an
+    /// import leaves out of the program. Inputs Auth0 refuses in PATCH are not listed anywhere:
+    /// schema.json marks them `replaceOnChanges`.
+    pub auth0_defaults: &'static [defaults::Auth0Default],
 }
 
 impl ResourceDef {
+    /// The tables `mapping::update_body` builds this resource's PATCH bodies from.
+    pub fn update_rules<'a>(
+        &'a self,
+        package: &'a Package,
+        sendable: &'a BTreeMap<String, Property>,
+    ) -> UpdateRules<'a, impl Fn(&str, &Property, Option<&Value>) -> Option<Json> + 'a> {
+        UpdateRules {
+            label: self.label,
+            names: self.api_names,
+            sendable,
+            merged_maps: self.merged_maps,
+            clear: move |name: &str, property: &Property, old: Option<&Value>| {
+                self.clear_value(package, name, property, old)
+            },
+        }
+    }
+
     /// What a PATCH sends to clear an input the program no longer sets; `None` when Auth0
     /// cannot clear it (then nothing is sent and the current value stays).
     pub fn clear_value(
         &self,
+        package: &Package,
         name: &str,
         property: &Property,
         old: Option<&Value>,
@@ -67,9 +84,15 @@ impl ResourceDef {
         if self.unclearable.contains(&name) {
             return None;
         }
-        let api = crate::mapping::api_path(self.api_names, name);
-        if let Some((_, reset)) = self.reset_values.iter().find(|(field, _)| *field == api) {
-            return Some(serde_json::from_str(reset).expect("reset values are JSON (tested)"));
+        if let Some(reset) = defaults::reset_value(self.auth0_defaults, name) {
+            let names = self.api_names;
+            return Some(crate::mapping::expand_value(
+                package,
+                names,
+                &property.ty,
+                &reset,
+                name,
+            ));
         }
         if self.merged_maps.contains(&name) {
             // Auth0 merges this map: each key it holds is removed by sending it as null.
@@ -100,7 +123,7 @@ impl Context<'_> {
     pub fn warn(&self, message: impl Into<String>) {
         self.warnings
             .lock()
-            .expect("warnings lock")
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
             .push(message.into());
     }
 }
@@ -156,12 +179,16 @@ pub fn all() -> [&'static dyn Resource; 3] {
 
 /// The resource for a type token.
 pub fn lookup(token: &str) -> Option<&'static dyn Resource> {
-    let all: [&'static dyn Resource; 3] = [
-        &client::Client,
-        &resource_server::ResourceServer,
-        &client_grant::ClientGrant,
-    ];
-    all.into_iter().find(|r| r.def().token == token)
+    all().into_iter().find(|r| r.def().token == token)
+}
+
+/// "Client, ResourceServer and ClientGrant": what this provider manages, for messages.
+pub fn labels() -> String {
+    let labels: Vec<&str> = all().iter().map(|r| r.def().label).collect();
+    match labels.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => labels.concat(),
+    }
 }
 
 #[cfg(test)]
@@ -172,6 +199,7 @@ mod tests {
     fn cleared(def: &ResourceDef, name: &str, old: serde_json::Value) -> Option<Json> {
         let spec = crate::schema::package().resource(def.token).unwrap();
         def.clear_value(
+            crate::schema::package(),
             name,
             spec.property(name).unwrap(),
             Some(&Value::from_json(&old)),
@@ -246,50 +274,103 @@ mod tests {
         assert_eq!(cleared(client::Client.def(), "appType", json!("spa")), None);
     }
 
+    /// The property a dotted Pulumi path names, through object types (list and map items
+    /// are transparent), among the resource's inputs or outputs.
+    fn property_at<'a>(spec: &'a crate::schema::Resource, path: &str) -> Option<&'a Property> {
+        let package = crate::schema::package();
+        let mut parts = path.split('.');
+        let mut property = spec.property(parts.next()?)?;
+        for part in parts {
+            let mut ty = &property.ty;
+            while let Type::Array(item) | Type::Map(item) = ty {
+                ty = item;
+            }
+            let Type::Object(token) = ty else {
+                return None;
+            };
+            property = package.object_type(token)?.properties.get(part)?;
+        }
+        Some(property)
+    }
+
     #[test]
-    fn every_table_names_real_inputs_and_every_reset_value_is_json() {
+    fn every_resource_in_the_schema_has_a_definition_found_by_its_token() {
+        let package = crate::schema::package();
+        let defined: Vec<&str> = all().iter().map(|r| r.def().token).collect();
+        let in_schema: Vec<&str> = package.resources.keys().map(String::as_str).collect();
+        let mut sorted = defined.clone();
+        sorted.sort();
+        assert_eq!(sorted, in_schema);
+        for token in defined {
+            assert_eq!(lookup(token).map(|r| r.def().token), Some(token));
+        }
+        assert!(lookup("auth0:index/role:Role").is_none());
+        assert_eq!(labels(), "Client, ResourceServer and ClientGrant");
+    }
+
+    #[test]
+    fn every_table_names_real_properties_and_every_default_has_its_type() {
         for resource in all() {
             let def = resource.def();
+            let label = def.label;
             let spec = crate::schema::package()
                 .resource(def.token)
                 .expect("resource in schema.json");
-            let fields: Vec<String> = spec
-                .inputs
-                .keys()
-                .map(|name| crate::mapping::api_path(def.api_names, name))
-                .collect();
-            for (field, value) in def.reset_values {
+            let input = |name: &str| {
                 assert!(
-                    fields.iter().any(|f| f == field),
-                    "{}: reset field {field} is not an input",
-                    def.label
+                    spec.inputs.contains_key(name),
+                    "{label}: {name} is not an input"
                 );
+            };
+            let path = |path: &str| {
                 assert!(
-                    serde_json::from_str::<Json>(value).is_ok(),
-                    "{}: {field}: {value} is not JSON",
-                    def.label
+                    property_at(spec, path).is_some(),
+                    "{label}: {path} names no property"
                 );
+            };
+            for name in def
+                .unclearable
+                .iter()
+                .chain(def.provider_only)
+                .chain(def.clear_with_null)
+                .chain(def.merged_maps)
+                .chain(def.set_properties)
+                .chain(def.autoname.iter())
+            {
+                input(name);
             }
             for name in def.secret_outputs {
                 assert!(
                     spec.outputs.contains_key(*name),
-                    "{}: {name} is not an output",
-                    def.label
+                    "{label}: {name} is not an output"
                 );
             }
-            let names = def
-                .unclearable
-                .iter()
-                .chain(def.create_only)
-                .chain(def.provider_only)
-                .chain(def.clear_with_null)
-                .chain(def.merged_maps)
-                .chain(def.set_properties);
-            for name in names {
+            if let Some((trigger, _)) = def.rotation {
+                input(trigger);
+            }
+            for (pulumi, _) in def.api_names {
+                path(pulumi);
+            }
+            for (allowed, values) in def.allowed_values {
+                path(allowed);
+                assert!(!values.is_empty(), "{label}: {allowed} allows nothing");
+            }
+            for written in def.write_only {
+                path(written);
+                assert!(spec.inputs.contains_key(written.split('.').next().unwrap()));
+            }
+            let package = crate::schema::package();
+            for default in def.auth0_defaults {
+                input(default.input);
+                let value = default.value.to_value();
+                let mut checker = crate::check::Checker::new(package, label, def.allowed_values);
+                let one: PropertyMap = [(default.input.to_string(), value)].into();
+                checker.check_map(&one, &spec.inputs, &Default::default(), "");
                 assert!(
-                    spec.inputs.contains_key(*name),
-                    "{}: {name} is not an input",
-                    def.label
+                    checker.failures.is_empty(),
+                    "{label}: the default of {} does not fit its type: {:?}",
+                    default.input,
+                    checker.failures
                 );
             }
         }

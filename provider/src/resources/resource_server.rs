@@ -1,10 +1,12 @@
 //! ResourceServer (an API in Auth0).
 
 use async_trait::async_trait;
-use serde_json::json;
 
+use super::defaults::{default, Lit::*, Use};
 use super::{api_names, Context, Resource, ResourceDef};
 use crate::auth0::{ApiError, Auth0Client};
+use crate::check::Checker;
+use crate::rpc::CheckRequest;
 use crate::value::{PropertyMap, Value};
 
 pub struct ResourceServer;
@@ -43,44 +45,43 @@ pub static DEF: ResourceDef = ResourceDef {
         ),
     ],
     set_properties: &["scopes"],
-    create_only: &["identifier"],
     provider_only: &[],
     clear_with_null: &["authorizationDetails"],
     secret_outputs: &["signingSecret"],
     write_only: &["tokenEncryption.encryptionKey.pem"],
-    // Auth0's values for an API that never set them: POST /resource-servers in
-    // TestAccResourceServer.yaml, except enforce_policies, token_dialect and the online-access
-    // flags (Auth0's documented defaults).
-    reset_values: &[
-        ("allow_offline_access", "false"),
-        ("allow_online_access", "false"),
-        ("enforce_policies", "false"),
-        ("signing_alg", r#""RS256""#),
-        ("skip_consent_for_verifiable_first_party_clients", "false"),
-        (
-            "subject_type_authorization",
-            r#"{"user": {"policy": "allow_all"}, "client": {"policy": "require_client_grant"}}"#,
-        ),
-        ("token_dialect", r#""access_token""#),
-        ("token_lifetime", "86400"),
-        ("token_lifetime_for_web", "7200"),
-        ("allow_online_access_with_ephemeral_sessions", "false"),
-    ],
     unclearable: &["signingSecret", "verificationLocation"],
     merged_maps: &[],
     rotation: None,
-    import_defaults: || {
-        vec![
-            ("signingAlg", json!("RS256")),
-            ("tokenLifetime", json!(86400)),
-            ("tokenLifetimeForWeb", json!(7200)),
-            ("allowOfflineAccess", json!(false)),
-            ("skipConsentForVerifiableFirstPartyClients", json!(false)),
-            ("enforcePolicies", json!(false)),
-            ("tokenDialect", json!("access_token")),
-            ("allowOnlineAccess", json!(false)),
-        ]
-    },
+    // Auth0's values for an API that never set them: POST /resource-servers in
+    // TestAccResourceServer.yaml, except enforce_policies, token_dialect and the online-access
+    // flags (Auth0's documented defaults).
+    auth0_defaults: &[
+        default("allowOfflineAccess", Bool(false), Use::ClearAndImport),
+        default("allowOnlineAccess", Bool(false), Use::ClearAndImport),
+        default("enforcePolicies", Bool(false), Use::ClearAndImport),
+        default("signingAlg", Str("RS256"), Use::ClearAndImport),
+        default(
+            "skipConsentForVerifiableFirstPartyClients",
+            Bool(false),
+            Use::ClearAndImport,
+        ),
+        default("tokenDialect", Str("access_token"), Use::ClearAndImport),
+        default("tokenLifetime", Int(86400), Use::ClearAndImport),
+        default("tokenLifetimeForWeb", Int(7200), Use::ClearAndImport),
+        default(
+            "subjectTypeAuthorization",
+            Object(&[
+                ("user", Object(&[("policy", Str("allow_all"))])),
+                ("client", Object(&[("policy", Str("require_client_grant"))])),
+            ]),
+            Use::Clear,
+        ),
+        default(
+            "allowOnlineAccessWithEphemeralSessions",
+            Bool(false),
+            Use::Clear,
+        ),
+    ],
 };
 
 #[async_trait]
@@ -100,6 +101,37 @@ impl Resource for ResourceServer {
         // "null" is how a program says "no consent policy": the same as leaving it out.
         if inputs.get("consentPolicy").and_then(Value::as_str) == Some("null") {
             inputs.remove("consentPolicy");
+        }
+    }
+
+    fn check(
+        &self,
+        ctx: &Context<'_>,
+        req: &CheckRequest,
+        inputs: &PropertyMap,
+        checker: &mut Checker<'_>,
+    ) {
+        // Creating an API with the tenant's own Management API identifier ends in a 409 halfway
+        // through `up`; an API already in state (imported) is the system API itself and may stay.
+        let Some(value) = inputs.get("identifier") else {
+            return;
+        };
+        let identifier = value.as_str();
+        if req.olds.is_empty()
+            && identifier.is_some()
+            && identifier == ctx.management_audience.as_deref()
+        {
+            // A secret is never quoted, even one that equals a public identifier.
+            let shown = match value.is_secret() {
+                true => "this identifier".to_string(),
+                false => format!("{:?}", identifier.unwrap_or_default()),
+            };
+            checker.fail(
+                "identifier",
+                format!(
+                    "{shown} is the tenant's Auth0 Management API, which Auth0 manages; a client is given Management API scopes with a ClientGrant whose audience is this identifier, and an API of your own needs an identifier of its own, such as https://api.example.com/"
+                ),
+            );
         }
     }
 
@@ -131,6 +163,7 @@ impl Resource for ResourceServer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Value as Json};
 
     #[test]
     fn consent_policy_null_and_disabled_objects_are_left_out_of_the_inputs() {
@@ -153,5 +186,51 @@ mod tests {
             "identifier": "https://api.example.com/"
         });
         assert_eq!(Value::Object(inputs), Value::from_json(&expected));
+    }
+
+    fn identifier_failures(audience: Option<&str>, olds: Json, identifier: &str) -> Vec<String> {
+        let ctx = Context {
+            package: crate::schema::package(),
+            management_audience: audience.map(str::to_string),
+            warnings: std::sync::Mutex::new(Vec::new()),
+        };
+        let Value::Object(olds) = Value::from_json(&olds) else {
+            unreachable!()
+        };
+        let req = CheckRequest {
+            olds,
+            ..CheckRequest::default()
+        };
+        let inputs: PropertyMap = [("identifier".to_string(), Value::from(identifier))].into();
+        let mut checker = Checker::new(ctx.package, "ResourceServer", DEF.allowed_values);
+        ResourceServer.check(&ctx, &req, &inputs, &mut checker);
+        checker
+            .failures
+            .into_iter()
+            .map(|f| format!("{}: {}", f.property, f.reason))
+            .collect()
+    }
+
+    const MANAGEMENT_API: &str = "https://tenant.auth0.com/api/v2/";
+
+    #[test]
+    fn a_new_api_with_the_management_api_identifier_fails_check_in_one_sentence() {
+        let failures = identifier_failures(Some(MANAGEMENT_API), json!({}), MANAGEMENT_API);
+        assert_eq!(
+            failures,
+            ["identifier: ResourceServer.identifier: \"https://tenant.auth0.com/api/v2/\" is the tenant's Auth0 Management API, which Auth0 manages; a client is given Management API scopes with a ClientGrant whose audience is this identifier, and an API of your own needs an identifier of its own, such as https://api.example.com/"]
+        );
+    }
+
+    #[test]
+    fn the_management_api_already_in_state_and_other_identifiers_pass_check() {
+        let imported = json!({"identifier": MANAGEMENT_API, "name": "Auth0 Management API"});
+        assert!(identifier_failures(Some(MANAGEMENT_API), imported, MANAGEMENT_API).is_empty());
+        assert!(
+            identifier_failures(Some(MANAGEMENT_API), json!({}), "https://api.example.com/")
+                .is_empty()
+        );
+        // Without a configured tenant (unknown config at preview) there is nothing to compare with.
+        assert!(identifier_failures(None, json!({}), MANAGEMENT_API).is_empty());
     }
 }

@@ -117,10 +117,12 @@ impl ResourceProviderService {
         let _abort = AbortOnDrop(task.abort_handle());
         match task.await {
             Ok(result) => result.map_err(to_status),
-            Err(err) if err.is_panic() => Err(Status::internal(
-                "internal error: the provider panicked while handling this request; this is a bug, please report it with the plugin log",
-            )),
-            Err(_) => Err(Status::cancelled("the operation was cancelled before it finished")),
+            Err(err) if err.is_panic() => Err(to_status(Error::Internal(
+                "the provider panicked while handling this request; this is a bug, please report it with the plugin log".into(),
+            ))),
+            Err(_) => Err(to_status(Error::Cancelled(
+                "the operation was cancelled before it finished".into(),
+            ))),
         }
     }
 
@@ -148,9 +150,9 @@ fn name_and_type(urn: &str, name: String, type_token: String) -> Result<(String,
         return Ok((name, type_token));
     }
     let (urn_name, urn_type) = parse_urn(urn).ok_or_else(|| {
-        Status::invalid_argument(format!(
+        to_status(Error::InvalidArgument(format!(
             "urn \"{urn}\" is not a Pulumi URN; the engine must send urn:pulumi:<stack>::<project>::<type>::<name>"
-        ))
+        )))
     })?;
     let name = if name.is_empty() { urn_name } else { name };
     let type_token = if type_token.is_empty() {
@@ -205,10 +207,10 @@ fn check_request(req: pb::CheckRequest) -> Result<rpc::CheckRequest, Status> {
                 Ok(Mode::Enforce) => rpc::AutonamingMode::Enforce,
                 Ok(Mode::Disable) => rpc::AutonamingMode::Disable,
                 Err(_) => {
-                    return Err(Status::invalid_argument(format!(
+                    return Err(to_status(Error::InvalidArgument(format!(
                         "autonaming.mode {} is not a known mode; use PROPOSE (0), ENFORCE (1) or DISABLE (2)",
                         options.mode
-                    )))
+                    ))))
                 }
             };
             Some(rpc::Autonaming {
@@ -309,7 +311,9 @@ fn config_from_variables(variables: std::collections::HashMap<String, String>) -
 }
 
 fn unimplemented(rpc: &str) -> Status {
-    Status::unimplemented(format!("{rpc} is not supported by the auth0 provider"))
+    to_status(Error::Unimplemented(format!(
+        "{rpc} is not supported by the auth0 provider"
+    )))
 }
 
 #[tonic::async_trait]
@@ -341,16 +345,16 @@ impl pb::resource_provider_server::ResourceProvider for ResourceProviderService 
     ) -> RpcResult<pb::GetSchemaResponse> {
         let req = request.into_inner();
         if req.version > 0 {
-            return Err(Status::invalid_argument(format!(
+            return Err(to_status(Error::InvalidArgument(format!(
                 "GetSchema version {} is not supported; this provider serves schema version 0",
                 req.version
-            )));
+            ))));
         }
         if !req.subpackage_name.is_empty() {
-            return Err(Status::invalid_argument(format!(
+            return Err(to_status(Error::InvalidArgument(format!(
                 "subpackage \"{}\" is not known; the auth0 provider has no parameterized subpackages",
                 req.subpackage_name
-            )));
+            ))));
         }
         Ok(Response::new(pb::GetSchemaResponse {
             schema: self.provider.schema().to_string(),
@@ -397,10 +401,10 @@ impl pb::resource_provider_server::ResourceProvider for ResourceProviderService 
     }
 
     async fn invoke(&self, request: Request<pb::InvokeRequest>) -> RpcResult<pb::InvokeResponse> {
-        Err(Status::unimplemented(format!(
+        Err(to_status(Error::Unimplemented(format!(
             "function \"{}\" is not supported; the auth0 provider has no functions",
             request.get_ref().tok
-        )))
+        ))))
     }
 
     async fn call(&self, _: Request<pb::CallRequest>) -> RpcResult<pb::CallResponse> {

@@ -201,9 +201,6 @@ func NewClient(ctx *pulumi.Context, name string, args *ClientArgs, opts ...pulum
 			args.Description = pulumi.StringPtr(d.(string))
 		}
 	}
-	if args.OidcBackchannelLogoutUrls != nil {
-		_ = ctx.Log.Warn("OidcBackchannelLogoutUrls is deprecated: Use `oidcLogout.backchannelLogoutUrls` instead; this flat list is kept only for compatibility with older programs.", nil)
-	}
 	secrets := pulumi.AdditionalSecretOutputs([]string{"clientSecret", "signingKeys"})
 	opts = append(opts, secrets)
 	opts = internal.PkgResourceDefaultOpts(opts)

@@ -57,9 +57,6 @@ func NewClientGrant(ctx *pulumi.Context, name string, args *ClientGrantArgs, opt
 	if args.Audience == nil {
 		return nil, errors.New("invalid value for required argument 'Audience'")
 	}
-	if args.Scope != nil {
-		_ = ctx.Log.Warn("Scope is deprecated: Use `scopes` instead; `scope` is an alias kept for programs written against the raw Auth0 field name.", nil)
-	}
 	opts = internal.PkgResourceDefaultOpts(opts)
 	var resource ClientGrant
 	err := ctx.RegisterResource("auth0:index/clientGrant:ClientGrant", name, args, &resource, opts...)

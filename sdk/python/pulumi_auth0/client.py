@@ -185,9 +185,6 @@ class ClientArgs:
         if native_social_login is not None:
             pulumi.set(__self__, "native_social_login", native_social_login)
         if oidc_backchannel_logout_urls is not None:
-            warnings.warn("""Use `oidcLogout.backchannelLogoutUrls` instead; this flat list is kept only for compatibility with older programs.""", DeprecationWarning)
-            pulumi.log.warn("""oidc_backchannel_logout_urls is deprecated: Use `oidcLogout.backchannelLogoutUrls` instead; this flat list is kept only for compatibility with older programs.""")
-        if oidc_backchannel_logout_urls is not None:
             pulumi.set(__self__, "oidc_backchannel_logout_urls", oidc_backchannel_logout_urls)
         if oidc_conformant is not None:
             pulumi.set(__self__, "oidc_conformant", oidc_conformant)
@@ -1023,9 +1020,6 @@ class _ClientState:
             pulumi.set(__self__, "name", name)
         if native_social_login is not None:
             pulumi.set(__self__, "native_social_login", native_social_login)
-        if oidc_backchannel_logout_urls is not None:
-            warnings.warn("""Use `oidcLogout.backchannelLogoutUrls` instead; this flat list is kept only for compatibility with older programs.""", DeprecationWarning)
-            pulumi.log.warn("""oidc_backchannel_logout_urls is deprecated: Use `oidcLogout.backchannelLogoutUrls` instead; this flat list is kept only for compatibility with older programs.""")
         if oidc_backchannel_logout_urls is not None:
             pulumi.set(__self__, "oidc_backchannel_logout_urls", oidc_backchannel_logout_urls)
         if oidc_conformant is not None:
@@ -1981,9 +1975,6 @@ class Client(pulumi.CustomResource):
             __props__.__dict__["my_organization_configuration"] = my_organization_configuration
             __props__.__dict__["name"] = name
             __props__.__dict__["native_social_login"] = native_social_login
-            if oidc_backchannel_logout_urls is not None and not opts.urn:
-                warnings.warn("""Use `oidcLogout.backchannelLogoutUrls` instead; this flat list is kept only for compatibility with older programs.""", DeprecationWarning)
-                pulumi.log.warn("""oidc_backchannel_logout_urls is deprecated: Use `oidcLogout.backchannelLogoutUrls` instead; this flat list is kept only for compatibility with older programs.""")
             __props__.__dict__["oidc_backchannel_logout_urls"] = oidc_backchannel_logout_urls
             __props__.__dict__["oidc_conformant"] = oidc_conformant
             __props__.__dict__["oidc_logout"] = oidc_logout

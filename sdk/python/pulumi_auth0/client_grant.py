@@ -54,9 +54,6 @@ class ClientGrantArgs:
         if organization_usage is not None:
             pulumi.set(__self__, "organization_usage", organization_usage)
         if scope is not None:
-            warnings.warn("""Use `scopes` instead; `scope` is an alias kept for programs written against the raw Auth0 field name.""", DeprecationWarning)
-            pulumi.log.warn("""scope is deprecated: Use `scopes` instead; `scope` is an alias kept for programs written against the raw Auth0 field name.""")
-        if scope is not None:
             pulumi.set(__self__, "scope", scope)
         if scopes is not None:
             pulumi.set(__self__, "scopes", scopes)
@@ -438,9 +435,6 @@ class ClientGrant(pulumi.CustomResource):
             __props__.__dict__["client_id"] = client_id
             __props__.__dict__["default_for"] = default_for
             __props__.__dict__["organization_usage"] = organization_usage
-            if scope is not None and not opts.urn:
-                warnings.warn("""Use `scopes` instead; `scope` is an alias kept for programs written against the raw Auth0 field name.""", DeprecationWarning)
-                pulumi.log.warn("""scope is deprecated: Use `scopes` instead; `scope` is an alias kept for programs written against the raw Auth0 field name.""")
             __props__.__dict__["scope"] = scope
             __props__.__dict__["scopes"] = scopes
             __props__.__dict__["subject_type"] = subject_type

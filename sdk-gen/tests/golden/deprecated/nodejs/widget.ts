@@ -59,9 +59,6 @@ export class Widget extends pulumi.CustomResource {
             resourceInputs["scopes"] = state?.scopes;
         } else {
             const args = argsOrState as WidgetArgs | undefined;
-            if (args?.scope !== undefined && !opts.urn) {
-                pulumi.log.warn("scope is deprecated: Use `scopes` instead.");
-            }
             resourceInputs["scope"] = args?.scope;
             resourceInputs["scopes"] = args?.scopes;
         }

@@ -28,9 +28,6 @@ func NewWidget(ctx *pulumi.Context, name string, args *WidgetArgs, opts ...pulum
 		args = &WidgetArgs{}
 	}
 
-	if args.Scope != nil {
-		_ = ctx.Log.Warn("Scope is deprecated: Use `scopes` instead.", nil)
-	}
 	opts = internal.PkgResourceDefaultOpts(opts)
 	var resource Widget
 	err := ctx.RegisterResource("widgets:index/widget:Widget", name, args, &resource, opts...)

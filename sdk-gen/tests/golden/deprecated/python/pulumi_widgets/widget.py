@@ -22,9 +22,6 @@ class WidgetArgs:
         The set of arguments for constructing a Widget resource.
         """
         if scope is not None:
-            warnings.warn("""Use `scopes` instead.""", DeprecationWarning)
-            pulumi.log.warn("""scope is deprecated: Use `scopes` instead.""")
-        if scope is not None:
             pulumi.set(__self__, "scope", scope)
         if scopes is not None:
             pulumi.set(__self__, "scopes", scopes)
@@ -57,9 +54,6 @@ class _WidgetState:
         """
         Input properties used for looking up and filtering Widget resources.
         """
-        if scope is not None:
-            warnings.warn("""Use `scopes` instead.""", DeprecationWarning)
-            pulumi.log.warn("""scope is deprecated: Use `scopes` instead.""")
         if scope is not None:
             pulumi.set(__self__, "scope", scope)
         if scopes is not None:
@@ -134,9 +128,6 @@ class Widget(pulumi.CustomResource):
                 raise TypeError('__props__ is only valid when passed in combination with a valid opts.id to get an existing resource')
             __props__ = WidgetArgs.__new__(WidgetArgs)
 
-            if scope is not None and not opts.urn:
-                warnings.warn("""Use `scopes` instead.""", DeprecationWarning)
-                pulumi.log.warn("""scope is deprecated: Use `scopes` instead.""")
             __props__.__dict__["scope"] = scope
             __props__.__dict__["scopes"] = scopes
         super(Widget, __self__).__init__(
