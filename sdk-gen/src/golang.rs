@@ -681,7 +681,7 @@ impl Go<'_> {
                 t.blank();
             }
             for collection in [GoCollection::ARRAY, GoCollection::MAP] {
-                self.collection_output(&mut t, &x, &collection);
+                self.collection_output(&mut t, x, &collection);
             }
             registrations.push(format!(
                 "\tpulumi.RegisterInputType(reflect.TypeOf((*{x}Input)(nil)).Elem(), {x}Args{{}})"

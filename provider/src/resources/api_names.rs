@@ -74,66 +74,20 @@ pub const CLIENT_GRANT: &[(&str, &str)] = &[("scopes", "scope")];
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use serde_json::Value;
+    use crate::mapping::snake_case;
+    use crate::resources::all;
 
-    const TABLES: [(&str, &[(&str, &str)]); 3] = [
-        ("auth0:index/client:Client", CLIENT),
-        ("auth0:index/resourceServer:ResourceServer", RESOURCE_SERVER),
-        ("auth0:index/clientGrant:ClientGrant", CLIENT_GRANT),
-    ];
-
-    /// The default rule these tables override: an underscore before each capital, lowercased.
-    fn default_name(pulumi_path: &str) -> String {
-        let last = pulumi_path.rsplit('.').next().unwrap_or(pulumi_path);
-        let mut out = String::new();
-        for c in last.chars() {
-            if c.is_ascii_uppercase() {
-                out.push('_');
-                out.push(c.to_ascii_lowercase());
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    }
-
-    fn schema() -> Value {
-        let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../schema.json"));
-        serde_json::from_str(text).expect("schema.json is valid JSON")
-    }
-
-    /// Follows a dotted Pulumi path through object types and array items; true if it resolves.
-    fn resolves(schema: &Value, resource: &str, path: &str) -> bool {
-        let mut properties = &schema["resources"][resource]["properties"];
-        let mut segments = path.split('.').peekable();
-        while let Some(segment) = segments.next() {
-            let Some(property) = properties.get(segment) else {
-                return false;
-            };
-            if segments.peek().is_none() {
-                return true;
-            }
-            let reference = property
-                .get("$ref")
-                .or_else(|| property.pointer("/items/$ref"))
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/types/"));
-            let Some(token) = reference else {
-                return false;
-            };
-            properties = &schema["types"][token]["properties"];
-        }
-        false
-    }
+    // That every path names a property of its resource is checked with the other tables'
+    // paths, in `resources::tests`.
 
     #[test]
     fn every_table_is_sorted_by_pulumi_path_without_duplicates() {
-        for (resource, table) in TABLES {
+        for resource in all() {
+            let (label, table) = (resource.def().label, resource.def().api_names);
             for pair in table.windows(2) {
                 assert!(
                     pair[0].0 < pair[1].0,
-                    "{resource}: {:?} must come before {:?}",
+                    "{label}: {:?} must come before {:?}",
                     pair[1].0,
                     pair[0].0
                 );
@@ -143,36 +97,16 @@ mod tests {
 
     #[test]
     fn every_entry_overrides_a_name_the_default_rule_gets_wrong() {
-        for (resource, table) in TABLES {
+        for resource in all() {
+            let (label, table) = (resource.def().label, resource.def().api_names);
             for (pulumi, api) in table.iter().copied() {
+                let last = pulumi.rsplit('.').next().unwrap_or(pulumi);
                 assert_ne!(
-                    default_name(pulumi),
+                    snake_case(last),
                     api,
-                    "{resource}: {pulumi} needs no exception"
+                    "{label}: {pulumi} needs no exception"
                 );
             }
         }
-    }
-
-    #[test]
-    fn every_path_names_a_property_of_its_resource_in_schema_json() {
-        let schema = schema();
-        for (resource, table) in TABLES {
-            for (pulumi, _) in table.iter().copied() {
-                assert!(
-                    resolves(&schema, resource, pulumi),
-                    "{resource}: {pulumi} is not a property path in schema.json"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn path_resolution_rejects_unknown_and_too_deep_paths() {
-        let schema = schema();
-        let client = "auth0:index/client:Client";
-        assert!(resolves(&schema, client, "refreshToken.policies.scopes"));
-        assert!(!resolves(&schema, client, "refreshToken.policies.scope"));
-        assert!(!resolves(&schema, client, "name.first"));
     }
 }

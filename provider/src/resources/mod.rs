@@ -294,6 +294,17 @@ mod tests {
     }
 
     #[test]
+    fn a_path_resolves_through_object_types_and_list_items_only() {
+        let spec = crate::schema::package()
+            .resource(client::DEF.token)
+            .unwrap();
+        assert!(property_at(spec, "refreshToken.policies.scopes").is_some());
+        assert!(property_at(spec, "refreshToken.policies.scope").is_none());
+        assert!(property_at(spec, "name.first").is_none());
+        assert!(property_at(spec, "clientMetadata.anyKey").is_none());
+    }
+
+    #[test]
     fn every_resource_in_the_schema_has_a_definition_found_by_its_token() {
         let package = crate::schema::package();
         let defined: Vec<&str> = all().iter().map(|r| r.def().token).collect();
