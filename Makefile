@@ -283,9 +283,11 @@ dist-all: release-tools $(NODE_STAMP)
 dist-verify: $(E2E_STAMP)
 	$(DIST_ENV) PYTHON=$(E2E_VENV)/bin/python scripts/dist.sh verify
 
-# Builds the host archives a second time in another target dir and compares them byte for byte.
+# Builds the host archives again and compares them with dist/ byte for byte: our crates are
+# recompiled and relinked; DIST_REPRO_ARGS=--full rebuilds everything in a second target dir.
+DIST_REPRO_ARGS ?=
 dist-repro-check: release-tools
-	$(DIST_ENV) scripts/dist.sh repro $(DIST_HOST_PLATFORMS)
+	$(DIST_ENV) scripts/dist.sh repro $(DIST_REPRO_ARGS) $(DIST_HOST_PLATFORMS)
 
 # Workspace version, GetSchema's version, SDK versions and download URLs, CHANGELOG, archive names.
 release-check: $(E2E_STAMP)

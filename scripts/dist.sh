@@ -5,7 +5,7 @@
 #   dist.sh sdks                  Python wheel and sdist, npm tarball, Go module proxy (dist/goproxy)
 #   dist.sh checksums             SHA256SUMS over every file in dist/
 #   dist.sh verify                file formats, no build paths, sizes; runs every binary it can
-#   dist.sh repro PLATFORM...     build again in a second target dir; the archives must be identical
+#   dist.sh repro [--full] PLATFORM...  build again; the archives must be identical to dist/'s
 # PLATFORM: linux-amd64 linux-arm64 darwin-amd64 darwin-arm64 windows-amd64.
 #
 # Environment (the Makefile passes it): VERSION, DIST_DIR, CARGO, ZIGBUILD (cargo-zigbuild),
@@ -31,8 +31,8 @@ need() {
 need VERSION DIST_DIR
 export CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2}
 # Archive mtimes: the commit's time, so two builds of one commit agree.
+# Not exported: build scripts that watch it would rebuild everything after each commit.
 SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 0)}
-export SOURCE_DATE_EPOCH
 
 triple() {
   case $1 in
@@ -99,12 +99,21 @@ cmd_binaries() {
   done
 }
 
+# Quick (make test): our two crates are compiled and linked again in target/dist, dependencies
+# reused. --full: everything is built again in a second target dir, target/dist-repro.
 cmd_repro() {
+  local full=0
+  if [[ ${1:-} == --full ]]; then full=1; shift; fi
   (($#)) || die "name at least one platform"
-  local platform name archive again failed=0
-  local target_dir=$ROOT/target/dist-repro out=$ROOT/target/dist-repro/out
+  local platform name archive again failed=0 target_dir=$ROOT/target/dist
+  ((full)) && target_dir=$ROOT/target/dist-repro
+  local out=$ROOT/target/dist-repro-out
   rm -rf "$out"
   for platform in "$@"; do
+    if ((!full)); then
+      (cd "$ROOT" && CARGO_TARGET_DIR="$target_dir" "$CARGO" clean --quiet --release \
+        --target "$(triple "$platform")" -p pulumi-resource-auth0 -p auth0-emulator)
+    fi
     build "$platform" "$target_dir"
     pack "$platform" "$target_dir" "$out"
     for name in "${BINARIES[@]}"; do
@@ -114,12 +123,12 @@ cmd_repro() {
       if cmp -s "$archive" "$again"; then
         echo "dist: reproducible: $(basename "$archive") ($(sha256sum <"$archive" | cut -c1-16))"
       else
-        echo "dist: NOT reproducible: $(basename "$archive") differs between target/dist and target/dist-repro builds" >&2
+        echo "dist: NOT reproducible: $(basename "$archive") differs between two builds" >&2
         failed=1
       fi
     done
   done
-  ((failed == 0)) || die "two builds of one commit gave different archives; compare the binaries in target/dist and target/dist-repro"
+  ((failed == 0)) || die "two builds of one commit gave different archives; compare the binaries inside them (tar -xzf) to find the difference"
 }
 
 cmd_sdks() {
@@ -132,7 +141,7 @@ cmd_sdks() {
   # Python: a wheel and an sdist, built from a copy so sdk/ stays clean.
   cp -r "$ROOT/sdk/python" "$work/python"
   find "$work/python" -name __pycache__ -prune -exec rm -rf {} +
-  "$RELEASE_VENV/bin/python" -m build --no-isolation --sdist --wheel --outdir "$DIST_DIR" "$work/python" >"$work/python-build.log" 2>&1 ||
+  SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH "$RELEASE_VENV/bin/python" -m build --no-isolation --sdist --wheel --outdir "$DIST_DIR" "$work/python" >"$work/python-build.log" 2>&1 ||
     die "the Python packages did not build; see: $(tail -5 "$work/python-build.log")"
 
   # Node.js: compiled JavaScript and .d.ts in bin/, packed by npm.
@@ -144,7 +153,7 @@ cmd_sdks() {
   (cd "$work/nodejs" && npm pack --silent --pack-destination "$DIST_DIR" >/dev/null) || die "npm pack failed on sdk/nodejs"
 
   # Go: a file-based module proxy (GOPROXY=file://$DIST_DIR/goproxy) holding sdk/go/auth0.
-  "$RELEASE_VENV/bin/python" - "$ROOT/sdk/go/auth0" "$DIST_DIR/goproxy" "$GO_MODULE" "v$VERSION" <<'PY'
+  SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH "$RELEASE_VENV/bin/python" - "$ROOT/sdk/go/auth0" "$DIST_DIR/goproxy" "$GO_MODULE" "v$VERSION" <<'PY'
 import datetime, json, os, sys, zipfile
 src, proxy, module, version = sys.argv[1:]
 epoch = int(os.environ["SOURCE_DATE_EPOCH"])

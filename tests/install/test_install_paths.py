@@ -157,6 +157,21 @@ def tampered(archive: Path) -> bytes:
     return out.getvalue()
 
 
+def reported_actual(output: str) -> str:
+    m = re.search(r"invalid checksum, expected [0-9a-f]{64}, actual ([0-9a-f]{64})", output)
+    assert m, output[-2000:]
+    return m.group(1)
+
+
+def is_hash_of_a_proper_prefix(data: bytes, digest: str, within: int = 1 << 20) -> bool:
+    h = hashlib.sha256(data[: len(data) - within])
+    for i in range(len(data) - within, len(data)):
+        if h.hexdigest() == digest:
+            return True
+        h.update(data[i : i + 1])
+    return False
+
+
 def test_a_tampered_archive_is_refused_when_plugin_install_has_the_checksum(pulumi):
     genuine = support.archive("pulumi-resource-auth0")
     sums = dict(
@@ -164,24 +179,36 @@ def test_a_tampered_archive_is_refused_when_plugin_install_has_the_checksum(pulu
     )
     expected = sums[genuine.name]
     assert expected == support.sha256(genuine)
-    server = support.ReleaseServer(replaced={genuine.name: tampered(genuine)})
+    bad = tampered(genuine)
+    server = support.ReleaseServer(replaced={genuine.name: bad})
     try:
         refused = pulumi(
             "plugin", "install", "resource", "auth0", VERSION, "--server", server.url, "--checksum", expected,
             check=False,
         )
-        assert refused.returncode != 0
-        assert "checksum" in (refused.stdout + refused.stderr).lower()
-        assert installed(pulumi) == []
     finally:
         server.close()
-    # The same command with the genuine archive goes through, so the refusal was the checksum's.
+    assert refused.returncode != 0
+    assert reported_actual(refused.stderr + refused.stdout) != expected
+    assert installed(pulumi) == []
+
+
+def test_pulumi_3_260_hashes_all_but_the_last_read_so_checksum_refuses_the_genuine_archive_too(pulumi):
+    """Why docs/install.md says to verify with SHA256SUMS: the pinned CLI's checksum reader skips
+    the bytes that arrive together with EOF, which Go's HTTP client does for a sized body. If a
+    newer CLI fixes this, this test fails: then recommend --checksum in docs/install.md."""
+    genuine = support.archive("pulumi-resource-auth0")
     server = support.ReleaseServer()
     try:
-        pulumi("plugin", "install", "resource", "auth0", VERSION, "--server", server.url, "--checksum", expected)
-        assert installed(pulumi) == [("auth0", VERSION, "resource")]
+        result = pulumi(
+            "plugin", "install", "resource", "auth0", VERSION, "--server", server.url,
+            "--checksum", support.sha256(genuine), check=False,
+        )
     finally:
         server.close()
+    assert result.returncode != 0
+    assert is_hash_of_a_proper_prefix(genuine.read_bytes(), reported_actual(result.stderr + result.stdout))
+    assert installed(pulumi) == []
 
 
 def test_package_get_schema_of_the_installed_binary_is_schema_json_and_gen_sdk_accepts_it(pulumi, tmp_path):
@@ -192,10 +219,20 @@ def test_package_get_schema_of_the_installed_binary_is_schema_json_and_gen_sdk_a
 
     schema_file = tmp_path / "schema.json"
     schema_file.write_text(json.dumps(served), encoding="utf-8")
-    out = tmp_path / "generated"
-    pulumi("package", "gen-sdk", schema_file, "--language", "go", "--out", out)
-    generated = {p.name for p in out.rglob("*.go")}
-    assert {"client.go", "clientGrant.go", "resourceServer.go", "provider.go"} <= generated, generated
+    # Every language whose host sits beside the CLI (the pinned build always has YAML's).
+    languages = ["yaml"] + [l for l in ("go", "python", "nodejs") if (support.PULUMI.parent / f"pulumi-language-{l}").exists()]
+    expected = {
+        "yaml": None,
+        "go": {"client.go", "clientGrant.go", "resourceServer.go", "provider.go"},
+        "python": {"client.py", "client_grant.py", "resource_server.py", "provider.py"},
+        "nodejs": {"client.ts", "clientGrant.ts", "resourceServer.ts", "provider.ts"},
+    }
+    for language in languages:
+        out = tmp_path / f"generated-{language}"
+        pulumi("package", "gen-sdk", schema_file, "--language", language, "--out", out)
+        generated = {p.name for p in out.rglob("*") if p.is_file()}
+        assert generated, f"gen-sdk --language {language} wrote nothing"
+        assert (expected[language] or set()) <= generated, (language, generated)
 
 
 def fake_official_plugin(pulumi: support.Pulumi, marker: Path) -> Path:
