@@ -246,7 +246,7 @@ DIST_ENV = VERSION=$(VERSION) CARGO="$(CARGO)" ZIGBUILD=$(ZIGBUILD) RELEASE_VENV
 	DIST_DIR=$(DIST_DIR) NODE_DEPS=$(NODE_DEPS)
 INSTALL_ARGS ?=
 
-.PHONY: release-tools dist dist-all dist-binaries dist-sdks dist-checksums dist-verify dist-repro-check \
+.PHONY: release-tools dist dist-all dist-verify dist-repro-check \
 	release-check install-test release-test
 
 $(RELEASE_STAMP):
