@@ -22,7 +22,7 @@ release:
 	$(CARGO) build --locked --release -p pulumi-resource-auth0 -p auth0-emulator
 
 # Rust first, then the suites that drive the built binaries and SDKs; the real engine last.
-test: test-rust sdk-check sdk-test sdk-compare conformance pulumi-cli-check e2e
+test: test-rust sdk-check sdk-test sdk-compare conformance pulumi-cli-check e2e release-test
 	@echo "make test: every suite passed"
 
 test-rust:
@@ -234,3 +234,75 @@ sdk-compare: $(OFFICIAL_STAMP) $(NODE_STAMP)
 	$(PY_VENV)/bin/python tests/sdk/compare/compare.py --ours-py sdk/python/pulumi_auth0 \
 	  --official-py $(OFFICIAL_DIR)/py/pulumi_auth0 --ours-dts $(NODE_DEPS)/ours-dts.json \
 	  --official-dts $(OFFICIAL_DIR)/official-dts.json --report target/sdk-compare-report.md
+
+# --- Release: archives the Pulumi engine installs, SDK packages, checksums and the install-path
+# tests (docs/install.md). Tools install into CACHE_DIR keyed by version: a venv with PyPI
+# `ziglang` (the C toolchain and linker for every target) and pypa `build`, and cargo-zigbuild.
+DIST_DIR = $(CURDIR)/dist
+ZIGLANG_VERSION = 0.17.1
+CARGO_ZIGBUILD_VERSION = 0.24.1
+RELEASE_VENV = $(CACHE_DIR)/venv-release
+RELEASE_PY_DEPS = ziglang==$(ZIGLANG_VERSION) build==1.6.1 setuptools==84.2.1
+RELEASE_STAMP = $(RELEASE_VENV)/.installed-$(call deps_hash,$(RELEASE_PY_DEPS))
+ZIGBUILD_ROOT = $(CACHE_DIR)/cargo-zigbuild-$(CARGO_ZIGBUILD_VERSION)
+ZIGBUILD = $(ZIGBUILD_ROOT)/bin/cargo-zigbuild
+DIST_HOST_PLATFORMS = linux-amd64
+DIST_ALL_PLATFORMS = linux-amd64 linux-arm64 darwin-amd64 darwin-arm64 windows-amd64
+DIST_ENV = VERSION=$(VERSION) CARGO="$(CARGO)" ZIGBUILD=$(ZIGBUILD) RELEASE_VENV=$(RELEASE_VENV) \
+	DIST_DIR=$(DIST_DIR) NODE_DEPS=$(NODE_DEPS)
+INSTALL_ARGS ?=
+
+.PHONY: release-tools dist dist-all dist-verify dist-repro-check \
+	release-check install-test release-test
+
+$(RELEASE_STAMP):
+	@mkdir -p $(CACHE_DIR)
+	@flock $(RELEASE_VENV).lock bash -c 'set -e; [[ -f $@ ]] && exit 0; rm -f $(RELEASE_VENV)/.installed*; \
+	  [[ -x $(RELEASE_VENV)/bin/python ]] || nice -n 10 python3 -m venv $(RELEASE_VENV); \
+	  nice -n 10 timeout 900 $(RELEASE_VENV)/bin/python -m pip install -q --disable-pip-version-check $(RELEASE_PY_DEPS); \
+	  touch $@'
+
+$(ZIGBUILD):
+	@mkdir -p $(CACHE_DIR)
+	@flock $(ZIGBUILD_ROOT).lock bash -c 'set -e; [[ -x $@ ]] && exit 0; \
+	  nice -n 10 timeout 1200 $(CARGO) install --locked --quiet --root $(ZIGBUILD_ROOT) cargo-zigbuild@$(CARGO_ZIGBUILD_VERSION)'
+
+release-tools: $(RELEASE_STAMP) $(ZIGBUILD)
+
+# The host platform's archives (what `make test` installs), the SDK packages and SHA256SUMS.
+dist: release-tools $(NODE_STAMP)
+	rm -rf $(DIST_DIR)
+	$(DIST_ENV) scripts/dist.sh binaries $(DIST_HOST_PLATFORMS)
+	$(DIST_ENV) scripts/dist.sh sdks
+	$(DIST_ENV) scripts/dist.sh checksums
+
+# All five platforms, the SDK packages and SHA256SUMS, then the format and run checks.
+dist-all: release-tools $(NODE_STAMP)
+	rm -rf $(DIST_DIR)
+	$(DIST_ENV) scripts/dist.sh binaries $(DIST_ALL_PLATFORMS)
+	$(DIST_ENV) scripts/dist.sh sdks
+	$(DIST_ENV) scripts/dist.sh checksums
+	$(MAKE) --no-print-directory dist-verify
+
+# `file` formats, no build paths, sizes; linux-arm64 under qemu and windows under wine answer
+# GetPluginInfo with the version (each runner only if installed; dist-verify says which ran).
+dist-verify: $(E2E_STAMP)
+	$(DIST_ENV) PYTHON=$(E2E_VENV)/bin/python scripts/dist.sh verify
+
+# Builds the host archives again and compares them with dist/ byte for byte: our crates are
+# recompiled and relinked; DIST_REPRO_ARGS=--full rebuilds everything in a second target dir.
+DIST_REPRO_ARGS ?=
+dist-repro-check: release-tools
+	$(DIST_ENV) scripts/dist.sh repro $(DIST_REPRO_ARGS) $(DIST_HOST_PLATFORMS)
+
+# Workspace version, GetSchema's version, SDK versions and download URLs, CHANGELOG, archive names.
+release-check: $(E2E_STAMP)
+	$(E2E_VENV)/bin/python scripts/release_check.py --root $(CURDIR) --dist $(DIST_DIR)
+
+# Every install path with the real CLI (tests/install), from the archives and packages in dist/.
+install-test: $(E2E_STAMP) $(NODE_STAMP)
+	@bin=$$(PULUMI_VERSION=$(PULUMI_VERSION) CACHE_DIR=$(CACHE_DIR) scripts/build-pulumi-cli.sh --quiet) && \
+	PULUMI_BIN=$$bin/pulumi DIST_DIR=$(DIST_DIR) VERSION=$(VERSION) NODE_DEPS=$(NODE_DEPS) PULUMI_VERSION=$(PULUMI_VERSION) \
+	  $(E2E_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/install $(INSTALL_ARGS)
+
+release-test: dist dist-repro-check release-check install-test

@@ -181,6 +181,7 @@ async fn run(args: Args, provider: Arc<dyn Provider>) -> Result<(), String> {
 }
 
 /// Resolves on SIGINT or SIGTERM with the signal's name.
+#[cfg(unix)]
 async fn shutdown_signal() -> &'static str {
     use tokio::signal::unix::{signal, SignalKind};
     let (Ok(mut interrupt), Ok(mut terminate)) = (
@@ -193,6 +194,16 @@ async fn shutdown_signal() -> &'static str {
     tokio::select! {
         _ = interrupt.recv() => "SIGINT",
         _ = terminate.recv() => "SIGTERM",
+    }
+}
+
+/// Resolves on Ctrl-C (Windows has no SIGTERM; the engine ends a plugin by killing it there).
+#[cfg(not(unix))]
+async fn shutdown_signal() -> &'static str {
+    match tokio::signal::ctrl_c().await {
+        Ok(()) => "Ctrl-C",
+        // Without a handler the default action applies; just never resolve.
+        Err(_) => std::future::pending().await,
     }
 }
 

@@ -4,4 +4,4 @@ package internal
 
 const version = "0.1.0"
 
-const pluginDownloadURL = ""
+const pluginDownloadURL = "github://api.github.com/pulumi-auth0-rs/pulumi-auth0-rs"
