@@ -104,7 +104,7 @@ def test_the_first_pulumi_up_of_an_sdk_program_downloads_the_plugin_by_itself(
     assert installed(pulumi) == []
     overrides = f"^{re.escape(support.DOWNLOAD_URL)}$={release_server.url}"
     env = {"PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES": overrides, "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": ""}
-    program = support.REPO / "examples" / "python" / "ai_client_grant.py"
+    program = support.REPO / "examples" / "python" / "ai-client-grant" / "__main__.py"
     runner = tmp_path / "run_inline.py"
     runner.write_text(
         textwrap.dedent(

@@ -64,7 +64,7 @@ def test_the_seed_program_runs_under_mocks_with_the_wheel_installed_in_a_fresh_v
         ),
         encoding="utf-8",
     )
-    program = support.REPO / "examples" / "python" / "ai_client_grant.py"
+    program = support.REPO / "examples" / "python" / "ai-client-grant" / "__main__.py"
     env = {"PATH": support.SYSTEM_PATH, "HOME": str(tmp_path)}
     result = support.checked(support.run([wheel_venv / "bin/python", script, program], env, 120, cwd=tmp_path))
     report = json.loads(result.stdout.strip().splitlines()[-1])
