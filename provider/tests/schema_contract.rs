@@ -1,6 +1,7 @@
 //! `schema.json` held to its contract: it validates against the Pulumi metaschema, it is a
-//! drop-in for the official pulumi-auth0 v3.49.0 schema of Client, ResourceServer and
-//! ClientGrant (same names, type shapes, secrets, required lists and nested types), and it
+//! drop-in for the official pulumi-auth0 v3.49.0 schema of the machine-to-machine toolkit
+//! (every resource and function token in the parity fixture, with the same names, type
+//! shapes, secrets, required lists and nested types), and it
 //! carries our extensions, descriptions and replacement rules exactly as promised.
 //!
 //! Every check collects all differences and fails once, naming each of them.
@@ -13,7 +14,20 @@ use serde_json::{json, Map, Value};
 const CLIENT: &str = "auth0:index/client:Client";
 const RESOURCE_SERVER: &str = "auth0:index/resourceServer:ResourceServer";
 const CLIENT_GRANT: &str = "auth0:index/clientGrant:ClientGrant";
-const RESOURCES: [&str; 3] = [CLIENT, RESOURCE_SERVER, CLIENT_GRANT];
+const RESOURCES: [&str; 6] = [
+    CLIENT,
+    RESOURCE_SERVER,
+    CLIENT_GRANT,
+    "auth0:index/clientCredentials:ClientCredentials",
+    "auth0:index/resourceServerScopes:ResourceServerScopes",
+    "auth0:index/resourceServerScope:ResourceServerScope",
+];
+const FUNCTIONS: [&str; 4] = [
+    "auth0:index/getClient:getClient",
+    "auth0:index/getClients:getClients",
+    "auth0:index/getResourceServer:getResourceServer",
+    "auth0:index/getClientGrants:getClientGrants",
+];
 const SCOPE_TYPE: &str = "auth0:index/ResourceServerScope:ResourceServerScope";
 
 /// Config keys of the official provider and the environment variable each one reads.
@@ -65,7 +79,7 @@ fn fixture(name: &str) -> Value {
 }
 
 fn official() -> Value {
-    fixture("pulumi-auth0-v3.49.0-three-resources.schema.json")
+    fixture("pulumi-auth0-v3.49.0-m2m.schema.json")
 }
 
 /// Fails with every collected difference, one per line.
@@ -167,11 +181,20 @@ fn collect_type_refs(value: &Value, refs: &mut BTreeSet<String>) {
     }
 }
 
-/// Type tokens reachable from the three resources of `schema`, following nested types.
+fn function<'a>(schema: &'a Value, token: &str) -> &'a Map<String, Value> {
+    object(schema, &format!("/functions/{}", seg(token)))
+}
+
+/// Type tokens reachable from the resources and functions of `schema`, following nested types.
 fn referenced_types(schema: &Value) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     for token in RESOURCES {
         collect_type_refs(&Value::Object(resource(schema, token).clone()), &mut found);
+    }
+    for token in FUNCTIONS {
+        if schema.pointer(&format!("/functions/{}", seg(token))).is_some() {
+            collect_type_refs(&Value::Object(function(schema, token).clone()), &mut found);
+        }
     }
     loop {
         let mut next = found.clone();
@@ -531,18 +554,52 @@ fn rate_limit_settings_are_non_secret_extension_config_keys() {
 }
 
 #[test]
-fn provider_offers_no_terraform_config_method_and_the_package_no_functions() {
+fn provider_offers_no_terraform_config_method() {
     let schema = ours();
     assert!(
         schema.pointer("/provider/methods").is_none(),
-        "provider.methods must be absent: we implement no provider functions, found {}",
+        "provider.methods must be absent: we implement no provider methods, found {}",
         schema["provider"]["methods"]
     );
-    assert!(
-        schema.get("functions").is_none(),
-        "functions must be absent in this pass, found {}",
-        schema["functions"]
+}
+
+#[test]
+fn functions_are_exactly_the_official_ones_with_the_same_inputs_and_outputs() {
+    let (official, ours) = (official(), ours());
+    assert_eq!(
+        names(object(&ours, "/functions")),
+        FUNCTIONS.iter().map(|t| t.to_string()).collect::<BTreeSet<_>>()
     );
+    let mut differences = Vec::new();
+    for token in FUNCTIONS {
+        for part in ["inputs", "outputs"] {
+            let theirs = &function(&official, token)[part];
+            let mine = &function(&ours, token)[part];
+            let label = format!("{} {part}", short(token));
+            compare_properties(
+                &label,
+                theirs["properties"].as_object().unwrap(),
+                mine["properties"].as_object().unwrap(),
+                &mut differences,
+            );
+            for name in names(mine["properties"].as_object().unwrap()) {
+                if theirs["properties"].get(&name).is_none() {
+                    differences.push(format!("{label} `{name}` is not official"));
+                }
+            }
+            if string_list(theirs.get("required")) != string_list(mine.get("required")) {
+                differences.push(format!(
+                    "{label} required: official {:?}, schema.json {:?}",
+                    string_list(theirs.get("required")),
+                    string_list(mine.get("required"))
+                ));
+            }
+        }
+        if description(&Value::Object(function(&ours, token).clone())).trim().is_empty() {
+            differences.push(format!("{} has no description", short(token)));
+        }
+    }
+    assert_no_differences("functions", differences);
 }
 
 #[test]
@@ -729,6 +786,21 @@ fn replace_on_changes_is_set_exactly_on_create_only_properties() {
         ("ClientGrant", "defaultFor"),
         ("Client", "resourceServerIdentifier"),
         ("ClientJwtConfiguration", "secretEncoded"),
+        ("ClientCredentials", "clientId"),
+        ("ResourceServerScopes", "resourceServerIdentifier"),
+        ("ResourceServerScope", "resourceServerIdentifier"),
+        ("ResourceServerScope", "scope"),
+        // A registered credential cannot be edited in Auth0, only removed and added again.
+        ("ClientCredentialsTlsClientAuthCredential", "credentialType"),
+        ("ClientCredentialsTlsClientAuthCredential", "pem"),
+        ("ClientCredentialsTlsClientAuthCredential", "subjectDn"),
+        ("ClientCredentialsSelfSignedTlsClientAuthCredential", "credentialType"),
+        ("ClientCredentialsSelfSignedTlsClientAuthCredential", "pem"),
+        ("ClientCredentialsSignedRequestObjectCredential", "algorithm"),
+        ("ClientCredentialsSignedRequestObjectCredential", "credentialType"),
+        ("ClientCredentialsSignedRequestObjectCredential", "name"),
+        ("ClientCredentialsSignedRequestObjectCredential", "parseExpiryFromCert"),
+        ("ClientCredentialsSignedRequestObjectCredential", "pem"),
     ]
     .into_iter()
     .map(|(owner, name)| (owner.to_string(), name.to_string()))

@@ -19,7 +19,7 @@ import py_surface  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 # The official schema cut to the three resources (copied from ../shared/reference by the provider tests).
-REFERENCE_NAME = "pulumi-auth0-v3.49.0-three-resources.schema.json"
+REFERENCE_NAME = "pulumi-auth0-v3.49.0-m2m.schema.json"
 REFERENCE = next(
     (p for p in (os.path.join(ROOT, "provider", "tests", "fixtures", REFERENCE_NAME),
                  os.path.join(ROOT, "..", "shared", "reference", REFERENCE_NAME)) if os.path.exists(p)),
