@@ -8,6 +8,7 @@ pub mod check;
 pub mod config;
 pub mod diff;
 pub mod error;
+pub mod functions;
 pub mod mapping;
 pub mod provider;
 pub mod resources;

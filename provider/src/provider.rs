@@ -15,7 +15,9 @@ use crate::check::{apply_defaults, Checker};
 use crate::config::settings_from_config;
 use crate::diff::{self, DiffInput};
 use crate::error::Error;
+use crate::functions;
 use crate::mapping;
+use crate::resources::lifecycle::{Collection, Lifecycle, Op};
 use crate::resources::{self, Context, Resource, ResourceDef};
 use crate::rpc::*;
 use crate::schema::{self, Property};
@@ -117,6 +119,10 @@ fn resource_for(token: &str) -> Result<(&'static dyn Resource, &'static schema::
 
 fn deadline(timeout: Option<Duration>) -> Option<Instant> {
     timeout.map(|t| Instant::now() + t)
+}
+
+fn lifecycle(resource: &dyn Resource) -> &dyn Lifecycle {
+    resource.lifecycle().unwrap_or(&Collection)
 }
 
 /// `<logical name>-<7 hex>`, deterministic for the engine's random seed.
@@ -377,15 +383,16 @@ impl Provider for Auth0Provider {
         );
         resource.adjust_body(&ctx, &req.properties, &mut body);
         self.flush_warnings(&req.urn, &ctx);
-        let response = match client
-            .post(def.collection, Json::Object(body), deadline(req.timeout))
-            .await
-        {
-            Ok(response) => response,
+        let op = Op {
+            client: &client,
+            def,
+            deadline: deadline(req.timeout),
+        };
+        let created = match lifecycle(resource).create(&op, &req.properties, body).await {
+            Ok(created) => created,
             Err(err) => return Err(self.explain(resource, &ctx, &req.properties, err).await),
         };
-        let id = response
-            .body
+        let id = created
             .get(def.id_field)
             .and_then(Json::as_str)
             .map(str::to_string)
@@ -395,7 +402,7 @@ impl Provider for Auth0Provider {
                     def.label, def.id_field
                 ))
             })?;
-        let properties = state::from_body(def, spec, &response.body, &req.properties, None);
+        let properties = state::from_body(def, spec, &created, &req.properties, None);
         Ok(CreateResponse { id, properties })
     }
 
@@ -403,9 +410,16 @@ impl Provider for Auth0Provider {
         let (resource, spec) = resource_for(&req.type_token)?;
         let def = resource.def();
         let client = self.client()?;
-        let path = format!("{}/{}", def.collection, encode_path_segment(&req.id));
-        let response = match client.get(&path, deadline(req.timeout)).await {
-            Ok(response) => response,
+        let op = Op {
+            client: &client,
+            def,
+            deadline: deadline(req.timeout),
+        };
+        let body = match lifecycle(resource)
+            .read(&op, &req.id, &req.properties)
+            .await
+        {
+            Ok(body) => body,
             Err(err) if err.is_not_found() => return Ok(ReadResponse::default()),
             Err(err) => {
                 return Err(self
@@ -413,20 +427,13 @@ impl Provider for Auth0Provider {
                     .await)
             }
         };
-        let id = response
-            .body
+        let id = body
             .get(def.id_field)
             .and_then(Json::as_str)
             .unwrap_or(&req.id)
             .to_string();
         let importing = req.inputs.is_empty() && req.properties.is_empty();
-        let properties = state::from_body(
-            def,
-            spec,
-            &response.body,
-            &req.inputs,
-            Some(&req.properties),
-        );
+        let properties = state::from_body(def, spec, &body, &req.inputs, Some(&req.properties));
         let inputs = if importing {
             imported_inputs(def, spec, &properties)
         } else {
@@ -486,10 +493,18 @@ impl Provider for Auth0Provider {
 
         let path = format!("{}/{}", def.collection, encode_path_segment(&req.id));
         let deadline = deadline(req.timeout);
+        let op = Op {
+            client: &client,
+            def,
+            deadline,
+        };
         let mut latest: Option<Json> = None;
         if !body.is_empty() {
-            match client.patch(&path, Json::Object(body), deadline).await {
-                Ok(response) => latest = Some(response.body),
+            match lifecycle(resource)
+                .update(&op, &req.id, &req.olds, &req.news, body)
+                .await
+            {
+                Ok(updated) => latest = Some(updated),
                 Err(err) => return Err(self.explain(resource, &ctx, &req.news, err).await),
             }
         }
@@ -546,14 +561,62 @@ impl Provider for Auth0Provider {
         let (resource, _) = resource_for(&req.type_token)?;
         let def = resource.def();
         let client = self.client()?;
-        let path = format!("{}/{}", def.collection, encode_path_segment(&req.id));
-        match client.delete(&path, deadline(req.timeout)).await {
+        let op = Op {
+            client: &client,
+            def,
+            deadline: deadline(req.timeout),
+        };
+        match lifecycle(resource)
+            .delete(&op, &req.id, &req.properties)
+            .await
+        {
             Ok(_) => Ok(()),
             Err(err) if err.is_not_found() => Ok(()),
             Err(err) => Err(self
                 .explain(resource, &self.context(), &req.old_inputs, err)
                 .await),
         }
+    }
+
+    async fn invoke(&self, req: InvokeRequest) -> Result<InvokeResponse> {
+        let function = functions::lookup(&req.token).ok_or_else(|| {
+            Error::InvalidArgument(format!(
+                "unknown function {:?}; this provider offers {}",
+                req.token,
+                functions::labels()
+            ))
+        })?;
+        let package = schema::package();
+        let spec = package
+            .function(&req.token)
+            .ok_or_else(|| Error::Internal(format!("schema.json has no function {}", req.token)))?;
+        let label = function.def().label;
+        let mut checker = Checker::new(package, label, &[]);
+        checker.check_map(&req.args, &spec.inputs, &spec.required_inputs, "");
+        function.check(&req.args, &mut checker);
+        if !checker.failures.is_empty() {
+            return Ok(InvokeResponse {
+                outputs: PropertyMap::new(),
+                failures: checker.failures,
+            });
+        }
+        let client = self.client()?;
+        let lookup = functions::Lookup {
+            client: &client,
+            deadline: None,
+            package,
+        };
+        let mut outputs = function.invoke(&lookup, &req.args).await?;
+        // What the program passed in comes back as given (the official functions echo inputs).
+        for (name, value) in &req.args {
+            if spec.outputs.contains_key(name) && !value.is_null() {
+                outputs.entry(name.clone()).or_insert_with(|| value.clone());
+            }
+        }
+        Ok(InvokeResponse {
+            outputs,
+            failures: Vec::new(),
+        })
     }
 
     async fn cancel(&self) {

@@ -183,6 +183,20 @@ pub struct DeleteRequest {
     pub timeout: Option<Duration>,
 }
 
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InvokeRequest {
+    /// The function's type token, e.g. `auth0:index/getClient:getClient`.
+    pub token: String,
+    pub args: PropertyMap,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InvokeResponse {
+    pub outputs: PropertyMap,
+    /// Inputs the function refused, as Check reports them; then `outputs` is empty.
+    pub failures: Vec<CheckFailure>,
+}
+
 /// Severity of a diagnostic sent to the engine (engine.proto LogSeverity).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
@@ -227,6 +241,7 @@ pub trait Provider: Send + Sync + 'static {
     async fn read(&self, req: ReadRequest) -> Result<ReadResponse>;
     async fn update(&self, req: UpdateRequest) -> Result<UpdateResponse>;
     async fn delete(&self, req: DeleteRequest) -> Result<()>;
+    async fn invoke(&self, req: InvokeRequest) -> Result<InvokeResponse>;
     /// Stops in-flight work promptly; later calls may fail.
     async fn cancel(&self);
 }

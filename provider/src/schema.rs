@@ -110,9 +110,19 @@ impl Resource {
     }
 }
 
+/// A function (an Invoke token): its inputs and the object it returns.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Function {
+    pub token: String,
+    pub inputs: BTreeMap<String, Property>,
+    pub required_inputs: BTreeSet<String>,
+    pub outputs: BTreeMap<String, Property>,
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Package {
     pub resources: BTreeMap<String, Resource>,
+    pub functions: BTreeMap<String, Function>,
     pub types: BTreeMap<String, ObjectType>,
     /// The provider's configuration keys.
     pub config: BTreeMap<String, Property>,
@@ -150,6 +160,19 @@ impl Package {
                 );
             }
         }
+        if let Some(functions) = json["functions"].as_object() {
+            for (token, spec) in functions {
+                package.functions.insert(
+                    token.clone(),
+                    Function {
+                        token: token.clone(),
+                        inputs: parse_properties(&spec["inputs"]["properties"], token)?,
+                        required_inputs: string_set(&spec["inputs"]["required"]),
+                        outputs: parse_properties(&spec["outputs"]["properties"], token)?,
+                    },
+                );
+            }
+        }
         package.config = parse_properties(&json["config"]["variables"], "config")?;
         package.check_refs()?;
         Ok(package)
@@ -157,6 +180,10 @@ impl Package {
 
     pub fn resource(&self, token: &str) -> Option<&Resource> {
         self.resources.get(token)
+    }
+
+    pub fn function(&self, token: &str) -> Option<&Function> {
+        self.functions.get(token)
     }
 
     pub fn object_type(&self, token: &str) -> Option<&ObjectType> {
@@ -177,8 +204,12 @@ impl Package {
             .resources
             .values()
             .flat_map(|r| r.inputs.iter().chain(r.outputs.iter()));
+        let functions = self
+            .functions
+            .values()
+            .flat_map(|f| f.inputs.iter().chain(f.outputs.iter()));
         let types = self.types.values().flat_map(|t| t.properties.iter());
-        for (name, property) in resources.chain(types) {
+        for (name, property) in resources.chain(functions).chain(types) {
             walk(self, &property.ty, name)?;
         }
         Ok(())
@@ -259,7 +290,11 @@ mod tests {
         "inputProperties": {"name": {"type": "string"}, "jwt": {"$ref": "#/types/t:index/Jwt:Jwt"},
                             "meta": {"type": "object", "additionalProperties": {"type": "string"}},
                             "tags": {"type": "array", "items": {"type": "string"}, "deprecationMessage": "use labels"}},
-        "properties": {"name": {"type": "string"}, "secret": {"type": "string", "secret": true}}}}
+        "properties": {"name": {"type": "string"}, "secret": {"type": "string", "secret": true}}}},
+      "functions": {"t:index/getThing:getThing": {
+        "inputs": {"properties": {"name": {"type": "string"}}, "required": ["name"], "type": "object"},
+        "outputs": {"properties": {"jwts": {"type": "array", "items": {"$ref": "#/types/t:index/Jwt:Jwt"}},
+                                   "secret": {"type": "string", "secret": true}}, "type": "object"}}}
     }"##;
 
     #[test]
@@ -285,6 +320,26 @@ mod tests {
         );
         assert!(p.types["t:index/Jwt:Jwt"].properties["secretEncoded"].replace_on_changes);
         assert_eq!(p.config["domain"].default_env, vec!["T_DOMAIN".to_string()]);
+    }
+
+    #[test]
+    fn functions_are_parsed_with_their_inputs_and_outputs() {
+        let p = Package::parse(SMALL).unwrap();
+        let f = p.function("t:index/getThing:getThing").unwrap();
+        assert_eq!(f.inputs["name"].ty, Type::String);
+        assert!(f.required_inputs.contains("name"));
+        assert_eq!(
+            f.outputs["jwts"].ty,
+            Type::Array(Box::new(Type::Object("t:index/Jwt:Jwt".into())))
+        );
+        assert!(f.outputs["secret"].secret);
+        let broken = SMALL.replace(
+            r##""items": {"$ref": "#/types/t:index/Jwt:Jwt"}"##,
+            r##""items": {"$ref": "#/types/t:index/Gone:Gone"}"##,
+        );
+        assert!(Package::parse(&broken)
+            .unwrap_err()
+            .contains("undefined type"));
     }
 
     #[test]

@@ -192,7 +192,10 @@ fn referenced_types(schema: &Value) -> BTreeSet<String> {
         collect_type_refs(&Value::Object(resource(schema, token).clone()), &mut found);
     }
     for token in FUNCTIONS {
-        if schema.pointer(&format!("/functions/{}", seg(token))).is_some() {
+        if schema
+            .pointer(&format!("/functions/{}", seg(token)))
+            .is_some()
+        {
             collect_type_refs(&Value::Object(function(schema, token).clone()), &mut found);
         }
     }
@@ -568,7 +571,10 @@ fn functions_are_exactly_the_official_ones_with_the_same_inputs_and_outputs() {
     let (official, ours) = (official(), ours());
     assert_eq!(
         names(object(&ours, "/functions")),
-        FUNCTIONS.iter().map(|t| t.to_string()).collect::<BTreeSet<_>>()
+        FUNCTIONS
+            .iter()
+            .map(|t| t.to_string())
+            .collect::<BTreeSet<_>>()
     );
     let mut differences = Vec::new();
     for token in FUNCTIONS {
@@ -595,7 +601,10 @@ fn functions_are_exactly_the_official_ones_with_the_same_inputs_and_outputs() {
                 ));
             }
         }
-        if description(&Value::Object(function(&ours, token).clone())).trim().is_empty() {
+        if description(&Value::Object(function(&ours, token).clone()))
+            .trim()
+            .is_empty()
+        {
             differences.push(format!("{} has no description", short(token)));
         }
     }
@@ -794,12 +803,24 @@ fn replace_on_changes_is_set_exactly_on_create_only_properties() {
         ("ClientCredentialsTlsClientAuthCredential", "credentialType"),
         ("ClientCredentialsTlsClientAuthCredential", "pem"),
         ("ClientCredentialsTlsClientAuthCredential", "subjectDn"),
-        ("ClientCredentialsSelfSignedTlsClientAuthCredential", "credentialType"),
+        (
+            "ClientCredentialsSelfSignedTlsClientAuthCredential",
+            "credentialType",
+        ),
         ("ClientCredentialsSelfSignedTlsClientAuthCredential", "pem"),
-        ("ClientCredentialsSignedRequestObjectCredential", "algorithm"),
-        ("ClientCredentialsSignedRequestObjectCredential", "credentialType"),
+        (
+            "ClientCredentialsSignedRequestObjectCredential",
+            "algorithm",
+        ),
+        (
+            "ClientCredentialsSignedRequestObjectCredential",
+            "credentialType",
+        ),
         ("ClientCredentialsSignedRequestObjectCredential", "name"),
-        ("ClientCredentialsSignedRequestObjectCredential", "parseExpiryFromCert"),
+        (
+            "ClientCredentialsSignedRequestObjectCredential",
+            "parseExpiryFromCert",
+        ),
         ("ClientCredentialsSignedRequestObjectCredential", "pem"),
     ]
     .into_iter()

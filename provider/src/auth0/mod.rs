@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod limiter;
+pub mod listing;
 mod retry;
 pub mod settings;
 mod token;

@@ -1,11 +1,14 @@
-//! The three resources: per-resource facts (paths, naming exceptions, allowed values) and
+//! The resources: per-resource facts (paths, naming exceptions, allowed values) and
 //! the few behaviours the schema cannot express. Everything else is schema-driven.
 
 pub mod api_names;
 pub mod client;
+pub mod client_credentials;
 pub mod client_grant;
 pub mod defaults;
+pub mod lifecycle;
 pub mod resource_server;
+pub mod resource_server_scopes;
 
 use std::collections::BTreeMap;
 
@@ -166,14 +169,22 @@ pub trait Resource: Send + Sync {
     ) -> Option<String> {
         None
     }
+
+    /// How the operations reach Auth0 when the resource is not a plain collection.
+    fn lifecycle(&self) -> Option<&dyn lifecycle::Lifecycle> {
+        None
+    }
 }
 
 /// Every resource, in the order of the schema.
-pub fn all() -> [&'static dyn Resource; 3] {
+pub fn all() -> [&'static dyn Resource; 6] {
     [
         &client::Client,
         &resource_server::ResourceServer,
         &client_grant::ClientGrant,
+        &client_credentials::ClientCredentials,
+        &resource_server_scopes::ResourceServerScopes,
+        &resource_server_scopes::ResourceServerScope,
     ]
 }
 
@@ -182,7 +193,7 @@ pub fn lookup(token: &str) -> Option<&'static dyn Resource> {
     all().into_iter().find(|r| r.def().token == token)
 }
 
-/// "Client, ResourceServer and ClientGrant": what this provider manages, for messages.
+/// "Client, ResourceServer, …and ResourceServerScope": what this provider manages, for messages.
 pub fn labels() -> String {
     let labels: Vec<&str> = all().iter().map(|r| r.def().label).collect();
     match labels.split_last() {
@@ -316,7 +327,10 @@ mod tests {
             assert_eq!(lookup(token).map(|r| r.def().token), Some(token));
         }
         assert!(lookup("auth0:index/role:Role").is_none());
-        assert_eq!(labels(), "Client, ResourceServer and ClientGrant");
+        assert_eq!(
+            labels(),
+            "Client, ResourceServer, ClientGrant, ClientCredentials, ResourceServerScopes and ResourceServerScope"
+        );
     }
 
     #[test]

@@ -401,10 +401,25 @@ impl pb::resource_provider_server::ResourceProvider for ResourceProviderService 
     }
 
     async fn invoke(&self, request: Request<pb::InvokeRequest>) -> RpcResult<pb::InvokeResponse> {
-        Err(to_status(Error::Unimplemented(format!(
-            "function \"{}\" is not supported; the auth0 provider has no functions",
-            request.get_ref().tok
-        ))))
+        let req = request.into_inner();
+        let req = rpc::InvokeRequest {
+            args: decode(req.args.as_ref(), "args")?,
+            token: req.tok,
+        };
+        let resp = self
+            .call(move |p| async move { p.invoke(req).await })
+            .await?;
+        Ok(Response::new(pb::InvokeResponse {
+            r#return: encode(&resp.outputs),
+            failures: resp
+                .failures
+                .into_iter()
+                .map(|f| pb::CheckFailure {
+                    property: f.property,
+                    reason: f.reason,
+                })
+                .collect(),
+        }))
     }
 
     async fn call(&self, _: Request<pb::CallRequest>) -> RpcResult<pb::CallResponse> {

@@ -1,0 +1,723 @@
+//! ClientCredentials: how one client authenticates at the token endpoint, and the keys and
+//! certificates it registered for that. It is part of the client, so every operation is a
+//! PATCH of the client, plus one request per credential Auth0 must register or remove
+//! (POST/DELETE /clients/{id}/credentials): Auth0 has no way to attach a new key in one call.
+//!
+//! Auth0's view is reshaped into this resource's own (`view`), in the snake_case of its
+//! Pulumi names, so the schema-driven flatten reads it. Auth0 never returns a credential's
+//! PEM: the view takes it from the program (create, update) or the state (read).
+
+use async_trait::async_trait;
+use serde_json::{json, Map, Value as Json};
+
+use super::lifecycle::{Lifecycle, Op};
+use super::{Context, Resource, ResourceDef};
+use crate::auth0::{encode_path_segment, ApiError};
+use crate::check::Checker;
+use crate::rpc::CheckRequest;
+use crate::value::{PropertyMap, Value};
+
+pub struct ClientCredentials;
+
+const SECRET_METHODS: [&str; 2] = ["client_secret_post", "client_secret_basic"];
+
+/// Methods that authenticate with registered credentials: (method, input holding them).
+const CREDENTIAL_METHODS: [(&str, &str); 3] = [
+    ("private_key_jwt", "privateKeyJwt"),
+    ("tls_client_auth", "tlsClientAuth"),
+    ("self_signed_tls_client_auth", "selfSignedTlsClientAuth"),
+];
+
+pub static DEF: ResourceDef = ResourceDef {
+    token: "auth0:index/clientCredentials:ClientCredentials",
+    label: "ClientCredentials",
+    collection: "/api/v2/clients",
+    id_field: "client_id",
+    autoname: None,
+    api_names: &[],
+    allowed_values: &[
+        (
+            "authenticationMethod",
+            &[
+                "client_secret_post",
+                "client_secret_basic",
+                "none",
+                "private_key_jwt",
+                "tls_client_auth",
+                "self_signed_tls_client_auth",
+            ],
+        ),
+        (
+            "privateKeyJwt.credentials.algorithm",
+            &["RS256", "RS384", "PS256"],
+        ),
+        (
+            "signedRequestObject.credentials.algorithm",
+            &["RS256", "RS384", "PS256"],
+        ),
+    ],
+    set_properties: &[],
+    provider_only: &["clientSecretWoVersion"],
+    clear_with_null: &[],
+    secret_outputs: &[],
+    // Sent to Auth0, never returned by it.
+    write_only: &["clientSecretWo"],
+    unclearable: &[],
+    merged_maps: &[],
+    rotation: None,
+    auth0_defaults: &[],
+};
+
+#[async_trait]
+impl Resource for ClientCredentials {
+    fn def(&self) -> &'static ResourceDef {
+        &DEF
+    }
+
+    fn check(
+        &self,
+        _ctx: &Context<'_>,
+        _req: &CheckRequest,
+        inputs: &PropertyMap,
+        checker: &mut Checker<'_>,
+    ) {
+        let method = inputs.get("authenticationMethod").and_then(Value::as_str);
+        let set = |name: &str| inputs.get(name).is_some_and(|v| !v.is_null());
+        for (credential_method, input) in CREDENTIAL_METHODS {
+            match (method == Some(credential_method), set(input)) {
+                (true, false) if method.is_some() => checker.fail(
+                    input,
+                    format!("is required when authenticationMethod is {credential_method}; add the keys or certificates the client authenticates with"),
+                ),
+                (false, true) if method.is_some() => checker.fail(
+                    input,
+                    format!("is only used when authenticationMethod is {credential_method}; remove it or set that method"),
+                ),
+                _ => {}
+            }
+        }
+        if set("clientSecret") && method.is_some_and(|m| !SECRET_METHODS.contains(&m)) {
+            checker.fail(
+                "clientSecret",
+                "is only used with authenticationMethod client_secret_post or client_secret_basic; remove it or change the method",
+            );
+        }
+        if set("clientSecret") && set("clientSecretWo") {
+            checker.fail(
+                "clientSecretWo",
+                "and clientSecret both set the secret; set only one of them",
+            );
+        }
+    }
+
+    fn lifecycle(&self) -> Option<&dyn Lifecycle> {
+        Some(&CredentialsLifecycle)
+    }
+}
+
+struct CredentialsLifecycle;
+
+fn client_path(client_id: &str) -> String {
+    format!("/api/v2/clients/{}", encode_path_segment(client_id))
+}
+
+fn credentials_path(client_id: &str) -> String {
+    format!("{}/credentials", client_path(client_id))
+}
+
+fn str_of<'a>(body: &'a Map<String, Json>, key: &str) -> Option<&'a str> {
+    body.get(key).and_then(Json::as_str)
+}
+
+/// The credential entries of a block (`{credentials: [...]}`) of an expanded body or a view.
+fn entries(block: Option<&Json>) -> Vec<Map<String, Json>> {
+    block
+        .and_then(|b| b.get("credentials"))
+        .and_then(Json::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|i| i.as_object().cloned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The POST body registering one credential, in Auth0's names.
+fn registration(entry: &Map<String, Json>, default_type: &str) -> Json {
+    let mut body = Map::new();
+    body.insert(
+        "credential_type".into(),
+        entry
+            .get("credential_type")
+            .cloned()
+            .unwrap_or_else(|| json!(default_type)),
+    );
+    for (ours, theirs) in [
+        ("name", "name"),
+        ("pem", "pem"),
+        ("algorithm", "alg"),
+        ("parse_expiry_from_cert", "parse_expiry_from_cert"),
+        ("expires_at", "expires_at"),
+        ("subject_dn", "subject_dn"),
+    ] {
+        if let Some(v) = entry.get(ours).filter(|v| !v.is_null()) {
+            body.insert(theirs.into(), v.clone());
+        }
+    }
+    Json::Object(body)
+}
+
+/// Auth0's credential type for each block.
+fn credential_type(block: &str) -> &'static str {
+    match block {
+        "tls_client_auth" => "cert_subject_dn",
+        "self_signed_tls_client_auth" => "x509_cert",
+        _ => "public_key",
+    }
+}
+
+/// One credential in this resource's names, from Auth0's answer and the program's entry.
+fn credential_view(auth0: &Json, program: Option<&Map<String, Json>>) -> Json {
+    let mut view = Map::new();
+    for (theirs, ours) in [
+        ("id", "id"),
+        ("name", "name"),
+        ("credential_type", "credential_type"),
+        ("kid", "key_id"),
+        ("alg", "algorithm"),
+        ("created_at", "created_at"),
+        ("updated_at", "updated_at"),
+        ("expires_at", "expires_at"),
+        ("subject_dn", "subject_dn"),
+        ("thumbprint_sha256", "thumbprint_sha256"),
+    ] {
+        if let Some(v) = auth0.get(theirs).filter(|v| !v.is_null()) {
+            view.insert(ours.into(), v.clone());
+        }
+    }
+    if let Some(program) = program {
+        for key in ["pem", "parse_expiry_from_cert"] {
+            if let Some(v) = program.get(key).filter(|v| !v.is_null()) {
+                view.insert(key.into(), v.clone());
+            }
+        }
+    }
+    Json::Object(view)
+}
+
+/// The credential blocks (view names) of the state or the program, by Auth0 block name.
+fn blocks_of(props: &PropertyMap) -> Vec<(&'static str, Vec<Map<String, Json>>)> {
+    let json = |name: &str| props.get(name).and_then(|v| v.unwrap_all().to_json());
+    let mut out = Vec::new();
+    for (block, input) in CREDENTIAL_METHODS
+        .iter()
+        .copied()
+        .chain([("signed_request_object", "signedRequestObject")])
+    {
+        let credentials = json(input).map(|v| {
+            entries(Some(&v))
+                .into_iter()
+                .map(|entry| {
+                    entry
+                        .into_iter()
+                        .map(|(k, v)| (crate::mapping::snake_case(&k), v))
+                        .collect()
+                })
+                .collect()
+        });
+        if let Some(credentials) = credentials {
+            out.push((block, credentials));
+        }
+    }
+    out
+}
+
+/// Auth0's client and its credentials reshaped into this resource's view.
+fn view(
+    client: &Json,
+    registered: &[Json],
+    known: &[(&'static str, Vec<Map<String, Json>>)],
+) -> Json {
+    let mut out = Map::new();
+    for key in ["client_id", "client_secret"] {
+        if let Some(v) = client.get(key).filter(|v| !v.is_null()) {
+            out.insert(key.into(), v.clone());
+        }
+    }
+    let methods = client.get("client_authentication_methods");
+    let attached = |block: &str, source: Option<&Json>| -> Option<Vec<Json>> {
+        let ids: Vec<String> = source?
+            .get(block)?
+            .get("credentials")?
+            .as_array()?
+            .iter()
+            .filter_map(|c| c.get("id").and_then(Json::as_str).map(str::to_string))
+            .collect();
+        let program = known
+            .iter()
+            .find(|(b, _)| *b == block)
+            .map(|(_, c)| c.as_slice())
+            .unwrap_or(&[]);
+        Some(
+            ids.iter()
+                .map(|id| {
+                    let auth0 = registered
+                        .iter()
+                        .find(|c| c.get("id").and_then(Json::as_str) == Some(id))
+                        .cloned()
+                        .unwrap_or_else(|| json!({ "id": id }));
+                    let mine = program
+                        .iter()
+                        .find(|p| p.get("id").and_then(Json::as_str) == Some(id));
+                    credential_view(&auth0, mine)
+                })
+                .collect(),
+        )
+    };
+    let mut method = client
+        .get("token_endpoint_auth_method")
+        .and_then(Json::as_str)
+        .map(str::to_string);
+    for (block, _) in CREDENTIAL_METHODS {
+        if let Some(credentials) = attached(block, methods) {
+            out.insert(block.into(), json!({ "credentials": credentials }));
+            method.get_or_insert_with(|| block.to_string());
+        }
+    }
+    if let Some(sro) = client
+        .get("signed_request_object")
+        .filter(|v| v.is_object())
+    {
+        let mut block = Map::new();
+        if let Some(required) = sro.get("required") {
+            block.insert("required".into(), required.clone());
+        }
+        let wrapped = json!({ "signed_request_object": sro });
+        if let Some(credentials) = attached("signed_request_object", Some(&wrapped)) {
+            block.insert("credentials".into(), Json::Array(credentials));
+        }
+        out.insert("signed_request_object".into(), Json::Object(block));
+    }
+    if let Some(method) = method {
+        out.insert("authentication_method".into(), json!(method));
+    }
+    Json::Object(out)
+}
+
+/// Whether the client body attaches any credential, so its details must be fetched.
+fn has_credentials(client: &Json) -> bool {
+    let attached = |block: Option<&Json>| {
+        block
+            .and_then(|b| b.get("credentials"))
+            .and_then(Json::as_array)
+            .is_some_and(|c| !c.is_empty())
+    };
+    let methods = client.get("client_authentication_methods");
+    CREDENTIAL_METHODS
+        .iter()
+        .any(|(block, _)| attached(methods.and_then(|m| m.get(*block))))
+        || attached(client.get("signed_request_object"))
+}
+
+impl CredentialsLifecycle {
+    /// Registers the credentials of `entries` that have no id yet; returns each entry with
+    /// Auth0's answer merged in (id, kid, dates), in order.
+    async fn register(
+        &self,
+        op: &Op<'_>,
+        client_id: &str,
+        block: &str,
+        entries: Vec<Map<String, Json>>,
+        registered: &mut Vec<Json>,
+    ) -> Result<Vec<Map<String, Json>>, ApiError> {
+        let mut out = Vec::with_capacity(entries.len());
+        for mut entry in entries {
+            if entry.get("id").and_then(Json::as_str).is_none() {
+                let answer = op
+                    .client
+                    .post(
+                        &credentials_path(client_id),
+                        registration(&entry, credential_type(block)),
+                        op.deadline,
+                    )
+                    .await?
+                    .body;
+                if let Some(id) = answer.get("id") {
+                    entry.insert("id".into(), id.clone());
+                }
+                registered.push(answer);
+            }
+            out.push(entry);
+        }
+        Ok(out)
+    }
+
+    /// Reads the client, and its credentials when it has any attached.
+    async fn fetch(&self, op: &Op<'_>, client_id: &str) -> Result<(Json, Vec<Json>), ApiError> {
+        let client = op
+            .client
+            .get(&client_path(client_id), op.deadline)
+            .await?
+            .body;
+        let registered = match has_credentials(&client) {
+            true => op
+                .client
+                .get(&credentials_path(client_id), op.deadline)
+                .await?
+                .body
+                .as_array()
+                .cloned()
+                .unwrap_or_default(),
+            false => Vec::new(),
+        };
+        Ok((client, registered))
+    }
+
+    /// Applies the wanted method and credentials: registers new credentials, then one PATCH
+    /// of the client, then removes the credentials no longer wanted (`retired`).
+    async fn apply(
+        &self,
+        op: &Op<'_>,
+        client_id: &str,
+        wanted: &Map<String, Json>,
+        kept: &[(&'static str, Vec<Map<String, Json>>)],
+        retired: Vec<String>,
+        secret: Option<Json>,
+    ) -> Result<Json, ApiError> {
+        let mut registered = Vec::new();
+        let mut patch = Map::new();
+        let method = str_of(wanted, "authentication_method");
+        let mut known = Vec::new();
+        for (block, _) in CREDENTIAL_METHODS {
+            if method != Some(block) {
+                continue;
+            }
+            let entries = with_ids(entries(wanted.get(block)), kept, block);
+            let entries = self
+                .register(op, client_id, block, entries, &mut registered)
+                .await?;
+            let ids: Vec<Json> = entries
+                .iter()
+                .filter_map(|e| e.get("id").map(|id| json!({ "id": id })))
+                .collect();
+            patch.insert(
+                "client_authentication_methods".into(),
+                json!({ block: { "credentials": ids } }),
+            );
+            patch.insert("token_endpoint_auth_method".into(), Json::Null);
+            known.push((block, entries));
+        }
+        match method {
+            Some(m) if SECRET_METHODS.contains(&m) || m == "none" => {
+                patch.insert("token_endpoint_auth_method".into(), json!(m));
+                if !retired.is_empty() || kept.iter().any(|(b, _)| *b != "signed_request_object") {
+                    patch.insert("client_authentication_methods".into(), Json::Null);
+                }
+            }
+            _ => {}
+        }
+        if let Some(secret) = secret {
+            patch.insert("client_secret".into(), secret);
+        }
+        if let Some(sro) = wanted
+            .get("signed_request_object")
+            .filter(|v| v.is_object())
+        {
+            let block = "signed_request_object";
+            let entries = with_ids(entries(Some(sro)), kept, block);
+            let entries = self
+                .register(op, client_id, block, entries, &mut registered)
+                .await?;
+            let mut body = Map::new();
+            if let Some(required) = sro.get("required") {
+                body.insert("required".into(), required.clone());
+            }
+            body.insert(
+                "credentials".into(),
+                Json::Array(
+                    entries
+                        .iter()
+                        .filter_map(|e| e.get("id").map(|id| json!({ "id": id })))
+                        .collect(),
+                ),
+            );
+            patch.insert(block.into(), Json::Object(body));
+            known.push((block, entries));
+        }
+        let client = if patch.is_empty() {
+            op.client
+                .get(&client_path(client_id), op.deadline)
+                .await?
+                .body
+        } else {
+            op.client
+                .patch(&client_path(client_id), Json::Object(patch), op.deadline)
+                .await?
+                .body
+        };
+        for id in retired {
+            let path = format!(
+                "{}/{}",
+                credentials_path(client_id),
+                encode_path_segment(&id)
+            );
+            match op.client.delete(&path, op.deadline).await {
+                Ok(_) => {}
+                Err(err) if err.is_not_found() => {}
+                Err(err) => return Err(err),
+            }
+        }
+        // Credentials kept from before keep their details from the state.
+        let mut details = registered;
+        for (_, entries) in kept {
+            for entry in entries {
+                if !details.iter().any(|d| d.get("id") == entry.get("id")) {
+                    details.push(auth0_names(entry));
+                }
+            }
+        }
+        Ok(view(&client, &details, &known))
+    }
+}
+
+/// A credential of the view in Auth0's names (the inverse of `credential_view`).
+fn auth0_names(entry: &Map<String, Json>) -> Json {
+    let mut out = Map::new();
+    for (k, v) in entry {
+        let key = match k.as_str() {
+            "key_id" => "kid",
+            "algorithm" => "alg",
+            other => other,
+        };
+        out.insert(key.into(), v.clone());
+    }
+    Json::Object(out)
+}
+
+/// Gives each wanted credential the id of the one in the state it is the same as (same PEM,
+/// algorithm and name), so an unchanged credential is kept rather than registered again.
+fn with_ids(
+    wanted: Vec<Map<String, Json>>,
+    kept: &[(&'static str, Vec<Map<String, Json>>)],
+    block: &str,
+) -> Vec<Map<String, Json>> {
+    let old: Vec<&Map<String, Json>> = kept
+        .iter()
+        .filter(|(b, _)| *b == block)
+        .flat_map(|(_, entries)| entries.iter())
+        .collect();
+    let mut used = Vec::new();
+    wanted
+        .into_iter()
+        .map(|mut entry| {
+            let same = old.iter().find(|o| {
+                let id = o.get("id").and_then(Json::as_str);
+                id.is_some()
+                    && !used.contains(&id)
+                    && ["pem", "algorithm", "name", "subject_dn"]
+                        .iter()
+                        .all(|k| entry.get(*k).is_none() || entry.get(*k) == o.get(*k))
+            });
+            if let Some(o) = same {
+                let id = o.get("id").and_then(Json::as_str);
+                used.push(id);
+                for (k, v) in o.iter() {
+                    entry.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            }
+            entry
+        })
+        .collect()
+}
+
+/// The ids of credentials in `old` that `wanted` no longer keeps.
+fn retired_ids(
+    old: &[(&'static str, Vec<Map<String, Json>>)],
+    wanted: &Map<String, Json>,
+) -> Vec<String> {
+    let mut keep = Vec::new();
+    for (block, _) in CREDENTIAL_METHODS
+        .iter()
+        .copied()
+        .chain([("signed_request_object", "")])
+    {
+        let active = block == "signed_request_object"
+            || str_of(wanted, "authentication_method") == Some(block);
+        if active {
+            for entry in with_ids(entries(wanted.get(block)), old, block) {
+                if let Some(id) = entry.get("id").and_then(Json::as_str) {
+                    keep.push(id.to_string());
+                }
+            }
+        }
+    }
+    old.iter()
+        .flat_map(|(_, entries)| entries.iter())
+        .filter_map(|e| e.get("id").and_then(Json::as_str))
+        .filter(|id| !keep.iter().any(|k| k == id))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The secret to set: `clientSecret` when it changed (or on create), `clientSecretWo` when
+/// its version changed (or on create).
+fn secret_to_send(
+    body: &Map<String, Json>,
+    olds: Option<&PropertyMap>,
+    news: &PropertyMap,
+) -> Option<Json> {
+    if let Some(secret) = body.get("client_secret").filter(|v| !v.is_null()) {
+        return Some(secret.clone());
+    }
+    let version_changed = match olds {
+        None => true,
+        Some(olds) => olds.get("clientSecretWoVersion") != news.get("clientSecretWoVersion"),
+    };
+    news.get("clientSecretWo")
+        .filter(|_| version_changed)
+        .and_then(|v| v.unwrap_all().to_json())
+}
+
+#[async_trait]
+impl Lifecycle for CredentialsLifecycle {
+    async fn create(
+        &self,
+        op: &Op<'_>,
+        inputs: &PropertyMap,
+        body: Map<String, Json>,
+    ) -> Result<Json, ApiError> {
+        let client_id = str_of(&body, "client_id").unwrap_or_default().to_string();
+        let secret = secret_to_send(&body, None, inputs);
+        self.apply(op, &client_id, &body, &[], Vec::new(), secret)
+            .await
+    }
+
+    async fn read(&self, op: &Op<'_>, id: &str, state: &PropertyMap) -> Result<Json, ApiError> {
+        let (client, registered) = self.fetch(op, id).await?;
+        Ok(view(&client, &registered, &blocks_of(state)))
+    }
+
+    async fn update(
+        &self,
+        op: &Op<'_>,
+        id: &str,
+        olds: &PropertyMap,
+        news: &PropertyMap,
+        _body: Map<String, Json>,
+    ) -> Result<Json, ApiError> {
+        // The whole wanted configuration, not only the changed part: credentials are matched
+        // against the state to keep what stays, register what is new and retire the rest.
+        let spec = crate::schema::package()
+            .resource(DEF.token)
+            .expect("schema.json defines ClientCredentials");
+        let wanted =
+            crate::mapping::expand(crate::schema::package(), DEF.api_names, &spec.inputs, news);
+        let kept = blocks_of(olds);
+        let retired = retired_ids(&kept, &wanted);
+        let secret = match olds.get("clientSecret") == news.get("clientSecret") {
+            true => secret_to_send(&Map::new(), Some(olds), news),
+            false => secret_to_send(&wanted, Some(olds), news),
+        };
+        self.apply(op, id, &wanted, &kept, retired, secret).await
+    }
+
+    async fn delete(&self, op: &Op<'_>, id: &str, olds: &PropertyMap) -> Result<(), ApiError> {
+        // Auth0's default method for the client's type, as it sets it on create.
+        let client = op
+            .client
+            .send(
+                crate::auth0::ApiRequest::new(reqwest::Method::GET, client_path(id))
+                    .query("fields", "client_id,app_type")
+                    .query("include_fields", "true")
+                    .deadline(op.deadline),
+            )
+            .await?
+            .body;
+        let method = match client.get("app_type").and_then(Json::as_str) {
+            Some("native" | "spa") => "none",
+            Some("regular_web" | "non_interactive") | None => "client_secret_post",
+            Some(_) => "client_secret_basic",
+        };
+        let wanted: Map<String, Json> = [("authentication_method".to_string(), json!(method))]
+            .into_iter()
+            .collect();
+        let kept = blocks_of(olds);
+        let retired = retired_ids(&kept, &wanted);
+        self.apply(op, id, &wanted, &kept, retired, None).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_view_names_the_method_and_fills_credentials_from_auth0_and_the_program() {
+        let client = json!({
+            "client_id": "abc", "client_secret": "s3cret", "token_endpoint_auth_method": null,
+            "client_authentication_methods": {"private_key_jwt": {"credentials": [{"id": "cred_1"}]}}
+        });
+        let registered = vec![json!({"id": "cred_1", "kid": "k1", "alg": "RS256",
+            "credential_type": "public_key", "created_at": "2026-01-01T00:00:00.000Z"})];
+        let program: Map<String, Json> =
+            serde_json::from_value(json!({"id": "cred_1", "pem": "PEM"})).unwrap();
+        let v = view(&client, &registered, &[("private_key_jwt", vec![program])]);
+        assert_eq!(v["authentication_method"], "private_key_jwt");
+        assert_eq!(v["client_secret"], "s3cret");
+        assert_eq!(
+            v["private_key_jwt"]["credentials"][0],
+            json!({"id": "cred_1", "key_id": "k1", "algorithm": "RS256", "credential_type": "public_key",
+                   "created_at": "2026-01-01T00:00:00.000Z", "pem": "PEM"})
+        );
+    }
+
+    #[test]
+    fn an_unchanged_credential_keeps_its_id_and_a_removed_one_is_retired() {
+        let old = vec![(
+            "private_key_jwt",
+            vec![
+                serde_json::from_value(json!({"id": "cred_1", "pem": "A"})).unwrap(),
+                serde_json::from_value(json!({"id": "cred_2", "pem": "B"})).unwrap(),
+            ],
+        )];
+        let wanted: Map<String, Json> = serde_json::from_value(json!({
+            "authentication_method": "private_key_jwt",
+            "private_key_jwt": {"credentials": [{"pem": "B"}, {"pem": "C"}]}
+        }))
+        .unwrap();
+        let matched = with_ids(
+            entries(wanted.get("private_key_jwt")),
+            &old,
+            "private_key_jwt",
+        );
+        assert_eq!(matched[0].get("id"), Some(&json!("cred_2")));
+        assert_eq!(matched[1].get("id"), None);
+        assert_eq!(retired_ids(&old, &wanted), vec!["cred_1".to_string()]);
+    }
+
+    #[test]
+    fn switching_to_a_secret_method_retires_every_credential() {
+        let old = vec![(
+            "private_key_jwt",
+            vec![serde_json::from_value(json!({"id": "cred_1", "pem": "A"})).unwrap()],
+        )];
+        let wanted: Map<String, Json> =
+            serde_json::from_value(json!({"authentication_method": "client_secret_post"})).unwrap();
+        assert_eq!(retired_ids(&old, &wanted), vec!["cred_1".to_string()]);
+    }
+
+    #[test]
+    fn a_registration_uses_auth0_names_and_the_block_type() {
+        let entry: Map<String, Json> = serde_json::from_value(
+            json!({"name": "k", "pem": "PEM", "algorithm": "RS384", "parse_expiry_from_cert": true}),
+        )
+        .unwrap();
+        assert_eq!(
+            registration(&entry, credential_type("private_key_jwt")),
+            json!({"credential_type": "public_key", "name": "k", "pem": "PEM", "alg": "RS384",
+                   "parse_expiry_from_cert": true})
+        );
+    }
+}
