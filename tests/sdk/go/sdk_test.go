@@ -83,9 +83,9 @@ func TestServiceAuthProgramRegistersClientApiAndGrantWithWireNames(t *testing.T)
 		}
 		api, err := auth0.NewResourceServer(ctx, "service-api", &auth0.ResourceServerArgs{
 			Identifier: pulumi.String("https://" + domain + "/api/v2/"),
-			Scopes: auth0.ResourceServerScopeArray{
-				auth0.ResourceServerScopeArgs{Description: pulumi.StringPtr("Read data"), Value: pulumi.String("read:data")},
-				auth0.ResourceServerScopeArgs{Description: pulumi.StringPtr("Write data"), Value: pulumi.String("write:data")},
+			Scopes: auth0.ResourceServerScopeTypeArray{
+				auth0.ResourceServerScopeTypeArgs{Description: pulumi.StringPtr("Read data"), Value: pulumi.String("read:data")},
+				auth0.ResourceServerScopeTypeArgs{Description: pulumi.StringPtr("Write data"), Value: pulumi.String("write:data")},
 			},
 		})
 		if err != nil {
@@ -128,7 +128,7 @@ func TestOutputsAreTypedAndGetReadsAnExistingClient(t *testing.T) {
 		api, err := auth0.NewResourceServer(ctx, "typed-api", &auth0.ResourceServerArgs{
 			Identifier:    pulumi.String("https://typed.example.com/"),
 			TokenLifetime: pulumi.IntPtr(3600),
-			Scopes:        auth0.ResourceServerScopeArray{auth0.ResourceServerScopeArgs{Value: pulumi.String("read:data")}},
+			Scopes:        auth0.ResourceServerScopeTypeArray{auth0.ResourceServerScopeTypeArgs{Value: pulumi.String("read:data")}},
 		})
 		if err != nil {
 			return err

@@ -165,13 +165,13 @@ def test_outputs_are_typed_and_secrets_stay_secret(mocks):
     api = auth0.ResourceServer(
         "api",
         identifier="https://api.example.com/",
-        scopes=[auth0.ResourceServerScopeArgs(value="read:data", description="Read")],
+        scopes=[auth0.ResourceServerScopeTypeArgs(value="read:data", description="Read")],
         token_lifetime=3600,
     )
     client = auth0.Client("c", name="c", jwt_configuration={"lifetime_in_seconds": 300, "alg": "RS256"})
 
     def check_api(scopes):
-        assert isinstance(scopes[0], outputs.ResourceServerScope)
+        assert isinstance(scopes[0], outputs.ResourceServerScopeType)
         assert scopes[0].value == "read:data"
         assert scopes[0].description == "Read"
 
