@@ -129,14 +129,15 @@ $(NODE_STAMP):
 	  cd $(NODE_DEPS) && nice -n 10 timeout 900 npm ci --no-audit --no-fund --loglevel=error; \
 	  touch $@'
 
-# tsc --strict on the SDK alone, then on the mock test (which compiles the SDK again) and run it.
+# tsc --strict on the SDK alone, then on the mock test (which compiles the SDK again) and run it;
+# the build goes under target/, per checkout, and finds the npm packages through NODE_PATH.
 sdk-test-nodejs: $(NODE_STAMP)
 	ln -sfn $(NODE_DEPS)/node_modules sdk/nodejs/node_modules
 	ln -sfn $(NODE_DEPS)/node_modules tests/sdk/nodejs/node_modules
 	$(NODE_DEPS)/node_modules/.bin/tsc -p sdk/nodejs --noEmit
-	rm -rf $(NODE_DEPS)/build
-	$(NODE_DEPS)/node_modules/.bin/tsc -p tests/sdk/nodejs --outDir $(NODE_DEPS)/build
-	node --test --test-reporter=dot $(NODE_DEPS)/build/tests/sdk/nodejs/
+	rm -rf target/sdk-test-nodejs
+	$(NODE_DEPS)/node_modules/.bin/tsc -p tests/sdk/nodejs --outDir target/sdk-test-nodejs
+	NODE_PATH=$(NODE_DEPS)/node_modules node --test --test-reporter=dot target/sdk-test-nodejs/tests/sdk/nodejs/
 
 # --- End-to-end: the real Pulumi CLI, engine and language hosts, the plugin binary and the emulator
 # binary (tests/e2e, see README "End-to-end tests"): example projects through `pulumi up` in their
