@@ -85,7 +85,12 @@ GO_SDK = github.com/pulumi-auth0-rs/pulumi-auth0-rs/sdk/go/auth0
 OFFICIAL_AUTH0 = 3.49.0
 OFFICIAL_DIR = $(CACHE_DIR)/official-auth0-sdks-$(OFFICIAL_AUTH0)
 OFFICIAL_STAMP = $(OFFICIAL_DIR)/.installed-$(call deps_hash,pulumi-auth0==$(OFFICIAL_AUTH0) @pulumi/auth0==$(OFFICIAL_AUTH0))
-DTS_FILES = client.d.ts clientGrant.d.ts resourceServer.d.ts provider.d.ts types/input.d.ts types/output.d.ts config/vars.d.ts index.d.ts
+# The .d.ts files of every token in the parity fixture (compare.py fails if one is missing here).
+DTS_FILES = client.d.ts clientCredentials.d.ts clientGrant.d.ts resourceServer.d.ts resourceServerScope.d.ts \
+	resourceServerScopes.d.ts getClient.d.ts getClientGrants.d.ts getClients.d.ts getResourceServer.d.ts \
+	provider.d.ts types/input.d.ts types/output.d.ts config/vars.d.ts index.d.ts
+# Per worktree, so concurrent runs in other checkouts do not overwrite each other's surfaces.
+SDK_COMPARE_DIR = target/sdk-compare
 
 .PHONY: sdks sdk-check sdk-test sdk-test-python sdk-test-nodejs sdk-test-go sdk-compare
 
@@ -124,14 +129,15 @@ $(NODE_STAMP):
 	  cd $(NODE_DEPS) && nice -n 10 timeout 900 npm ci --no-audit --no-fund --loglevel=error; \
 	  touch $@'
 
-# tsc --strict on the SDK alone, then on the mock test (which compiles the SDK again) and run it.
+# tsc --strict on the SDK alone, then on the mock test (which compiles the SDK again) and run it;
+# the build goes under target/, per checkout, and finds the npm packages through NODE_PATH.
 sdk-test-nodejs: $(NODE_STAMP)
 	ln -sfn $(NODE_DEPS)/node_modules sdk/nodejs/node_modules
 	ln -sfn $(NODE_DEPS)/node_modules tests/sdk/nodejs/node_modules
 	$(NODE_DEPS)/node_modules/.bin/tsc -p sdk/nodejs --noEmit
-	rm -rf $(NODE_DEPS)/build
-	$(NODE_DEPS)/node_modules/.bin/tsc -p tests/sdk/nodejs --outDir $(NODE_DEPS)/build
-	node --test --test-reporter=dot $(NODE_DEPS)/build/tests/sdk/nodejs/
+	rm -rf target/sdk-test-nodejs
+	$(NODE_DEPS)/node_modules/.bin/tsc -p tests/sdk/nodejs --outDir target/sdk-test-nodejs
+	NODE_PATH=$(NODE_DEPS)/node_modules node --test --test-reporter=dot target/sdk-test-nodejs/tests/sdk/nodejs/
 
 # --- End-to-end: the real Pulumi CLI, engine and language hosts, the plugin binary and the emulator
 # binary (tests/e2e, see README "End-to-end tests"): example projects through `pulumi up` in their
@@ -227,13 +233,13 @@ $(OFFICIAL_STAMP): $(PY_STAMP)
 # API surface of our Python and TypeScript SDKs vs the official ones; report in target/sdk-compare-report.md.
 sdk-compare: $(OFFICIAL_STAMP) $(NODE_STAMP)
 	ln -sfn $(NODE_DEPS)/node_modules sdk/nodejs/node_modules
-	rm -rf $(NODE_DEPS)/dts
-	$(NODE_DEPS)/node_modules/.bin/tsc -p sdk/nodejs --declaration --emitDeclarationOnly --outDir $(NODE_DEPS)/dts
-	NODE_PATH=$(NODE_DEPS)/node_modules node tests/sdk/compare/dts_surface.js $(NODE_DEPS)/dts $(DTS_FILES) > $(NODE_DEPS)/ours-dts.json
-	NODE_PATH=$(NODE_DEPS)/node_modules node tests/sdk/compare/dts_surface.js $(OFFICIAL_DIR)/npm/package $(DTS_FILES) > $(OFFICIAL_DIR)/official-dts.json
+	rm -rf $(SDK_COMPARE_DIR) && mkdir -p $(SDK_COMPARE_DIR)
+	$(NODE_DEPS)/node_modules/.bin/tsc -p sdk/nodejs --declaration --emitDeclarationOnly --outDir $(SDK_COMPARE_DIR)/dts
+	NODE_PATH=$(NODE_DEPS)/node_modules node tests/sdk/compare/dts_surface.js $(SDK_COMPARE_DIR)/dts $(DTS_FILES) > $(SDK_COMPARE_DIR)/ours-dts.json
+	NODE_PATH=$(NODE_DEPS)/node_modules node tests/sdk/compare/dts_surface.js $(OFFICIAL_DIR)/npm/package $(DTS_FILES) > $(SDK_COMPARE_DIR)/official-dts.json
 	$(PY_VENV)/bin/python tests/sdk/compare/compare.py --ours-py sdk/python/pulumi_auth0 \
-	  --official-py $(OFFICIAL_DIR)/py/pulumi_auth0 --ours-dts $(NODE_DEPS)/ours-dts.json \
-	  --official-dts $(OFFICIAL_DIR)/official-dts.json --report target/sdk-compare-report.md
+	  --official-py $(OFFICIAL_DIR)/py/pulumi_auth0 --ours-dts $(SDK_COMPARE_DIR)/ours-dts.json \
+	  --official-dts $(SDK_COMPARE_DIR)/official-dts.json --report target/sdk-compare-report.md
 
 # --- Release: archives the Pulumi engine installs, SDK packages, checksums and the install-path
 # tests (docs/install.md). Tools install into CACHE_DIR keyed by version: a venv with PyPI

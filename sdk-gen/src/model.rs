@@ -7,6 +7,10 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+mod functions;
+mod rename;
+pub use functions::Function;
+
 /// A schema that sdk-gen cannot turn into SDKs, with the place and the fix in one sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SchemaError(pub String);
@@ -73,6 +77,11 @@ pub struct ObjectType {
     pub is_output: bool,
     /// `language.nodejs.requiredOutputs`: properties always present in the TypeScript output type.
     pub node_required_outputs: Vec<String>,
+    /// `language.nodejs.requiredInputs`: when given, the properties required in the TypeScript
+    /// input type instead of `required`.
+    pub node_required_inputs: Option<Vec<String>>,
+    /// Reachable from some function's inputs or outputs (Python names its output class `...Result`).
+    pub in_function: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -160,6 +169,7 @@ pub struct Package {
     pub config: Vec<Property>,
     pub provider: Resource,
     pub resources: Vec<Resource>,
+    pub functions: Vec<Function>,
     pub objects: Vec<ObjectType>,
     pub enums: Vec<EnumType>,
 }
@@ -198,17 +208,6 @@ pub fn validate(raw: &RawPackage, version: &str) -> Result<Package, SchemaError>
     {
         return err(format!(
             "schema: top-level key `{key}` is not supported by sdk-gen; remove it or teach sdk-gen about it"
-        ));
-    }
-    if !raw.functions.is_empty() {
-        let first = raw
-            .functions
-            .keys()
-            .next()
-            .map(String::as_str)
-            .unwrap_or_default();
-        return err(format!(
-            "functions.{first}: functions (invokes) are not supported by sdk-gen yet; remove them from schema.json or add invoke templates"
         ));
     }
     if !names::is_identifier(&raw.name) {
@@ -263,6 +262,7 @@ pub fn validate(raw: &RawPackage, version: &str) -> Result<Package, SchemaError>
         resources.push(ctx.resource(token, r, false)?);
     }
     resources.sort_by(|a, b| a.name.cmp(&b.name));
+    let functions = functions::validate(&mut ctx, &raw.functions, &resources)?;
 
     // Propagate input/output reachability through nested object types.
     let mut objects = Vec::new();
@@ -275,7 +275,9 @@ pub fn validate(raw: &RawPackage, version: &str) -> Result<Package, SchemaError>
     }
     let inputs = closure(&objects, &ctx.inputs);
     let outputs = closure(&objects, &ctx.outputs);
+    let in_functions = closure(&objects, &functions::roots(&functions));
     for o in &mut objects {
+        o.in_function = in_functions.contains(&o.name);
         let unreferenced = !inputs.contains(&o.name) && !outputs.contains(&o.name);
         o.is_input = inputs.contains(&o.name) || unreferenced;
         o.is_output = outputs.contains(&o.name) || unreferenced;
@@ -333,9 +335,38 @@ pub fn validate(raw: &RawPackage, version: &str) -> Result<Package, SchemaError>
         config,
         provider,
         resources,
+        functions,
         objects,
         enums,
     })
+}
+
+/// `language.nodejs.<key>` of a type: a list of its property names, if given.
+fn node_property_list(
+    at: &str,
+    def: &RawTypeDef,
+    key: &str,
+) -> Result<Option<Vec<String>>, SchemaError> {
+    let Some(v) = def.language.get("nodejs").and_then(|n| n.get(key)) else {
+        return Ok(None);
+    };
+    let Some(list) = v.as_array() else {
+        return err(format!(
+            "{at}.language.nodejs.{key}: {v} is not a list; give a list of property names"
+        ));
+    };
+    let mut out = Vec::new();
+    for n in list {
+        match n.as_str() {
+            Some(n) if def.properties.contains_key(n) => out.push(n.to_string()),
+            _ => {
+                return err(format!(
+                    "{at}.language.nodejs.{key}: {n} is not a property of the type; remove it or add the property"
+                ))
+            }
+        }
+    }
+    Ok(Some(out))
 }
 
 fn closure(objects: &[ObjectType], roots: &BTreeSet<String>) -> BTreeSet<String> {
@@ -409,7 +440,7 @@ impl Ctx<'_> {
 
     fn type_def(&mut self, token: &str, def: &RawTypeDef) -> Result<TypeDef, SchemaError> {
         let at = format!("types.{token}");
-        let name = self.short_name(token, &at)?;
+        let name = self.type_name(token, &at)?;
         if let Some(key) = def.unknown.keys().next() {
             return err(format!(
                 "{at}: key `{key}` is not supported by sdk-gen; remove it"
@@ -483,26 +514,9 @@ impl Ctx<'_> {
             }
         }
         let properties = self.properties(&at, &def.properties, &def.required, Side::Neither)?;
-        let mut node_required_outputs = Vec::new();
-        if let Some(v) = def
-            .language
-            .get("nodejs")
-            .and_then(|n| n.get("requiredOutputs"))
-        {
-            let Some(list) = v.as_array() else {
-                return err(format!("{at}.language.nodejs.requiredOutputs: {v} is not a list; give a list of property names"));
-            };
-            for n in list {
-                match n.as_str() {
-                    Some(n) if def.properties.contains_key(n) => node_required_outputs.push(n.to_string()),
-                    _ => {
-                        return err(format!(
-                            "{at}.language.nodejs.requiredOutputs: {n} is not a property of the type; remove it or add the property"
-                        ))
-                    }
-                }
-            }
-        }
+        let node_required_outputs =
+            node_property_list(&at, def, "requiredOutputs")?.unwrap_or_default();
+        let node_required_inputs = node_property_list(&at, def, "requiredInputs")?;
         Ok(TypeDef::Object(ObjectType {
             token: token.to_string(),
             name,
@@ -511,6 +525,8 @@ impl Ctx<'_> {
             is_input: false,
             is_output: false,
             node_required_outputs,
+            node_required_inputs,
+            in_function: false,
         }))
     }
 
@@ -719,7 +735,7 @@ impl Ctx<'_> {
                     let Some(def) = self.raw.types.get(token) else {
                         return err(format!("{at}: $ref \"{r}\" points to no entry of `types`; add the type or fix the reference"));
                     };
-                    let name = self.short_name(token, at)?;
+                    let name = self.type_name(token, at)?;
                     if def.enum_values.is_some() {
                         Ok(TypeRef::Enum(name))
                     } else {
@@ -823,12 +839,6 @@ mod tests {
             r#"{"$ref": "/aws/v6.0.0/schema.json#/types/aws:s3:Bucket"}"#,
         ));
         assert!(e.contains("is not supported"), "{e}");
-    }
-
-    #[test]
-    fn functions_are_rejected_until_sdk_gen_supports_them() {
-        let e = error_of(r#"{"name": "p", "functions": {"p:index/getThing:getThing": {}}}"#);
-        assert!(e.contains("functions (invokes) are not supported"), "{e}");
     }
 
     #[test]

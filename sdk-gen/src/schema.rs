@@ -40,7 +40,7 @@ pub struct RawPackage {
     #[serde(default)]
     pub types: BTreeMap<String, RawTypeDef>,
     #[serde(default)]
-    pub functions: BTreeMap<String, Value>,
+    pub functions: BTreeMap<String, RawFunction>,
     #[serde(default)]
     pub language: BTreeMap<String, Value>,
     #[serde(flatten)]
@@ -98,6 +98,22 @@ pub struct RawObject {
     pub required: Vec<String>,
     #[serde(default, rename = "type")]
     pub ty: Option<String>,
+    #[serde(flatten)]
+    pub unknown: BTreeMap<String, Value>,
+}
+
+/// An entry of `functions`: an invoke with an object of inputs and an object of outputs.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawFunction {
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub inputs: Option<RawObject>,
+    #[serde(default)]
+    pub outputs: Option<RawObject>,
+    #[serde(default)]
+    pub deprecation_message: Option<String>,
     #[serde(flatten)]
     pub unknown: BTreeMap<String, Value>,
 }

@@ -203,7 +203,38 @@ fn the_real_schema_generates_without_errors() {
     let text = fs::read_to_string(&schema).expect("schema.json at the workspace root");
     let pkg = load(&text, "0.0.0").unwrap_or_else(|e| panic!("schema.json: {e}"));
     let names: Vec<&str> = pkg.resources.iter().map(|r| r.name.as_str()).collect();
-    assert_eq!(names, ["Client", "ClientGrant", "ResourceServer"]);
+    assert_eq!(
+        names,
+        [
+            "Client",
+            "ClientCredentials",
+            "ClientGrant",
+            "ResourceServer",
+            "ResourceServerScope",
+            "ResourceServerScopes"
+        ]
+    );
+    let functions: Vec<(&str, &str)> = pkg
+        .functions
+        .iter()
+        .map(|f| (f.name.as_str(), f.go_name.as_str()))
+        .collect();
+    assert_eq!(
+        functions,
+        [
+            ("getClient", "LookupClient"),
+            ("getClientGrants", "GetClientGrants"),
+            ("getClients", "GetClients"),
+            ("getResourceServer", "LookupResourceServer"),
+        ]
+    );
+    for lang in Language::ALL {
+        let opts = Options {
+            version: "0.0.0".into(),
+            pulumi_version: "3.0.0".into(),
+        };
+        generate(&pkg, lang, &opts).unwrap_or_else(|e| panic!("{}: {e}", lang.dir()));
+    }
 }
 
 #[test]
@@ -344,4 +375,60 @@ fn go_generation_fails_clearly_on_a_type_go_cannot_express() {
     let e =
         generate(&pkg, Language::Go, &opts).expect_err("arrays of arrays of maps have no Go type");
     assert!(e.0.contains("p:index/thing:Thing.grid"), "{e}");
+}
+
+#[test]
+fn functions_get_plain_and_output_forms_with_the_official_names() {
+    let f = golden("functions");
+    let py = file(&f, "python/pulumi_widgets/get_widget.py");
+    assert!(py.contains("__all__ = ['GetWidgetResult', 'AwaitableGetWidgetResult', 'get_widget', 'get_widget_output']"));
+    assert!(py.contains("def get_widget(widget_id: Optional[_builtins.str] = None,"));
+    assert!(py.contains(
+        "def get_widget_output(widget_id: pulumi.Input[Optional[_builtins.str]] = None,"
+    ));
+    assert!(py.contains("__args__[\"widgetId\"] = widget_id"));
+    assert!(py.contains("pulumi.runtime.invoke(\"widgets:index/getWidget:getWidget\", __args__, opts=opts, typ=GetWidgetResult).value"));
+    assert!(py.contains("pulumi.runtime.invoke_output(\"widgets:index/getWidget:getWidget\", __args__, opts=opts, typ=GetWidgetResult)"));
+    assert!(py.contains("def parts(self) -> Sequence['outputs.GetWidgetPartResult']:"));
+    let init = file(&f, "python/pulumi_widgets/__init__.py");
+    assert!(
+        init.contains("from .get_widget import *") && init.contains("from .get_widgets import *")
+    );
+    let outputs = file(&f, "python/pulumi_widgets/outputs.py");
+    assert!(outputs.contains("class GetWidgetPartResult(dict):"));
+    // The type Part would make a PartArgs next to the resource's PartArgs: it is PartType in
+    // Python and Go; TypeScript keeps types in their own namespace and the schema's name.
+    assert!(outputs.contains("class PartType(dict):"));
+    assert!(file(&f, "python/pulumi_widgets/_inputs.py").contains("class PartTypeArgs:"));
+    assert!(file(&f, "nodejs/types/input.ts").contains("export interface Part {"));
+
+    let ts = file(&f, "nodejs/getWidget.ts");
+    assert!(ts.contains("export function getWidget(args: GetWidgetArgs, opts?: pulumi.InvokeOptions): Promise<GetWidgetResult> {"));
+    assert!(ts.contains("export function getWidgetOutput(args: GetWidgetOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetWidgetResult> {"));
+    assert!(
+        ts.contains("return pulumi.runtime.invokeOutput(\"widgets:index/getWidget:getWidget\", {")
+    );
+    assert!(ts.contains("readonly parts: outputs.GetWidgetPart[];"));
+    let ts_list = file(&f, "nodejs/getWidgets.ts");
+    assert!(ts_list.contains("export function getWidgets(args?: GetWidgetsArgs"));
+    assert!(ts_list.contains("nameFilter?: pulumi.Input<string | undefined>;"));
+    assert!(ts_list.contains("colors?: pulumi.Input<pulumi.Input<string>[] | undefined>;"));
+    let index = file(&f, "nodejs/index.ts");
+    assert!(index.contains("utilities.lazyLoad(exports, [\"getWidget\", \"getWidgetOutput\"], () => require(\"./getWidget\"));"));
+    assert!(file(&f, "nodejs/tsconfig.json").contains("\"getWidgets.ts\""));
+
+    // Go: `get` + a resource's name is Lookup (GetWidget is the resource's own getter).
+    let go = file(&f, "go/widgets/getWidget.go");
+    assert!(go.contains("func LookupWidget(ctx *pulumi.Context, args *LookupWidgetArgs, opts ...pulumi.InvokeOption) (*LookupWidgetResult, error) {"));
+    assert!(go.contains("func LookupWidgetOutput(ctx *pulumi.Context, args LookupWidgetOutputArgs, opts ...pulumi.InvokeOption) LookupWidgetResultOutput {"));
+    assert!(go.contains("Parts []GetWidgetPart `pulumi:\"parts\"`"));
+    assert!(go.contains("func (o LookupWidgetResultOutput) Parts() GetWidgetPartArrayOutput {"));
+    assert!(file(&f, "go/widgets/getWidgets.go")
+        .contains("func GetWidgets(ctx *pulumi.Context, args *GetWidgetsArgs"));
+    let types = file(&f, "go/widgets/pulumiTypes.go");
+    assert!(
+        types.contains("type PartType struct {")
+            && types.contains("type PartTypeArray []PartTypeInput")
+    );
+    assert!(file(&f, "go/widgets/widget.go").contains("Parts PartTypeArrayOutput"));
 }

@@ -9,6 +9,11 @@ export type Client = import("./client").Client;
 export const Client: typeof import("./client").Client = null as any;
 utilities.lazyLoad(exports, ["Client"], () => require("./client"));
 
+export type { ClientCredentialsArgs, ClientCredentialsState } from "./clientCredentials";
+export type ClientCredentials = import("./clientCredentials").ClientCredentials;
+export const ClientCredentials: typeof import("./clientCredentials").ClientCredentials = null as any;
+utilities.lazyLoad(exports, ["ClientCredentials"], () => require("./clientCredentials"));
+
 export type { ClientGrantArgs, ClientGrantState } from "./clientGrant";
 export type ClientGrant = import("./clientGrant").ClientGrant;
 export const ClientGrant: typeof import("./clientGrant").ClientGrant = null as any;
@@ -21,6 +26,37 @@ export type { ResourceServerArgs, ResourceServerState } from "./resourceServer";
 export type ResourceServer = import("./resourceServer").ResourceServer;
 export const ResourceServer: typeof import("./resourceServer").ResourceServer = null as any;
 utilities.lazyLoad(exports, ["ResourceServer"], () => require("./resourceServer"));
+
+export type { ResourceServerScopeArgs, ResourceServerScopeState } from "./resourceServerScope";
+export type ResourceServerScope = import("./resourceServerScope").ResourceServerScope;
+export const ResourceServerScope: typeof import("./resourceServerScope").ResourceServerScope = null as any;
+utilities.lazyLoad(exports, ["ResourceServerScope"], () => require("./resourceServerScope"));
+
+export type { ResourceServerScopesArgs, ResourceServerScopesState } from "./resourceServerScopes";
+export type ResourceServerScopes = import("./resourceServerScopes").ResourceServerScopes;
+export const ResourceServerScopes: typeof import("./resourceServerScopes").ResourceServerScopes = null as any;
+utilities.lazyLoad(exports, ["ResourceServerScopes"], () => require("./resourceServerScopes"));
+
+// Functions load on first use.
+export type { GetClientArgs, GetClientResult, GetClientOutputArgs } from "./getClient";
+export const getClient: typeof import("./getClient").getClient = null as any;
+export const getClientOutput: typeof import("./getClient").getClientOutput = null as any;
+utilities.lazyLoad(exports, ["getClient", "getClientOutput"], () => require("./getClient"));
+
+export type { GetClientGrantsArgs, GetClientGrantsResult, GetClientGrantsOutputArgs } from "./getClientGrants";
+export const getClientGrants: typeof import("./getClientGrants").getClientGrants = null as any;
+export const getClientGrantsOutput: typeof import("./getClientGrants").getClientGrantsOutput = null as any;
+utilities.lazyLoad(exports, ["getClientGrants", "getClientGrantsOutput"], () => require("./getClientGrants"));
+
+export type { GetClientsArgs, GetClientsResult, GetClientsOutputArgs } from "./getClients";
+export const getClients: typeof import("./getClients").getClients = null as any;
+export const getClientsOutput: typeof import("./getClients").getClientsOutput = null as any;
+utilities.lazyLoad(exports, ["getClients", "getClientsOutput"], () => require("./getClients"));
+
+export type { GetResourceServerArgs, GetResourceServerResult, GetResourceServerOutputArgs } from "./getResourceServer";
+export const getResourceServer: typeof import("./getResourceServer").getResourceServer = null as any;
+export const getResourceServerOutput: typeof import("./getResourceServer").getResourceServerOutput = null as any;
+utilities.lazyLoad(exports, ["getResourceServer", "getResourceServerOutput"], () => require("./getResourceServer"));
 
 // Sub-modules:
 import * as config from "./config";
@@ -35,10 +71,16 @@ const _module = {
         switch (type) {
             case "auth0:index/client:Client":
                 return new Client(name, <any>undefined, { urn });
+            case "auth0:index/clientCredentials:ClientCredentials":
+                return new ClientCredentials(name, <any>undefined, { urn });
             case "auth0:index/clientGrant:ClientGrant":
                 return new ClientGrant(name, <any>undefined, { urn });
             case "auth0:index/resourceServer:ResourceServer":
                 return new ResourceServer(name, <any>undefined, { urn });
+            case "auth0:index/resourceServerScope:ResourceServerScope":
+                return new ResourceServerScope(name, <any>undefined, { urn });
+            case "auth0:index/resourceServerScopes:ResourceServerScopes":
+                return new ResourceServerScopes(name, <any>undefined, { urn });
             default:
                 throw new Error(`unknown resource type ${type}`);
         }

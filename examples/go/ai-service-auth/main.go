@@ -26,9 +26,9 @@ func main() {
 		api, err := auth0.NewResourceServer(ctx, "service-api", &auth0.ResourceServerArgs{
 			Name:       pulumi.String("AI Service API"),
 			Identifier: pulumi.String(apiIdentifier),
-			Scopes: auth0.ResourceServerScopeArray{
-				auth0.ResourceServerScopeArgs{Value: pulumi.String("read:data"), Description: pulumi.String("Read data")},
-				auth0.ResourceServerScopeArgs{Value: pulumi.String("write:data"), Description: pulumi.String("Write data")},
+			Scopes: auth0.ResourceServerScopeTypeArray{
+				auth0.ResourceServerScopeTypeArgs{Value: pulumi.String("read:data"), Description: pulumi.String("Read data")},
+				auth0.ResourceServerScopeTypeArgs{Value: pulumi.String("write:data"), Description: pulumi.String("Write data")},
 			},
 		})
 		if err != nil {

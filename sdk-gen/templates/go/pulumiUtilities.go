@@ -64,3 +64,13 @@ func PkgResourceDefaultOpts(opts []pulumi.ResourceOption) []pulumi.ResourceOptio
 	}
 	return append(defaults, opts...)
 }
+
+// PkgInvokeDefaultOpts puts this package's plugin version (and download URL) before the user's
+// options of an invoke.
+func PkgInvokeDefaultOpts(opts []pulumi.InvokeOption) []pulumi.InvokeOption {
+	defaults := []pulumi.InvokeOption{pulumi.Version(version)}
+	if pluginDownloadURL != "" {
+		defaults = append(defaults, pulumi.PluginDownloadURL(pluginDownloadURL))
+	}
+	return append(defaults, opts...)
+}

@@ -25,10 +25,16 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 	switch typ {
 	case "auth0:index/client:Client":
 		r = &Client{}
+	case "auth0:index/clientCredentials:ClientCredentials":
+		r = &ClientCredentials{}
 	case "auth0:index/clientGrant:ClientGrant":
 		r = &ClientGrant{}
 	case "auth0:index/resourceServer:ResourceServer":
 		r = &ResourceServer{}
+	case "auth0:index/resourceServerScope:ResourceServerScope":
+		r = &ResourceServerScope{}
+	case "auth0:index/resourceServerScopes:ResourceServerScopes":
+		r = &ResourceServerScopes{}
 	default:
 		return nil, fmt.Errorf("unknown resource type: %s", typ)
 	}

@@ -54,7 +54,7 @@ type ResourceServer struct {
 	ProofOfPossession ResourceServerProofOfPossessionOutput `pulumi:"proofOfPossession"`
 
 	// Extension (not in the official provider): the permissions (scopes) this API defines, each with a value and a description. When unset, the API's scopes in Auth0 are left as they are; when set, the list replaces them.
-	Scopes ResourceServerScopeArrayOutput `pulumi:"scopes"`
+	Scopes ResourceServerScopeTypeArrayOutput `pulumi:"scopes"`
 
 	// Algorithm used to sign access tokens for this API. One of: HS256, RS256, RS512, PS256. Auth0 defaults it to RS256.
 	SigningAlg pulumi.StringOutput `pulumi:"signingAlg"`
@@ -139,7 +139,7 @@ type resourceServerState struct {
 	// Whether access tokens for this API must be sender-constrained, and by which mechanism.
 	ProofOfPossession *ResourceServerProofOfPossession `pulumi:"proofOfPossession"`
 	// Extension (not in the official provider): the permissions (scopes) this API defines, each with a value and a description. When unset, the API's scopes in Auth0 are left as they are; when set, the list replaces them.
-	Scopes []ResourceServerScope `pulumi:"scopes"`
+	Scopes []ResourceServerScopeType `pulumi:"scopes"`
 	// Algorithm used to sign access tokens for this API. One of: HS256, RS256, RS512, PS256. Auth0 defaults it to RS256.
 	SigningAlg *string `pulumi:"signingAlg"`
 	// Secret used to sign access tokens when `signingAlg` is HS256; at least 16 characters. Auth0 generates one when it is not set.
@@ -187,7 +187,7 @@ type ResourceServerState struct {
 	// Whether access tokens for this API must be sender-constrained, and by which mechanism.
 	ProofOfPossession ResourceServerProofOfPossessionPtrInput
 	// Extension (not in the official provider): the permissions (scopes) this API defines, each with a value and a description. When unset, the API's scopes in Auth0 are left as they are; when set, the list replaces them.
-	Scopes ResourceServerScopeArrayInput
+	Scopes ResourceServerScopeTypeArrayInput
 	// Algorithm used to sign access tokens for this API. One of: HS256, RS256, RS512, PS256. Auth0 defaults it to RS256.
 	SigningAlg pulumi.StringPtrInput
 	// Secret used to sign access tokens when `signingAlg` is HS256; at least 16 characters. Auth0 generates one when it is not set.
@@ -234,7 +234,7 @@ type resourceServerArgs struct {
 	// Whether access tokens for this API must be sender-constrained, and by which mechanism.
 	ProofOfPossession *ResourceServerProofOfPossession `pulumi:"proofOfPossession"`
 	// Extension (not in the official provider): the permissions (scopes) this API defines, each with a value and a description. When unset, the API's scopes in Auth0 are left as they are; when set, the list replaces them.
-	Scopes []ResourceServerScope `pulumi:"scopes"`
+	Scopes []ResourceServerScopeType `pulumi:"scopes"`
 	// Algorithm used to sign access tokens for this API. One of: HS256, RS256, RS512, PS256. Auth0 defaults it to RS256.
 	SigningAlg *string `pulumi:"signingAlg"`
 	// Secret used to sign access tokens when `signingAlg` is HS256; at least 16 characters. Auth0 generates one when it is not set.
@@ -278,7 +278,7 @@ type ResourceServerArgs struct {
 	// Whether access tokens for this API must be sender-constrained, and by which mechanism.
 	ProofOfPossession ResourceServerProofOfPossessionPtrInput
 	// Extension (not in the official provider): the permissions (scopes) this API defines, each with a value and a description. When unset, the API's scopes in Auth0 are left as they are; when set, the list replaces them.
-	Scopes ResourceServerScopeArrayInput
+	Scopes ResourceServerScopeTypeArrayInput
 	// Algorithm used to sign access tokens for this API. One of: HS256, RS256, RS512, PS256. Auth0 defaults it to RS256.
 	SigningAlg pulumi.StringPtrInput
 	// Secret used to sign access tokens when `signingAlg` is HS256; at least 16 characters. Auth0 generates one when it is not set.
@@ -393,8 +393,8 @@ func (o ResourceServerOutput) ProofOfPossession() ResourceServerProofOfPossessio
 }
 
 // Extension (not in the official provider): the permissions (scopes) this API defines, each with a value and a description. When unset, the API's scopes in Auth0 are left as they are; when set, the list replaces them.
-func (o ResourceServerOutput) Scopes() ResourceServerScopeArrayOutput {
-	return o.ApplyT(func(v *ResourceServer) ResourceServerScopeArrayOutput { return v.Scopes }).(ResourceServerScopeArrayOutput)
+func (o ResourceServerOutput) Scopes() ResourceServerScopeTypeArrayOutput {
+	return o.ApplyT(func(v *ResourceServer) ResourceServerScopeTypeArrayOutput { return v.Scopes }).(ResourceServerScopeTypeArrayOutput)
 }
 
 // Algorithm used to sign access tokens for this API. One of: HS256, RS256, RS512, PS256. Auth0 defaults it to RS256.

@@ -660,6 +660,214 @@ export interface ClientAddonsZoom {
 }
 
 /**
+ * The keys registered for private_key_jwt authentication.
+ */
+export interface ClientCredentialsPrivateKeyJwt {
+    /**
+     * One or two public keys (two while rotating); Auth0 accepts a client assertion signed by any of them.
+     */
+    credentials: pulumi.Input<pulumi.Input<inputs.ClientCredentialsPrivateKeyJwtCredential>[]>;
+}
+
+/**
+ * A public key the application's client assertions are verified with.
+ */
+export interface ClientCredentialsPrivateKeyJwtCredential {
+    /**
+     * Algorithm the assertions are signed with: RS256, RS384 or PS256. Auth0 uses RS256 when unset.
+     */
+    algorithm?: pulumi.Input<string>;
+    /**
+     * When Auth0 registered the key (ISO 8601).
+     */
+    createdAt?: pulumi.Input<string>;
+    /**
+     * Kind of credential; public_key for private_key_jwt.
+     */
+    credentialType: pulumi.Input<string>;
+    /**
+     * When Auth0 stops accepting the key (ISO 8601). Taken from the certificate when parseExpiryFromCert is true.
+     */
+    expiresAt?: pulumi.Input<string>;
+    /**
+     * Auth0's id for the credential.
+     */
+    id?: pulumi.Input<string>;
+    /**
+     * Key id (kid) Auth0 computed for the key.
+     */
+    keyId?: pulumi.Input<string>;
+    /**
+     * A name for the credential, shown in the Auth0 dashboard.
+     */
+    name?: pulumi.Input<string>;
+    /**
+     * Whether Auth0 reads expiresAt from the PEM certificate.
+     */
+    parseExpiryFromCert?: pulumi.Input<boolean>;
+    /**
+     * The public key or X.509 certificate, PEM-encoded. Auth0 never returns it; state keeps the program's value.
+     */
+    pem: pulumi.Input<string>;
+    /**
+     * When the credential last changed (ISO 8601).
+     */
+    updatedAt?: pulumi.Input<string>;
+}
+
+/**
+ * The certificates registered for self_signed_tls_client_auth.
+ */
+export interface ClientCredentialsSelfSignedTlsClientAuth {
+    /**
+     * Self-signed certificates Auth0 accepts for mutual-TLS authentication.
+     */
+    credentials: pulumi.Input<pulumi.Input<inputs.ClientCredentialsSelfSignedTlsClientAuthCredential>[]>;
+}
+
+/**
+ * A self-signed X.509 certificate, matched by its SHA-256 thumbprint.
+ */
+export interface ClientCredentialsSelfSignedTlsClientAuthCredential {
+    /**
+     * When Auth0 registered the certificate (ISO 8601).
+     */
+    createdAt?: pulumi.Input<string>;
+    /**
+     * Kind of credential; x509_cert for self_signed_tls_client_auth. Changing it replaces the credential.
+     */
+    credentialType?: pulumi.Input<string>;
+    /**
+     * When the certificate expires (ISO 8601), as Auth0 read it from the certificate.
+     */
+    expiresAt?: pulumi.Input<string>;
+    /**
+     * Auth0's id for the credential.
+     */
+    id?: pulumi.Input<string>;
+    /**
+     * A name for the credential, shown in the Auth0 dashboard.
+     */
+    name?: pulumi.Input<string>;
+    /**
+     * The certificate, PEM-encoded. Changing it replaces the credential.
+     */
+    pem: pulumi.Input<string>;
+    /**
+     * SHA-256 thumbprint of the certificate, computed by Auth0.
+     */
+    thumbprintSha256?: pulumi.Input<string>;
+    /**
+     * When the credential last changed (ISO 8601).
+     */
+    updatedAt?: pulumi.Input<string>;
+}
+
+/**
+ * Signed authorization request objects (JAR): the keys that verify them, and whether they are required.
+ */
+export interface ClientCredentialsSignedRequestObject {
+    /**
+     * Public keys that verify the application's request objects.
+     */
+    credentials: pulumi.Input<pulumi.Input<inputs.ClientCredentialsSignedRequestObjectCredential>[]>;
+    /**
+     * Whether Auth0 refuses authorization requests that are not signed request objects.
+     */
+    required?: pulumi.Input<boolean>;
+}
+
+/**
+ * A public key that verifies request objects.
+ */
+export interface ClientCredentialsSignedRequestObjectCredential {
+    /**
+     * Algorithm the request objects are signed with: RS256, RS384 or PS256. Changing it replaces the credential.
+     */
+    algorithm?: pulumi.Input<string>;
+    /**
+     * When Auth0 registered the key (ISO 8601).
+     */
+    createdAt?: pulumi.Input<string>;
+    /**
+     * Kind of credential; public_key. Changing it replaces the credential.
+     */
+    credentialType: pulumi.Input<string>;
+    /**
+     * When Auth0 stops accepting the key (ISO 8601).
+     */
+    expiresAt?: pulumi.Input<string>;
+    /**
+     * Auth0's id for the credential.
+     */
+    id?: pulumi.Input<string>;
+    /**
+     * Key id (kid) Auth0 computed for the key.
+     */
+    keyId?: pulumi.Input<string>;
+    /**
+     * A name for the credential. Changing it replaces the credential.
+     */
+    name?: pulumi.Input<string>;
+    /**
+     * Whether Auth0 reads expiresAt from the PEM certificate. Changing it replaces the credential.
+     */
+    parseExpiryFromCert?: pulumi.Input<boolean>;
+    /**
+     * The public key or certificate, PEM-encoded. Changing it replaces the credential.
+     */
+    pem: pulumi.Input<string>;
+    /**
+     * When the credential last changed (ISO 8601).
+     */
+    updatedAt?: pulumi.Input<string>;
+}
+
+/**
+ * The certificates registered for tls_client_auth.
+ */
+export interface ClientCredentialsTlsClientAuth {
+    /**
+     * Certificate subjects Auth0 accepts for mutual-TLS authentication.
+     */
+    credentials: pulumi.Input<pulumi.Input<inputs.ClientCredentialsTlsClientAuthCredential>[]>;
+}
+
+/**
+ * A CA-issued certificate, identified by its subject DN or given as PEM.
+ */
+export interface ClientCredentialsTlsClientAuthCredential {
+    /**
+     * When Auth0 registered the credential (ISO 8601).
+     */
+    createdAt?: pulumi.Input<string>;
+    /**
+     * Kind of credential; cert_subject_dn for tls_client_auth. Changing it replaces the credential.
+     */
+    credentialType: pulumi.Input<string>;
+    /**
+     * Auth0's id for the credential.
+     */
+    id?: pulumi.Input<string>;
+    /**
+     * A name for the credential, shown in the Auth0 dashboard.
+     */
+    name?: pulumi.Input<string>;
+    /**
+     * The certificate, PEM-encoded; Auth0 takes the subject DN from it. Changing it replaces the credential.
+     */
+    pem?: pulumi.Input<string>;
+    /**
+     * Subject distinguished name the client certificate must carry. Changing it replaces the credential.
+     */
+    subjectDn?: pulumi.Input<string>;
+    /**
+     * When the credential last changed (ISO 8601).
+     */
+    updatedAt?: pulumi.Input<string>;
+}
+
+/**
  * The organization an application uses by default.
  */
 export interface ClientDefaultOrganization {
@@ -1125,6 +1333,20 @@ export interface ResourceServerScope {
      * The scope's value as it appears in tokens and grants, for example read:data.
      */
     value: pulumi.Input<string>;
+}
+
+/**
+ * One permission an API defines.
+ */
+export interface ResourceServerScopesScope {
+    /**
+     * What the scope allows, shown to users on consent screens.
+     */
+    description?: pulumi.Input<string>;
+    /**
+     * The scope's value, as requested and granted, e.g. read:data.
+     */
+    name: pulumi.Input<string>;
 }
 
 /**

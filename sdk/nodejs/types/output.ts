@@ -660,6 +660,214 @@ export interface ClientAddonsZoom {
 }
 
 /**
+ * The keys registered for private_key_jwt authentication.
+ */
+export interface ClientCredentialsPrivateKeyJwt {
+    /**
+     * One or two public keys (two while rotating); Auth0 accepts a client assertion signed by any of them.
+     */
+    credentials: outputs.ClientCredentialsPrivateKeyJwtCredential[];
+}
+
+/**
+ * A public key the application's client assertions are verified with.
+ */
+export interface ClientCredentialsPrivateKeyJwtCredential {
+    /**
+     * Algorithm the assertions are signed with: RS256, RS384 or PS256. Auth0 uses RS256 when unset.
+     */
+    algorithm?: string;
+    /**
+     * When Auth0 registered the key (ISO 8601).
+     */
+    createdAt?: string;
+    /**
+     * Kind of credential; public_key for private_key_jwt.
+     */
+    credentialType: string;
+    /**
+     * When Auth0 stops accepting the key (ISO 8601). Taken from the certificate when parseExpiryFromCert is true.
+     */
+    expiresAt?: string;
+    /**
+     * Auth0's id for the credential.
+     */
+    id?: string;
+    /**
+     * Key id (kid) Auth0 computed for the key.
+     */
+    keyId?: string;
+    /**
+     * A name for the credential, shown in the Auth0 dashboard.
+     */
+    name?: string;
+    /**
+     * Whether Auth0 reads expiresAt from the PEM certificate.
+     */
+    parseExpiryFromCert?: boolean;
+    /**
+     * The public key or X.509 certificate, PEM-encoded. Auth0 never returns it; state keeps the program's value.
+     */
+    pem: string;
+    /**
+     * When the credential last changed (ISO 8601).
+     */
+    updatedAt?: string;
+}
+
+/**
+ * The certificates registered for self_signed_tls_client_auth.
+ */
+export interface ClientCredentialsSelfSignedTlsClientAuth {
+    /**
+     * Self-signed certificates Auth0 accepts for mutual-TLS authentication.
+     */
+    credentials: outputs.ClientCredentialsSelfSignedTlsClientAuthCredential[];
+}
+
+/**
+ * A self-signed X.509 certificate, matched by its SHA-256 thumbprint.
+ */
+export interface ClientCredentialsSelfSignedTlsClientAuthCredential {
+    /**
+     * When Auth0 registered the certificate (ISO 8601).
+     */
+    createdAt?: string;
+    /**
+     * Kind of credential; x509_cert for self_signed_tls_client_auth. Changing it replaces the credential.
+     */
+    credentialType?: string;
+    /**
+     * When the certificate expires (ISO 8601), as Auth0 read it from the certificate.
+     */
+    expiresAt?: string;
+    /**
+     * Auth0's id for the credential.
+     */
+    id?: string;
+    /**
+     * A name for the credential, shown in the Auth0 dashboard.
+     */
+    name?: string;
+    /**
+     * The certificate, PEM-encoded. Changing it replaces the credential.
+     */
+    pem: string;
+    /**
+     * SHA-256 thumbprint of the certificate, computed by Auth0.
+     */
+    thumbprintSha256?: string;
+    /**
+     * When the credential last changed (ISO 8601).
+     */
+    updatedAt?: string;
+}
+
+/**
+ * Signed authorization request objects (JAR): the keys that verify them, and whether they are required.
+ */
+export interface ClientCredentialsSignedRequestObject {
+    /**
+     * Public keys that verify the application's request objects.
+     */
+    credentials: outputs.ClientCredentialsSignedRequestObjectCredential[];
+    /**
+     * Whether Auth0 refuses authorization requests that are not signed request objects.
+     */
+    required?: boolean;
+}
+
+/**
+ * A public key that verifies request objects.
+ */
+export interface ClientCredentialsSignedRequestObjectCredential {
+    /**
+     * Algorithm the request objects are signed with: RS256, RS384 or PS256. Changing it replaces the credential.
+     */
+    algorithm?: string;
+    /**
+     * When Auth0 registered the key (ISO 8601).
+     */
+    createdAt?: string;
+    /**
+     * Kind of credential; public_key. Changing it replaces the credential.
+     */
+    credentialType: string;
+    /**
+     * When Auth0 stops accepting the key (ISO 8601).
+     */
+    expiresAt?: string;
+    /**
+     * Auth0's id for the credential.
+     */
+    id?: string;
+    /**
+     * Key id (kid) Auth0 computed for the key.
+     */
+    keyId?: string;
+    /**
+     * A name for the credential. Changing it replaces the credential.
+     */
+    name?: string;
+    /**
+     * Whether Auth0 reads expiresAt from the PEM certificate. Changing it replaces the credential.
+     */
+    parseExpiryFromCert?: boolean;
+    /**
+     * The public key or certificate, PEM-encoded. Changing it replaces the credential.
+     */
+    pem: string;
+    /**
+     * When the credential last changed (ISO 8601).
+     */
+    updatedAt?: string;
+}
+
+/**
+ * The certificates registered for tls_client_auth.
+ */
+export interface ClientCredentialsTlsClientAuth {
+    /**
+     * Certificate subjects Auth0 accepts for mutual-TLS authentication.
+     */
+    credentials: outputs.ClientCredentialsTlsClientAuthCredential[];
+}
+
+/**
+ * A CA-issued certificate, identified by its subject DN or given as PEM.
+ */
+export interface ClientCredentialsTlsClientAuthCredential {
+    /**
+     * When Auth0 registered the credential (ISO 8601).
+     */
+    createdAt?: string;
+    /**
+     * Kind of credential; cert_subject_dn for tls_client_auth. Changing it replaces the credential.
+     */
+    credentialType: string;
+    /**
+     * Auth0's id for the credential.
+     */
+    id?: string;
+    /**
+     * A name for the credential, shown in the Auth0 dashboard.
+     */
+    name?: string;
+    /**
+     * The certificate, PEM-encoded; Auth0 takes the subject DN from it. Changing it replaces the credential.
+     */
+    pem?: string;
+    /**
+     * Subject distinguished name the client certificate must carry. Changing it replaces the credential.
+     */
+    subjectDn?: string;
+    /**
+     * When the credential last changed (ISO 8601).
+     */
+    updatedAt?: string;
+}
+
+/**
  * The organization an application uses by default.
  */
 export interface ClientDefaultOrganization {
@@ -1068,6 +1276,1786 @@ export interface ClientTokenQuotaClientCredentials {
 }
 
 /**
+ * Add-ons enabled on an application. Each set block enables the add-on with the given settings; an empty block enables it with Auth0's defaults.
+ */
+export interface GetClientAddon {
+    /**
+     * Amazon Web Services: issue AWS tokens (SAML assertions for AWS STS) for this application.
+     */
+    aws: outputs.GetClientAddonAw[];
+    /**
+     * Azure Blob Storage: issue shared access signatures for a storage account.
+     */
+    azureBlobs: outputs.GetClientAddonAzureBlob[];
+    /**
+     * Azure Service Bus: issue shared access signatures for a Service Bus entity.
+     */
+    azureSbs: outputs.GetClientAddonAzureSb[];
+    /**
+     * The Box add-on; it has no settings.
+     */
+    boxes: outputs.GetClientAddonBox[];
+    /**
+     * CloudBees: single sign-on into CloudBees. Has no settings.
+     */
+    cloudbees: outputs.GetClientAddonCloudbee[];
+    /**
+     * Concur: single sign-on into Concur. Has no settings.
+     */
+    concurs: outputs.GetClientAddonConcur[];
+    /**
+     * The Dropbox add-on; it has no settings.
+     */
+    dropboxes: outputs.GetClientAddonDropbox[];
+    /**
+     * Adobe Sign (EchoSign): single sign-on into EchoSign.
+     */
+    echosigns: outputs.GetClientAddonEchosign[];
+    /**
+     * Egnyte: single sign-on into Egnyte.
+     */
+    egnytes: outputs.GetClientAddonEgnyte[];
+    /**
+     * Firebase: issue Firebase custom tokens for signed-in users.
+     */
+    firebases: outputs.GetClientAddonFirebase[];
+    /**
+     * Layer: issue Layer identity tokens.
+     */
+    layers: outputs.GetClientAddonLayer[];
+    /**
+     * Microsoft Dynamics CRM: single sign-on into Dynamics CRM.
+     */
+    mscrms: outputs.GetClientAddonMscrm[];
+    /**
+     * New Relic: single sign-on into New Relic.
+     */
+    newrelics: outputs.GetClientAddonNewrelic[];
+    /**
+     * Microsoft Office 365: single sign-on into Office 365.
+     */
+    office365s: outputs.GetClientAddonOffice365[];
+    /**
+     * Microsoft Rights Management Service: issue tokens for RMS.
+     */
+    rms: outputs.GetClientAddonRm[];
+    /**
+     * Salesforce API: issue tokens to call the Salesforce API.
+     */
+    salesforceApis: outputs.GetClientAddonSalesforceApi[];
+    /**
+     * Salesforce sandbox API: issue tokens to call a Salesforce sandbox API.
+     */
+    salesforceSandboxApis: outputs.GetClientAddonSalesforceSandboxApi[];
+    /**
+     * Salesforce: SAML single sign-on into Salesforce.
+     */
+    salesforces: outputs.GetClientAddonSalesforce[];
+    /**
+     * SAML2 Web App: make Auth0 a SAML identity provider for this application.
+     */
+    samlps: outputs.GetClientAddonSamlp[];
+    /**
+     * SAP API: issue tokens to call SAP OData services.
+     */
+    sapApis: outputs.GetClientAddonSapApi[];
+    /**
+     * Sentry: single sign-on into Sentry.
+     */
+    sentries: outputs.GetClientAddonSentry[];
+    /**
+     * SharePoint: single sign-on into SharePoint.
+     */
+    sharepoints: outputs.GetClientAddonSharepoint[];
+    /**
+     * Slack: single sign-on into a Slack team.
+     */
+    slacks: outputs.GetClientAddonSlack[];
+    /**
+     * SpringCM: single sign-on into SpringCM.
+     */
+    springcms: outputs.GetClientAddonSpringcm[];
+    /**
+     * SSO integration: settings of a packaged single sign-on integration.
+     */
+    ssoIntegrations: outputs.GetClientAddonSsoIntegration[];
+    /**
+     * Windows Azure Mobile Services: issue tokens for a mobile service.
+     */
+    wams: outputs.GetClientAddonWam[];
+    /**
+     * WS-Fed web app: make Auth0 a WS-Federation identity provider. Has no settings here; callbacks and `clientAliases` configure it.
+     */
+    wsfeds: outputs.GetClientAddonWsfed[];
+    /**
+     * Zendesk: single sign-on into Zendesk.
+     */
+    zendesks: outputs.GetClientAddonZendesk[];
+    /**
+     * Zoom: single sign-on into Zoom.
+     */
+    zooms: outputs.GetClientAddonZoom[];
+}
+
+/**
+ * Settings of the AWS add-on.
+ */
+export interface GetClientAddonAw {
+    /**
+     * How long the issued AWS credentials stay valid, in seconds.
+     */
+    lifetimeInSeconds: number;
+    /**
+     * ARN of the SAML identity provider registered in AWS IAM.
+     */
+    principal: string;
+    /**
+     * ARN of the IAM role the user assumes.
+     */
+    role: string;
+}
+
+/**
+ * Settings of the Azure Blob Storage add-on: which account, container or blob the shared access signature covers and what it permits.
+ */
+export interface GetClientAddonAzureBlob {
+    /**
+     * Name of the Azure storage account.
+     */
+    accountName: string;
+    /**
+     * Whether the signature allows deleting the blob.
+     */
+    blobDelete: boolean;
+    /**
+     * Name of the blob the signature is for, when it covers a single blob.
+     */
+    blobName: string;
+    /**
+     * Whether the signature allows reading the blob.
+     */
+    blobRead: boolean;
+    /**
+     * Whether the signature allows writing the blob.
+     */
+    blobWrite: boolean;
+    /**
+     * Whether the signature allows deleting blobs in the container.
+     */
+    containerDelete: boolean;
+    /**
+     * Whether the signature allows listing the container's blobs.
+     */
+    containerList: boolean;
+    /**
+     * Name of the container the signature is for.
+     */
+    containerName: string;
+    /**
+     * Whether the signature allows reading blobs in the container.
+     */
+    containerRead: boolean;
+    /**
+     * Whether the signature allows writing blobs in the container.
+     */
+    containerWrite: boolean;
+    /**
+     * Lifetime of the shared access signature, in minutes.
+     */
+    expiration: number;
+    /**
+     * Name of a stored access policy on the container to tie the signature to.
+     */
+    signedIdentifier: string;
+    /**
+     * Access key of the storage account, used to sign the signature. Secret.
+     */
+    storageAccessKey: string;
+}
+
+/**
+ * Settings of the Azure Service Bus add-on.
+ */
+export interface GetClientAddonAzureSb {
+    /**
+     * Path of the queue, topic or relay the signature is for.
+     */
+    entityPath: string;
+    /**
+     * Lifetime of the shared access signature, in minutes.
+     */
+    expiration: number;
+    /**
+     * Service Bus namespace.
+     */
+    namespace: string;
+    /**
+     * Key of the shared access policy, used to sign the signature. Secret.
+     */
+    sasKey: string;
+    /**
+     * Name of the shared access policy.
+     */
+    sasKeyName: string;
+}
+
+/**
+ * The Box add-on; it has no settings.
+ */
+export interface GetClientAddonBox {
+}
+
+/**
+ * The CloudBees add-on; it has no settings.
+ */
+export interface GetClientAddonCloudbee {
+}
+
+/**
+ * The Concur add-on; it has no settings.
+ */
+export interface GetClientAddonConcur {
+}
+
+/**
+ * The Dropbox add-on; it has no settings.
+ */
+export interface GetClientAddonDropbox {
+}
+
+/**
+ * Settings of the Adobe Sign (EchoSign) add-on.
+ */
+export interface GetClientAddonEchosign {
+    /**
+     * Your EchoSign domain, for example example.echosign.com.
+     */
+    domain: string;
+}
+
+/**
+ * Settings of the Egnyte add-on.
+ */
+export interface GetClientAddonEgnyte {
+    /**
+     * Your Egnyte domain, for example example.egnyte.com.
+     */
+    domain: string;
+}
+
+/**
+ * Settings of the Firebase add-on. Use either the legacy `secret` or a service account (`clientEmail`, `privateKey`, `privateKeyId`).
+ */
+export interface GetClientAddonFirebase {
+    /**
+     * Email of the Firebase service account.
+     */
+    clientEmail: string;
+    /**
+     * How long the issued Firebase token stays valid, in seconds.
+     */
+    lifetimeInSeconds: number;
+    /**
+     * Private key of the Firebase service account. Secret.
+     */
+    privateKey: string;
+    /**
+     * Id of the service account's private key. Secret.
+     */
+    privateKeyId: string;
+    /**
+     * Legacy Firebase secret used to sign tokens. Secret.
+     */
+    secret: string;
+}
+
+/**
+ * Settings of the Layer add-on.
+ */
+export interface GetClientAddonLayer {
+    /**
+     * Lifetime of the issued Layer token, in minutes.
+     */
+    expiration: number;
+    /**
+     * Id of the Layer authentication key. Secret.
+     */
+    keyId: string;
+    /**
+     * Name of the token property that holds the Layer user id.
+     */
+    principal: string;
+    /**
+     * Private key of the Layer authentication key, used to sign tokens. Secret.
+     */
+    privateKey: string;
+    /**
+     * Layer provider id.
+     */
+    providerId: string;
+}
+
+/**
+ * Settings of the Microsoft Dynamics CRM add-on.
+ */
+export interface GetClientAddonMscrm {
+    /**
+     * URL of the Dynamics CRM instance.
+     */
+    url: string;
+}
+
+/**
+ * Settings of the New Relic add-on.
+ */
+export interface GetClientAddonNewrelic {
+    /**
+     * Your New Relic account id.
+     */
+    account: string;
+}
+
+/**
+ * Settings of the Office 365 add-on.
+ */
+export interface GetClientAddonOffice365 {
+    /**
+     * Name of the Auth0 connection (usually AD or LDAP) whose users sign in.
+     */
+    connection: string;
+    /**
+     * Your Office 365 domain.
+     */
+    domain: string;
+}
+
+/**
+ * Settings of the Microsoft Rights Management Service add-on.
+ */
+export interface GetClientAddonRm {
+    /**
+     * URL of the RMS instance.
+     */
+    url: string;
+}
+
+/**
+ * Settings of the Salesforce SAML add-on.
+ */
+export interface GetClientAddonSalesforce {
+    /**
+     * Entity id of the Salesforce service provider.
+     */
+    entityId: string;
+}
+
+/**
+ * Settings of the Salesforce API add-on.
+ */
+export interface GetClientAddonSalesforceApi {
+    /**
+     * Consumer key of the connected app in Salesforce. Secret.
+     */
+    clientId: string;
+    /**
+     * Name of the Salesforce community, when signing in to one.
+     */
+    communityName: string;
+    /**
+     * URL section of the Salesforce community.
+     */
+    communityUrlSection: string;
+    /**
+     * Name of the user property sent as the Salesforce principal. Secret.
+     */
+    principal: string;
+}
+
+/**
+ * Settings of the Salesforce sandbox API add-on.
+ */
+export interface GetClientAddonSalesforceSandboxApi {
+    /**
+     * Consumer key of the connected app in the Salesforce sandbox. Secret.
+     */
+    clientId: string;
+    /**
+     * Name of the Salesforce community, when signing in to one.
+     */
+    communityName: string;
+    /**
+     * URL section of the Salesforce community.
+     */
+    communityUrlSection: string;
+    /**
+     * Name of the user property sent as the Salesforce principal. Secret.
+     */
+    principal: string;
+}
+
+/**
+ * Settings of the SAML2 Web App add-on: how Auth0 builds and signs the SAML assertion it sends to the application.
+ */
+export interface GetClientAddonSamlp {
+    /**
+     * Audience of the assertion; defaults to the application's issuer.
+     */
+    audience: string;
+    /**
+     * Authentication context class reference put in the assertion.
+     */
+    authnContextClassRef: string;
+    /**
+     * Protocol binding used to send the response, for example urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST.
+     */
+    binding: string;
+    /**
+     * Whether to add a UPN claim to the assertion.
+     */
+    createUpnClaim: boolean;
+    /**
+     * Destination of the response; defaults to the callback URL.
+     */
+    destination: string;
+    /**
+     * Digest algorithm of the signature: sha1 or sha256.
+     */
+    digestAlgorithm: string;
+    /**
+     * JSON text of additional attribute mappings with per-attribute formats.
+     */
+    flexibleMappings: string;
+    /**
+     * Whether attributes carry a NameFormat taken from their names.
+     */
+    includeAttributeNameFormat: boolean;
+    /**
+     * Issuer of the assertion; defaults to urn:{tenant domain}.
+     */
+    issuer: string;
+    /**
+     * How long the assertion stays valid, in seconds.
+     */
+    lifetimeInSeconds: number;
+    /**
+     * SAML single logout settings.
+     */
+    logouts: outputs.GetClientAddonSamlpLogout[];
+    /**
+     * Whether to add the user's identities from other connections as attributes.
+     */
+    mapIdentities: boolean;
+    /**
+     * Whether claims without a mapping keep their own names as attribute names.
+     */
+    mapUnknownClaimsAsIs: boolean;
+    /**
+     * Map from user profile property to SAML attribute name.
+     */
+    mappings: {[key: string]: string};
+    /**
+     * Format of the assertion's NameID, for example urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified.
+     */
+    nameIdentifierFormat: string;
+    /**
+     * User profile properties tried in order to fill the NameID.
+     */
+    nameIdentifierProbes: string[];
+    /**
+     * Whether claims without a mapping are still sent.
+     */
+    passthroughClaimsWithNoMapping: boolean;
+    /**
+     * Recipient of the assertion; defaults to the callback URL.
+     */
+    recipient: string;
+    /**
+     * Whether to sign the whole response rather than only the assertion.
+     */
+    signResponse: boolean;
+    /**
+     * Signature algorithm: rsa-sha1 or rsa-sha256.
+     */
+    signatureAlgorithm: string;
+    /**
+     * Certificate (PEM) that the application uses to verify signed SAML requests it sends to Auth0.
+     */
+    signingCert: string;
+    /**
+     * Whether attribute values carry an xs:type.
+     */
+    typedAttributes: boolean;
+}
+
+/**
+ * SAML single logout settings of the SAML2 Web App add-on.
+ */
+export interface GetClientAddonSamlpLogout {
+    /**
+     * Service provider URL that receives SAML logout requests and responses.
+     */
+    callback: string;
+    /**
+     * Whether SAML single logout is enabled.
+     */
+    sloEnabled: boolean;
+}
+
+/**
+ * Settings of the SAP API add-on.
+ */
+export interface GetClientAddonSapApi {
+    /**
+     * OAuth client id registered in SAP for this application.
+     */
+    clientId: string;
+    /**
+     * NameID format of the assertion sent to SAP.
+     */
+    nameIdentifierFormat: string;
+    /**
+     * OAuth scope requested from SAP.
+     */
+    scope: string;
+    /**
+     * Password of the SAP service user. Secret.
+     */
+    servicePassword: string;
+    /**
+     * URL of SAP's OAuth token endpoint.
+     */
+    tokenEndpointUrl: string;
+    /**
+     * User profile property sent as the SAP user name.
+     */
+    usernameAttribute: string;
+}
+
+/**
+ * Settings of the Sentry add-on.
+ */
+export interface GetClientAddonSentry {
+    /**
+     * Base URL of a self-hosted Sentry; leave unset for sentry.io.
+     */
+    baseUrl: string;
+    /**
+     * Slug of your Sentry organization.
+     */
+    orgSlug: string;
+}
+
+/**
+ * Settings of the SharePoint add-on.
+ */
+export interface GetClientAddonSharepoint {
+    /**
+     * External URLs of the SharePoint sites, for users outside the network.
+     */
+    externalUrls: string[];
+    /**
+     * Internal URL of the SharePoint site.
+     */
+    url: string;
+}
+
+/**
+ * Settings of the Slack add-on.
+ */
+export interface GetClientAddonSlack {
+    /**
+     * Name of the Slack team.
+     */
+    team: string;
+}
+
+/**
+ * Settings of the SpringCM add-on.
+ */
+export interface GetClientAddonSpringcm {
+    /**
+     * SpringCM assertion consumer service URL.
+     */
+    acsUrl: string;
+}
+
+/**
+ * Settings of a packaged SSO integration add-on.
+ */
+export interface GetClientAddonSsoIntegration {
+    /**
+     * Name of the SSO integration.
+     */
+    name: string;
+    /**
+     * Version of the SSO integration.
+     */
+    version: string;
+}
+
+/**
+ * Settings of the Windows Azure Mobile Services add-on.
+ */
+export interface GetClientAddonWam {
+    /**
+     * Master key of the mobile service, used to sign tokens. Secret.
+     */
+    masterKey: string;
+}
+
+/**
+ * The WS-Fed add-on; it has no settings of its own.
+ */
+export interface GetClientAddonWsfed {
+}
+
+/**
+ * Settings of the Zendesk add-on.
+ */
+export interface GetClientAddonZendesk {
+    /**
+     * Zendesk account name (the subdomain of zendesk.com).
+     */
+    accountName: string;
+}
+
+/**
+ * Settings of the Zoom add-on.
+ */
+export interface GetClientAddonZoom {
+    /**
+     * Zoom account name (the subdomain of zoom.us).
+     */
+    account: string;
+}
+
+/**
+ * The credentials an application has registered, by authentication method.
+ */
+export interface GetClientClientAuthenticationMethod {
+    /**
+     * Credentials for private_key_jwt.
+     */
+    privateKeyJwts: outputs.GetClientClientAuthenticationMethodPrivateKeyJwt[];
+    /**
+     * Credentials for self_signed_tls_client_auth.
+     */
+    selfSignedTlsClientAuths: outputs.GetClientClientAuthenticationMethodSelfSignedTlsClientAuth[];
+    /**
+     * Credentials for tls_client_auth.
+     */
+    tlsClientAuths: outputs.GetClientClientAuthenticationMethodTlsClientAuth[];
+}
+
+/**
+ * The keys registered for private_key_jwt authentication.
+ */
+export interface GetClientClientAuthenticationMethodPrivateKeyJwt {
+    /**
+     * One or two public keys (two while rotating); Auth0 accepts a client assertion signed by any of them.
+     */
+    credentials: outputs.GetClientClientAuthenticationMethodPrivateKeyJwtCredential[];
+}
+
+/**
+ * A public key the application's client assertions are verified with.
+ */
+export interface GetClientClientAuthenticationMethodPrivateKeyJwtCredential {
+    /**
+     * Algorithm the assertions are signed with: RS256, RS384 or PS256. Auth0 uses RS256 when unset.
+     */
+    algorithm: string;
+    /**
+     * When Auth0 registered the key (ISO 8601).
+     */
+    createdAt: string;
+    /**
+     * Kind of credential; public_key for private_key_jwt.
+     */
+    credentialType: string;
+    /**
+     * When Auth0 stops accepting the key (ISO 8601). Taken from the certificate when parseExpiryFromCert is true.
+     */
+    expiresAt: string;
+    /**
+     * Auth0's id for the credential.
+     */
+    id: string;
+    /**
+     * Key id (kid) Auth0 computed for the key.
+     */
+    keyId: string;
+    /**
+     * A name for the credential, shown in the Auth0 dashboard.
+     */
+    name: string;
+    /**
+     * When the credential last changed (ISO 8601).
+     */
+    updatedAt: string;
+}
+
+/**
+ * The certificates registered for self_signed_tls_client_auth.
+ */
+export interface GetClientClientAuthenticationMethodSelfSignedTlsClientAuth {
+    /**
+     * Self-signed certificates Auth0 accepts for mutual-TLS authentication.
+     */
+    credentials: outputs.GetClientClientAuthenticationMethodSelfSignedTlsClientAuthCredential[];
+}
+
+/**
+ * A self-signed X.509 certificate, matched by its SHA-256 thumbprint.
+ */
+export interface GetClientClientAuthenticationMethodSelfSignedTlsClientAuthCredential {
+    /**
+     * When Auth0 registered the certificate (ISO 8601).
+     */
+    createdAt: string;
+    /**
+     * Kind of credential; x509_cert for self_signed_tls_client_auth. Changing it replaces the credential.
+     */
+    credentialType: string;
+    /**
+     * Auth0's id for the credential.
+     */
+    id: string;
+    /**
+     * A name for the credential, shown in the Auth0 dashboard.
+     */
+    name: string;
+    /**
+     * When the credential last changed (ISO 8601).
+     */
+    updatedAt: string;
+}
+
+/**
+ * The certificates registered for tls_client_auth.
+ */
+export interface GetClientClientAuthenticationMethodTlsClientAuth {
+    /**
+     * Certificate subjects Auth0 accepts for mutual-TLS authentication.
+     */
+    credentials: outputs.GetClientClientAuthenticationMethodTlsClientAuthCredential[];
+}
+
+/**
+ * A CA-issued certificate, identified by its subject DN or given as PEM.
+ */
+export interface GetClientClientAuthenticationMethodTlsClientAuthCredential {
+    /**
+     * When Auth0 registered the credential (ISO 8601).
+     */
+    createdAt: string;
+    /**
+     * Kind of credential; cert_subject_dn for tls_client_auth. Changing it replaces the credential.
+     */
+    credentialType: string;
+    /**
+     * Auth0's id for the credential.
+     */
+    id: string;
+    /**
+     * A name for the credential, shown in the Auth0 dashboard.
+     */
+    name: string;
+    /**
+     * Subject distinguished name the client certificate must carry. Changing it replaces the credential.
+     */
+    subjectDn: string;
+    /**
+     * When the credential last changed (ISO 8601).
+     */
+    updatedAt: string;
+}
+
+/**
+ * The organization an application uses by default.
+ */
+export interface GetClientDefaultOrganization {
+    /**
+     * Set to true to remove the default organization.
+     */
+    disable: boolean;
+    /**
+     * Flows the default organization applies to; the only value is client_credentials.
+     */
+    flows: string[];
+    /**
+     * Id of the organization (org_...).
+     */
+    organizationId: string;
+}
+
+/**
+ * Okta Integration Network express configuration of an application.
+ */
+export interface GetClientExpressConfiguration {
+    /**
+     * Domain that administrators of the customer's Okta org sign in with.
+     */
+    adminLoginDomain: string;
+    /**
+     * Id of the connection profile used for connections that express configuration creates.
+     */
+    connectionProfileId: string;
+    /**
+     * Whether the connection express configuration creates is enabled for this application.
+     */
+    enableClient: boolean;
+    /**
+     * Whether the connection express configuration creates is enabled for the organization.
+     */
+    enableOrganization: boolean;
+    /**
+     * Template of the URI that starts a login from Okta, with placeholders filled per organization.
+     */
+    initiateLoginUriTemplate: string;
+    /**
+     * Other applications linked to this express configuration.
+     */
+    linkedClients: outputs.GetClientExpressConfigurationLinkedClient[];
+    /**
+     * Id of the Okta Integration Network submission.
+     */
+    oinSubmissionId: string;
+    /**
+     * Client id of the Okta Integration Network application.
+     */
+    oktaOinClientId: string;
+    /**
+     * Id of the user attribute profile applied to users from the connection.
+     */
+    userAttributeProfileId: string;
+}
+
+/**
+ * An application linked to an express configuration.
+ */
+export interface GetClientExpressConfigurationLinkedClient {
+    /**
+     * Client id of the linked application.
+     */
+    clientId: string;
+}
+
+/**
+ * Federated Credential Management (FedCM) settings of an application.
+ */
+export interface GetClientFedcmLogin {
+    /**
+     * FedCM settings for Google sign-in.
+     */
+    googles: outputs.GetClientFedcmLoginGoogle[];
+}
+
+/**
+ * FedCM settings for Google.
+ */
+export interface GetClientFedcmLoginGoogle {
+    /**
+     * Whether users may sign in with Google through the browser's FedCM prompt.
+     */
+    isEnabled: boolean;
+}
+
+/**
+ * A client grant.
+ */
+export interface GetClientGrantsClientGrant {
+    /**
+     * Whether the grant covers every scope the API defines, now and later, instead of the list in `scopes`. Not allowed on Auth0 system APIs.
+     */
+    allowAllScopes: boolean;
+    /**
+     * Identifier of the API (its `identifier`, the token audience) that the grant is for. The API must exist; changing it replaces the ClientGrant.
+     */
+    audience: string;
+    /**
+     * Client id of the application receiving the grant. Changing it replaces the ClientGrant.
+     */
+    clientId: string;
+    /**
+     * Makes this a default grant for a class of applications instead of one application; the only value is third_party_clients. Changing it replaces the ClientGrant.
+     */
+    defaultFor: string;
+    /**
+     * The grant's id.
+     */
+    id: string;
+    /**
+     * The API's scopes (permission values) that the application may request, for example read:data. Each must be defined on the API.
+     */
+    scopes: string[];
+    /**
+     * Who the grant authorizes: client (machine-to-machine, the default) or user. Changing it replaces the ClientGrant.
+     */
+    subjectType: string;
+}
+
+/**
+ * How Auth0 signs ID tokens for an application.
+ */
+export interface GetClientJwtConfiguration {
+    /**
+     * Signing algorithm of ID tokens. One of: HS256, RS256, RS512, PS256.
+     */
+    alg: string;
+    /**
+     * Lifetime of ID tokens, in seconds. Auth0 defaults it to 36000 (10 hours).
+     */
+    lifetimeInSeconds: number;
+    /**
+     * Map of extra scopes and the claims they add to tokens (legacy).
+     */
+    scopes: {[key: string]: string};
+    /**
+     * Whether the client secret is base64 encoded when used as an HS256 key (legacy). Auth0 does not allow changing it, so a change replaces the Client.
+     */
+    secretEncoded: boolean;
+}
+
+/**
+ * Native mobile app identity of an application.
+ */
+export interface GetClientMobile {
+    /**
+     * Android app identity.
+     */
+    androids: outputs.GetClientMobileAndroid[];
+    /**
+     * iOS app identity.
+     */
+    ios: outputs.GetClientMobileIo[];
+}
+
+/**
+ * Android app identity, used for Android App Links.
+ */
+export interface GetClientMobileAndroid {
+    /**
+     * Package name of the Android app, for example com.example.app.
+     */
+    appPackageName: string;
+    /**
+     * SHA-256 fingerprints of the certificates the app is signed with.
+     */
+    sha256CertFingerprints: string[];
+}
+
+/**
+ * iOS app identity, used for universal links.
+ */
+export interface GetClientMobileIo {
+    /**
+     * Bundle identifier of the iOS app, for example com.example.app.
+     */
+    appBundleIdentifier: string;
+    /**
+     * Apple developer team id.
+     */
+    teamId: string;
+}
+
+/**
+ * Settings for the My Organization self-service portal.
+ */
+export interface GetClientMyOrganizationConfiguration {
+    /**
+     * Identity provider types organization admins may add. Values: pingfederate, adfs, waad, google-apps, okta, oidc, samlp.
+     */
+    allowedStrategies: string[];
+    /**
+     * Whether admins may delete connections. One of: allow, allow_if_empty (only when no users use it).
+     */
+    connectionDeletionBehavior: string;
+    /**
+     * Id of the connection profile applied to connections admins create.
+     */
+    connectionProfileId: string;
+    /**
+     * Client id of the application that invited users land on.
+     */
+    invitationLandingClientId: string;
+    /**
+     * Id of the user attribute profile applied to connections admins create.
+     */
+    userAttributeProfileId: string;
+}
+
+/**
+ * Native social login settings of an application.
+ */
+export interface GetClientNativeSocialLogin {
+    /**
+     * Sign in with Apple using native tokens.
+     */
+    apples: outputs.GetClientNativeSocialLoginApple[];
+    /**
+     * Facebook login using native tokens.
+     */
+    facebooks: outputs.GetClientNativeSocialLoginFacebook[];
+    /**
+     * Google sign-in using native tokens.
+     */
+    googles: outputs.GetClientNativeSocialLoginGoogle[];
+}
+
+/**
+ * Native Sign in with Apple.
+ */
+export interface GetClientNativeSocialLoginApple {
+    /**
+     * Whether the app may exchange native Apple tokens for Auth0 tokens.
+     */
+    enabled: boolean;
+}
+
+/**
+ * Native Facebook login.
+ */
+export interface GetClientNativeSocialLoginFacebook {
+    /**
+     * Whether the app may exchange native Facebook tokens for Auth0 tokens.
+     */
+    enabled: boolean;
+}
+
+/**
+ * Native Google sign-in.
+ */
+export interface GetClientNativeSocialLoginGoogle {
+    /**
+     * Whether the app may exchange native Google tokens for Auth0 tokens.
+     */
+    enabled: boolean;
+}
+
+/**
+ * OpenID Connect back-channel logout settings of an application.
+ */
+export interface GetClientOidcLogout {
+    /**
+     * Which events send logout tokens.
+     */
+    backchannelLogoutInitiators: outputs.GetClientOidcLogoutBackchannelLogoutInitiator[];
+    /**
+     * Whether logout tokens carry session metadata.
+     */
+    backchannelLogoutSessionMetadatas: outputs.GetClientOidcLogoutBackchannelLogoutSessionMetadata[];
+    /**
+     * URLs that receive logout tokens.
+     */
+    backchannelLogoutUrls: string[];
+}
+
+/**
+ * Events that send back-channel logout tokens.
+ */
+export interface GetClientOidcLogoutBackchannelLogoutInitiator {
+    /**
+     * all (every event) or custom (only `selectedInitiators`).
+     */
+    mode: string;
+    /**
+     * Events that send logout tokens when `mode` is custom. Values: rp-logout, idp-logout, password-changed, session-expired, session-revoked, account-deleted, email-identifier-changed, mfa-phone-unenrolled, account-deactivated.
+     */
+    selectedInitiators: string[];
+}
+
+/**
+ * Session metadata in back-channel logout tokens.
+ */
+export interface GetClientOidcLogoutBackchannelLogoutSessionMetadata {
+    /**
+     * Whether logout tokens include the session's metadata.
+     */
+    include: boolean;
+}
+
+/**
+ * Refresh token behaviour of an application. Auth0 needs `rotationType` and `expirationType` on every change, so the whole block is sent each time.
+ */
+export interface GetClientRefreshToken {
+    /**
+     * expiring or non-expiring. Auth0 defaults it to non-expiring.
+     */
+    expirationType: string;
+    /**
+     * Seconds a refresh token stays valid without being used. Auth0 defaults it to 1296000 (15 days).
+     */
+    idleTokenLifetime: number;
+    /**
+     * Whether refresh tokens never expire for inactivity. Auth0 defaults it to true for new applications.
+     */
+    infiniteIdleTokenLifetime: boolean;
+    /**
+     * Whether refresh tokens have no absolute lifetime. Auth0 defaults it to true for new applications.
+     */
+    infiniteTokenLifetime: boolean;
+    /**
+     * Seconds a rotated refresh token may still be reused, to absorb retries. Auth0 defaults it to 0.
+     */
+    leeway: number;
+    /**
+     * Audiences and scopes that refresh tokens may be exchanged for (multi-resource refresh tokens).
+     */
+    policies: outputs.GetClientRefreshTokenPolicy[];
+    /**
+     * rotating (each use returns a new refresh token) or non-rotating. Auth0 defaults it to non-rotating.
+     */
+    rotationType: string;
+    /**
+     * Absolute lifetime of a refresh token in seconds. Auth0 defaults it to 2592000 (30 days).
+     */
+    tokenLifetime: number;
+}
+
+/**
+ * One API that refresh tokens of an application may be used for.
+ */
+export interface GetClientRefreshTokenPolicy {
+    /**
+     * Identifier of the API.
+     */
+    audience: string;
+    /**
+     * Scopes of the API that may be requested with the refresh token.
+     */
+    scopes: string[];
+}
+
+/**
+ * Native-to-web session transfer settings of an application.
+ */
+export interface GetClientSessionTransfer {
+    /**
+     * Whether a session transfer token may be exchanged for a refresh token as well.
+     */
+    allowRefreshToken: boolean;
+    /**
+     * How a session transfer token may be presented to the web app. Values: cookie, query.
+     */
+    allowedAuthenticationMethods: string[];
+    /**
+     * Whether this (native) application may create session transfer tokens.
+     */
+    canCreateSessionTransferToken: boolean;
+    /**
+     * Delegated access settings for session transfer.
+     */
+    delegations: outputs.GetClientSessionTransferDelegation[];
+    /**
+     * Whether revoking the original session also revokes sessions created from its transfer tokens.
+     */
+    enforceCascadeRevocation: boolean;
+    /**
+     * What the transferred session is bound to. One of: ip, asn, none.
+     */
+    enforceDeviceBinding: string;
+    /**
+     * Whether refresh tokens from a transferred session are online refresh tokens, ending with the session.
+     */
+    enforceOnlineRefreshTokens: boolean;
+}
+
+/**
+ * Delegated access settings for session transfer.
+ */
+export interface GetClientSessionTransferDelegation {
+    /**
+     * Whether a session transfer token may be used for delegated access.
+     */
+    allowDelegatedAccess: boolean;
+    /**
+     * What a delegated session is bound to. One of: ip, asn.
+     */
+    enforceDeviceBinding: string;
+}
+
+/**
+ * Signed request object (JAR) settings.
+ */
+export interface GetClientSignedRequestObject {
+    /**
+     * Public keys that verify the application's request objects.
+     */
+    credentials: outputs.GetClientSignedRequestObjectCredential[];
+    /**
+     * Whether Auth0 refuses authorization requests that are not signed request objects.
+     */
+    required: boolean;
+}
+
+/**
+ * A public key that verifies request objects.
+ */
+export interface GetClientSignedRequestObjectCredential {
+    /**
+     * Algorithm the request objects are signed with: RS256, RS384 or PS256. Changing it replaces the credential.
+     */
+    algorithm: string;
+    /**
+     * When Auth0 registered the key (ISO 8601).
+     */
+    createdAt: string;
+    /**
+     * Kind of credential; public_key. Changing it replaces the credential.
+     */
+    credentialType: string;
+    /**
+     * When Auth0 stops accepting the key (ISO 8601).
+     */
+    expiresAt: string;
+    /**
+     * Auth0's id for the credential.
+     */
+    id: string;
+    /**
+     * Key id (kid) Auth0 computed for the key.
+     */
+    keyId: string;
+    /**
+     * A name for the credential. Changing it replaces the credential.
+     */
+    name: string;
+    /**
+     * When the credential last changed (ISO 8601).
+     */
+    updatedAt: string;
+}
+
+/**
+ * Token exchange settings of an application.
+ */
+export interface GetClientTokenExchange {
+    /**
+     * Token exchange profile types the application may use with any profile. Values: custom_authentication, on_behalf_of_token_exchange.
+     */
+    allowAnyProfileOfTypes: string[];
+}
+
+/**
+ * Access token quota of an application.
+ */
+export interface GetClientTokenQuota {
+    /**
+     * Quota for tokens from the client-credentials flow.
+     */
+    clientCredentials: outputs.GetClientTokenQuotaClientCredential[];
+}
+
+/**
+ * How many client-credentials access tokens an application may get.
+ */
+export interface GetClientTokenQuotaClientCredential {
+    /**
+     * Whether requests over the quota are refused (true) or only reported (false).
+     */
+    enforce: boolean;
+    /**
+     * Most tokens per day.
+     */
+    perDay: number;
+    /**
+     * Most tokens per hour.
+     */
+    perHour: number;
+}
+
+/**
+ * An application, as Auth0 holds it.
+ */
+export interface GetClientsClient {
+    /**
+     * Ids of other applications allowed to request delegation tokens on behalf of this one.
+     */
+    allowedClients: string[];
+    /**
+     * URLs Auth0 may redirect to after a user logs out (the `returnTo` of the logout endpoint). Wildcards are allowed in the subdomain.
+     */
+    allowedLogoutUrls: string[];
+    /**
+     * Origins allowed to make cross-origin requests to Auth0 from this application, for example with the embedded login or cross-origin authentication.
+     */
+    allowedOrigins: string[];
+    /**
+     * The kind of application. One of: native, spa, regular_web, non_interactive (machine-to-machine), resource_server, express_configuration, rms, box, cloudbees, concur, dropbox, mscrm, echosign, egnyte, newrelic, office365, salesforce, sentry, sharepoint, slack, springcm, zendesk, zoom, sso_integration, oag.
+     */
+    appType: string;
+    /**
+     * Channels Auth0 uses to ask the user for approval in Client-Initiated Backchannel Authentication (CIBA) requests. Values: guardian-push, email.
+     */
+    asyncApprovalNotificationChannels: string[];
+    /**
+     * Allowed callback URLs: where Auth0 may send the user after authentication. Wildcards are allowed in the subdomain.
+     */
+    callbacks: string[];
+    /**
+     * The application's client id.
+     */
+    clientId?: string;
+    /**
+     * Free-form string metadata on the application: at most 10 keys, each value at most 255 characters. Keys removed from the map are removed from Auth0.
+     */
+    clientMetadata: {[key: string]: string};
+    /**
+     * The application's client secret (secret).
+     */
+    clientSecret: string;
+    /**
+     * Free-text description of the application, at most 140 characters. Defaults to "Managed by Pulumi".
+     */
+    description: string;
+    /**
+     * Settings for Okta Integration Network (OIN) express configuration, used when `appType` is express_configuration.
+     */
+    expressConfigurations: outputs.GetClientsClientExpressConfiguration[];
+    /**
+     * Identifier the client carries in an external system, as reported by Auth0. Read-only.
+     */
+    externalClientId: string;
+    /**
+     * Who registered the application's external metadata, as reported by Auth0: admin or client. Read-only.
+     */
+    externalMetadataCreatedBy: string;
+    /**
+     * Kind of external metadata document the application was registered from, as reported by Auth0 (for example cimd). Read-only.
+     */
+    externalMetadataType: string;
+    /**
+     * Federated Credential Management (FedCM) settings, letting browsers sign users in with an identity provider such as Google without third-party cookies.
+     */
+    fedcmLogins: outputs.GetClientsClientFedcmLogin[];
+    /**
+     * OAuth 2.0 grant types the application may use, such as authorization_code, implicit, refresh_token, client_credentials, password or urn:ietf:params:oauth:grant-type:device_code. Auth0 picks a default set by `appType` when it is not set.
+     */
+    grantTypes: string[];
+    /**
+     * Whether the application is owned by the tenant (first party) rather than by a third party. Third-party applications must ask the user for consent. Auth0 defaults it to true.
+     */
+    isFirstParty: boolean;
+    /**
+     * Whether Auth0 trusts the client IP in the `auth0-forwarded-for` header on token requests from this application; only allowed for confidential applications. Auth0 defaults it to false.
+     */
+    isTokenEndpointIpHeaderTrusted: boolean;
+    /**
+     * URL of the JSON Web Key Set holding the application's signing keys, as reported by Auth0. Read-only.
+     */
+    jwksUri: string;
+    /**
+     * Settings for the My Organization self-service portal when this application is used for it.
+     */
+    myOrganizationConfigurations: outputs.GetClientsClientMyOrganizationConfiguration[];
+    /**
+     * Name of the application, shown to users on the login and consent pages. Must not contain `<` or `>`.
+     */
+    name?: string;
+    /**
+     * OpenID Connect back-channel logout settings: where logout tokens are sent and which events send them.
+     */
+    oidcLogouts: outputs.GetClientsClientOidcLogout[];
+    /**
+     * How the login prompt finds the user's organization. Values: email, organization_name.
+     */
+    organizationDiscoveryMethods: string[];
+    /**
+     * How Auth0 redirects users back to the application after errors. One of: allow_always, open_redirect_protection.
+     */
+    redirectionPolicy: string;
+    /**
+     * Identifier of the API this application belongs to, for applications that Auth0 creates for an API. Auth0 accepts it only at creation, so changing it replaces the Client.
+     */
+    resourceServerIdentifier: string;
+    /**
+     * Native-to-web session transfer settings: whether this application may create and accept session transfer tokens, and how they are bound to a device.
+     */
+    sessionTransfers: outputs.GetClientsClientSessionTransfer[];
+    /**
+     * Whether Auth0 skips the confirmation prompt before redirecting to a callback URI it cannot verify (for example a custom scheme). One of: true, false, null (Auth0 decides).
+     */
+    skipNonVerifiableCallbackUriConfirmationPrompt: string;
+    /**
+     * How strictly Auth0 checks a third-party application's settings. One of: strict, permissive.
+     */
+    thirdPartySecurityMode: string;
+    /**
+     * Which token exchange profiles (Custom Token Exchange) this application may use.
+     */
+    tokenExchanges: outputs.GetClientsClientTokenExchange[];
+    /**
+     * Per-application limits on how many access tokens the client-credentials flow may issue.
+     */
+    tokenQuotas: outputs.GetClientsClientTokenQuota[];
+    /**
+     * Origins allowed for web message response mode and silent authentication (checkSession) from browser-based applications.
+     */
+    webOrigins: string[];
+}
+
+/**
+ * Okta Integration Network express configuration of an application.
+ */
+export interface GetClientsClientExpressConfiguration {
+    /**
+     * Domain that administrators of the customer's Okta org sign in with.
+     */
+    adminLoginDomain: string;
+    /**
+     * Id of the connection profile used for connections that express configuration creates.
+     */
+    connectionProfileId: string;
+    /**
+     * Whether the connection express configuration creates is enabled for this application.
+     */
+    enableClient: boolean;
+    /**
+     * Whether the connection express configuration creates is enabled for the organization.
+     */
+    enableOrganization: boolean;
+    /**
+     * Template of the URI that starts a login from Okta, with placeholders filled per organization.
+     */
+    initiateLoginUriTemplate: string;
+    /**
+     * Other applications linked to this express configuration.
+     */
+    linkedClients: outputs.GetClientsClientExpressConfigurationLinkedClient[];
+    /**
+     * Id of the Okta Integration Network submission.
+     */
+    oinSubmissionId: string;
+    /**
+     * Client id of the Okta Integration Network application.
+     */
+    oktaOinClientId: string;
+    /**
+     * Id of the user attribute profile applied to users from the connection.
+     */
+    userAttributeProfileId: string;
+}
+
+/**
+ * An application linked to an express configuration.
+ */
+export interface GetClientsClientExpressConfigurationLinkedClient {
+    /**
+     * Client id of the linked application.
+     */
+    clientId: string;
+}
+
+/**
+ * Federated Credential Management (FedCM) settings of an application.
+ */
+export interface GetClientsClientFedcmLogin {
+    /**
+     * FedCM settings for Google sign-in.
+     */
+    googles: outputs.GetClientsClientFedcmLoginGoogle[];
+}
+
+/**
+ * FedCM settings for Google.
+ */
+export interface GetClientsClientFedcmLoginGoogle {
+    /**
+     * Whether users may sign in with Google through the browser's FedCM prompt.
+     */
+    isEnabled: boolean;
+}
+
+/**
+ * Settings for the My Organization self-service portal.
+ */
+export interface GetClientsClientMyOrganizationConfiguration {
+    /**
+     * Identity provider types organization admins may add. Values: pingfederate, adfs, waad, google-apps, okta, oidc, samlp.
+     */
+    allowedStrategies: string[];
+    /**
+     * Whether admins may delete connections. One of: allow, allow_if_empty (only when no users use it).
+     */
+    connectionDeletionBehavior: string;
+    /**
+     * Id of the connection profile applied to connections admins create.
+     */
+    connectionProfileId: string;
+    /**
+     * Client id of the application that invited users land on.
+     */
+    invitationLandingClientId: string;
+    /**
+     * Id of the user attribute profile applied to connections admins create.
+     */
+    userAttributeProfileId: string;
+}
+
+/**
+ * OpenID Connect back-channel logout settings of an application.
+ */
+export interface GetClientsClientOidcLogout {
+    /**
+     * Which events send logout tokens.
+     */
+    backchannelLogoutInitiators: outputs.GetClientsClientOidcLogoutBackchannelLogoutInitiator[];
+    /**
+     * Whether logout tokens carry session metadata.
+     */
+    backchannelLogoutSessionMetadatas: outputs.GetClientsClientOidcLogoutBackchannelLogoutSessionMetadata[];
+    /**
+     * URLs that receive logout tokens.
+     */
+    backchannelLogoutUrls: string[];
+}
+
+/**
+ * Events that send back-channel logout tokens.
+ */
+export interface GetClientsClientOidcLogoutBackchannelLogoutInitiator {
+    /**
+     * all (every event) or custom (only `selectedInitiators`).
+     */
+    mode: string;
+    /**
+     * Events that send logout tokens when `mode` is custom. Values: rp-logout, idp-logout, password-changed, session-expired, session-revoked, account-deleted, email-identifier-changed, mfa-phone-unenrolled, account-deactivated.
+     */
+    selectedInitiators: string[];
+}
+
+/**
+ * Session metadata in back-channel logout tokens.
+ */
+export interface GetClientsClientOidcLogoutBackchannelLogoutSessionMetadata {
+    /**
+     * Whether logout tokens include the session's metadata.
+     */
+    include: boolean;
+}
+
+/**
+ * Native-to-web session transfer settings of an application.
+ */
+export interface GetClientsClientSessionTransfer {
+    /**
+     * Whether a session transfer token may be exchanged for a refresh token as well.
+     */
+    allowRefreshToken: boolean;
+    /**
+     * How a session transfer token may be presented to the web app. Values: cookie, query.
+     */
+    allowedAuthenticationMethods: string[];
+    /**
+     * Whether this (native) application may create session transfer tokens.
+     */
+    canCreateSessionTransferToken: boolean;
+    /**
+     * Delegated access settings for session transfer.
+     */
+    delegations: outputs.GetClientsClientSessionTransferDelegation[];
+    /**
+     * Whether revoking the original session also revokes sessions created from its transfer tokens.
+     */
+    enforceCascadeRevocation: boolean;
+    /**
+     * What the transferred session is bound to. One of: ip, asn, none.
+     */
+    enforceDeviceBinding: string;
+    /**
+     * Whether refresh tokens from a transferred session are online refresh tokens, ending with the session.
+     */
+    enforceOnlineRefreshTokens: boolean;
+}
+
+/**
+ * Delegated access settings for session transfer.
+ */
+export interface GetClientsClientSessionTransferDelegation {
+    /**
+     * Whether a session transfer token may be used for delegated access.
+     */
+    allowDelegatedAccess: boolean;
+    /**
+     * What a delegated session is bound to. One of: ip, asn.
+     */
+    enforceDeviceBinding: string;
+}
+
+/**
+ * Token exchange settings of an application.
+ */
+export interface GetClientsClientTokenExchange {
+    /**
+     * Token exchange profile types the application may use with any profile. Values: custom_authentication, on_behalf_of_token_exchange.
+     */
+    allowAnyProfileOfTypes: string[];
+}
+
+/**
+ * Access token quota of an application.
+ */
+export interface GetClientsClientTokenQuota {
+    /**
+     * Quota for tokens from the client-credentials flow.
+     */
+    clientCredentials: outputs.GetClientsClientTokenQuotaClientCredential[];
+}
+
+/**
+ * How many client-credentials access tokens an application may get.
+ */
+export interface GetClientsClientTokenQuotaClientCredential {
+    /**
+     * Whether requests over the quota are refused (true) or only reported (false).
+     */
+    enforce: boolean;
+    /**
+     * Most tokens per day.
+     */
+    perDay: number;
+    /**
+     * Most tokens per hour.
+     */
+    perHour: number;
+}
+
+/**
+ * One Rich Authorization Request type of an API.
+ */
+export interface GetResourceServerAuthorizationDetail {
+    /**
+     * Set to true to remove all authorization detail types from the API.
+     */
+    disable: boolean;
+    /**
+     * Name of the authorization detail type, for example payment_initiation.
+     */
+    type: string;
+}
+
+/**
+ * The authorization policy attached to an API.
+ */
+export interface GetResourceServerAuthorizationPolicy {
+    /**
+     * Id of the policy.
+     */
+    policyId: string;
+}
+
+/**
+ * Sender-constraining (proof-of-possession) settings of an API.
+ */
+export interface GetResourceServerProofOfPossession {
+    /**
+     * Set to true to remove the proof-of-possession settings.
+     */
+    disable: boolean;
+    /**
+     * How tokens are bound to the client. One of: mtls, dpop.
+     */
+    mechanism: string;
+    /**
+     * Whether tokens for this API must be sender-constrained.
+     */
+    required: boolean;
+    /**
+     * Which applications must use it. One of: public_clients, all_clients.
+     */
+    requiredFor: string;
+}
+
+/**
+ * Extension (not in the official provider): one permission that an API defines.
+ */
+export interface GetResourceServerScope {
+    /**
+     * Human-readable explanation of the scope, shown on the consent page.
+     */
+    description: string;
+    /**
+     * The scope's value, e.g. read:data.
+     */
+    name: string;
+}
+
+/**
+ * Per-subject-type access policies of an API.
+ */
+export interface GetResourceServerSubjectTypeAuthorization {
+    /**
+     * Policy for applications acting on their own behalf (client credentials).
+     */
+    clients: outputs.GetResourceServerSubjectTypeAuthorizationClient[];
+    /**
+     * Policy for applications acting on behalf of users.
+     */
+    users: outputs.GetResourceServerSubjectTypeAuthorizationUser[];
+}
+
+/**
+ * Access policy for applications acting on their own behalf.
+ */
+export interface GetResourceServerSubjectTypeAuthorizationClient {
+    /**
+     * One of: deny_all, require_client_grant.
+     */
+    policy: string;
+}
+
+/**
+ * Access policy for applications acting on behalf of users.
+ */
+export interface GetResourceServerSubjectTypeAuthorizationUser {
+    /**
+     * One of: allow_all, deny_all, require_client_grant.
+     */
+    policy: string;
+}
+
+/**
+ * Access token encryption (JWE) settings of an API.
+ */
+export interface GetResourceServerTokenEncryption {
+    /**
+     * Set to true to turn token encryption off.
+     */
+    disable: boolean;
+    /**
+     * Public key used to encrypt tokens.
+     */
+    encryptionKeys: outputs.GetResourceServerTokenEncryptionEncryptionKey[];
+    /**
+     * Format of encrypted tokens; the only value is compact-nested-jwe.
+     */
+    format: string;
+}
+
+/**
+ * Public key that encrypts an API's access tokens.
+ */
+export interface GetResourceServerTokenEncryptionEncryptionKey {
+    /**
+     * Key encryption algorithm. One of: RSA-OAEP-256, RSA-OAEP-384, RSA-OAEP-512.
+     */
+    algorithm: string;
+    /**
+     * Key id put in the token header.
+     */
+    kid: string;
+    /**
+     * Name of the key.
+     */
+    name: string;
+    /**
+     * The public key or certificate, PEM encoded.
+     */
+    pem: string;
+}
+
+/**
  * One Rich Authorization Request type of an API.
  */
 export interface ResourceServerAuthorizationDetail {
@@ -1125,6 +3113,20 @@ export interface ResourceServerScope {
      * The scope's value as it appears in tokens and grants, for example read:data.
      */
     value: string;
+}
+
+/**
+ * One permission an API defines.
+ */
+export interface ResourceServerScopesScope {
+    /**
+     * What the scope allows, shown to users on consent screens.
+     */
+    description?: string;
+    /**
+     * The scope's value, as requested and granted, e.g. read:data.
+     */
+    name: string;
 }
 
 /**

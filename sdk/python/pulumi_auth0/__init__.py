@@ -5,9 +5,16 @@ from . import _utilities
 import typing
 # Export this package's modules as members:
 from .client import *
+from .client_credentials import *
 from .client_grant import *
+from .get_client import *
+from .get_client_grants import *
+from .get_clients import *
+from .get_resource_server import *
 from .provider import *
 from .resource_server import *
+from .resource_server_scope import *
+from .resource_server_scopes import *
 from ._inputs import *
 from . import outputs
 
@@ -23,8 +30,11 @@ _utilities.register_resource_module(
     "index",
     {
         "auth0:index/client:Client": "Client",
+        "auth0:index/clientCredentials:ClientCredentials": "ClientCredentials",
         "auth0:index/clientGrant:ClientGrant": "ClientGrant",
         "auth0:index/resourceServer:ResourceServer": "ResourceServer",
+        "auth0:index/resourceServerScope:ResourceServerScope": "ResourceServerScope",
+        "auth0:index/resourceServerScopes:ResourceServerScopes": "ResourceServerScopes",
     },
 )
 _utilities.register_resource_package("auth0", "pulumi:providers:auth0", "Provider")

@@ -13,7 +13,7 @@ else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
 
-__all__ = ['ClientAddonsArgs', 'ClientAddonsArgsDict', 'ClientAddonsAwsArgs', 'ClientAddonsAwsArgsDict', 'ClientAddonsAzureBlobArgs', 'ClientAddonsAzureBlobArgsDict', 'ClientAddonsAzureSbArgs', 'ClientAddonsAzureSbArgsDict', 'ClientAddonsBoxArgs', 'ClientAddonsBoxArgsDict', 'ClientAddonsCloudbeesArgs', 'ClientAddonsCloudbeesArgsDict', 'ClientAddonsConcurArgs', 'ClientAddonsConcurArgsDict', 'ClientAddonsDropboxArgs', 'ClientAddonsDropboxArgsDict', 'ClientAddonsEchosignArgs', 'ClientAddonsEchosignArgsDict', 'ClientAddonsEgnyteArgs', 'ClientAddonsEgnyteArgsDict', 'ClientAddonsFirebaseArgs', 'ClientAddonsFirebaseArgsDict', 'ClientAddonsLayerArgs', 'ClientAddonsLayerArgsDict', 'ClientAddonsMscrmArgs', 'ClientAddonsMscrmArgsDict', 'ClientAddonsNewrelicArgs', 'ClientAddonsNewrelicArgsDict', 'ClientAddonsOffice365Args', 'ClientAddonsOffice365ArgsDict', 'ClientAddonsRmsArgs', 'ClientAddonsRmsArgsDict', 'ClientAddonsSalesforceArgs', 'ClientAddonsSalesforceArgsDict', 'ClientAddonsSalesforceApiArgs', 'ClientAddonsSalesforceApiArgsDict', 'ClientAddonsSalesforceSandboxApiArgs', 'ClientAddonsSalesforceSandboxApiArgsDict', 'ClientAddonsSamlpArgs', 'ClientAddonsSamlpArgsDict', 'ClientAddonsSamlpLogoutArgs', 'ClientAddonsSamlpLogoutArgsDict', 'ClientAddonsSapApiArgs', 'ClientAddonsSapApiArgsDict', 'ClientAddonsSentryArgs', 'ClientAddonsSentryArgsDict', 'ClientAddonsSharepointArgs', 'ClientAddonsSharepointArgsDict', 'ClientAddonsSlackArgs', 'ClientAddonsSlackArgsDict', 'ClientAddonsSpringcmArgs', 'ClientAddonsSpringcmArgsDict', 'ClientAddonsSsoIntegrationArgs', 'ClientAddonsSsoIntegrationArgsDict', 'ClientAddonsWamsArgs', 'ClientAddonsWamsArgsDict', 'ClientAddonsWsfedArgs', 'ClientAddonsWsfedArgsDict', 'ClientAddonsZendeskArgs', 'ClientAddonsZendeskArgsDict', 'ClientAddonsZoomArgs', 'ClientAddonsZoomArgsDict', 'ClientDefaultOrganizationArgs', 'ClientDefaultOrganizationArgsDict', 'ClientExpressConfigurationArgs', 'ClientExpressConfigurationArgsDict', 'ClientExpressConfigurationLinkedClientArgs', 'ClientExpressConfigurationLinkedClientArgsDict', 'ClientFedcmLoginArgs', 'ClientFedcmLoginArgsDict', 'ClientFedcmLoginGoogleArgs', 'ClientFedcmLoginGoogleArgsDict', 'ClientJwtConfigurationArgs', 'ClientJwtConfigurationArgsDict', 'ClientMobileArgs', 'ClientMobileArgsDict', 'ClientMobileAndroidArgs', 'ClientMobileAndroidArgsDict', 'ClientMobileIosArgs', 'ClientMobileIosArgsDict', 'ClientMyOrganizationConfigurationArgs', 'ClientMyOrganizationConfigurationArgsDict', 'ClientNativeSocialLoginArgs', 'ClientNativeSocialLoginArgsDict', 'ClientNativeSocialLoginAppleArgs', 'ClientNativeSocialLoginAppleArgsDict', 'ClientNativeSocialLoginFacebookArgs', 'ClientNativeSocialLoginFacebookArgsDict', 'ClientNativeSocialLoginGoogleArgs', 'ClientNativeSocialLoginGoogleArgsDict', 'ClientOidcLogoutArgs', 'ClientOidcLogoutArgsDict', 'ClientOidcLogoutBackchannelLogoutInitiatorsArgs', 'ClientOidcLogoutBackchannelLogoutInitiatorsArgsDict', 'ClientOidcLogoutBackchannelLogoutSessionMetadataArgs', 'ClientOidcLogoutBackchannelLogoutSessionMetadataArgsDict', 'ClientRefreshTokenArgs', 'ClientRefreshTokenArgsDict', 'ClientRefreshTokenPolicyArgs', 'ClientRefreshTokenPolicyArgsDict', 'ClientSessionTransferArgs', 'ClientSessionTransferArgsDict', 'ClientSessionTransferDelegationArgs', 'ClientSessionTransferDelegationArgsDict', 'ClientTokenExchangeArgs', 'ClientTokenExchangeArgsDict', 'ClientTokenQuotaArgs', 'ClientTokenQuotaArgsDict', 'ClientTokenQuotaClientCredentialsArgs', 'ClientTokenQuotaClientCredentialsArgsDict', 'ResourceServerAuthorizationDetailArgs', 'ResourceServerAuthorizationDetailArgsDict', 'ResourceServerAuthorizationPolicyArgs', 'ResourceServerAuthorizationPolicyArgsDict', 'ResourceServerProofOfPossessionArgs', 'ResourceServerProofOfPossessionArgsDict', 'ResourceServerScopeArgs', 'ResourceServerScopeArgsDict', 'ResourceServerSubjectTypeAuthorizationArgs', 'ResourceServerSubjectTypeAuthorizationArgsDict', 'ResourceServerSubjectTypeAuthorizationClientArgs', 'ResourceServerSubjectTypeAuthorizationClientArgsDict', 'ResourceServerSubjectTypeAuthorizationUserArgs', 'ResourceServerSubjectTypeAuthorizationUserArgsDict', 'ResourceServerTokenEncryptionArgs', 'ResourceServerTokenEncryptionArgsDict', 'ResourceServerTokenEncryptionEncryptionKeyArgs', 'ResourceServerTokenEncryptionEncryptionKeyArgsDict']
+__all__ = ['ClientAddonsArgs', 'ClientAddonsArgsDict', 'ClientAddonsAwsArgs', 'ClientAddonsAwsArgsDict', 'ClientAddonsAzureBlobArgs', 'ClientAddonsAzureBlobArgsDict', 'ClientAddonsAzureSbArgs', 'ClientAddonsAzureSbArgsDict', 'ClientAddonsBoxArgs', 'ClientAddonsBoxArgsDict', 'ClientAddonsCloudbeesArgs', 'ClientAddonsCloudbeesArgsDict', 'ClientAddonsConcurArgs', 'ClientAddonsConcurArgsDict', 'ClientAddonsDropboxArgs', 'ClientAddonsDropboxArgsDict', 'ClientAddonsEchosignArgs', 'ClientAddonsEchosignArgsDict', 'ClientAddonsEgnyteArgs', 'ClientAddonsEgnyteArgsDict', 'ClientAddonsFirebaseArgs', 'ClientAddonsFirebaseArgsDict', 'ClientAddonsLayerArgs', 'ClientAddonsLayerArgsDict', 'ClientAddonsMscrmArgs', 'ClientAddonsMscrmArgsDict', 'ClientAddonsNewrelicArgs', 'ClientAddonsNewrelicArgsDict', 'ClientAddonsOffice365Args', 'ClientAddonsOffice365ArgsDict', 'ClientAddonsRmsArgs', 'ClientAddonsRmsArgsDict', 'ClientAddonsSalesforceArgs', 'ClientAddonsSalesforceArgsDict', 'ClientAddonsSalesforceApiArgs', 'ClientAddonsSalesforceApiArgsDict', 'ClientAddonsSalesforceSandboxApiArgs', 'ClientAddonsSalesforceSandboxApiArgsDict', 'ClientAddonsSamlpArgs', 'ClientAddonsSamlpArgsDict', 'ClientAddonsSamlpLogoutArgs', 'ClientAddonsSamlpLogoutArgsDict', 'ClientAddonsSapApiArgs', 'ClientAddonsSapApiArgsDict', 'ClientAddonsSentryArgs', 'ClientAddonsSentryArgsDict', 'ClientAddonsSharepointArgs', 'ClientAddonsSharepointArgsDict', 'ClientAddonsSlackArgs', 'ClientAddonsSlackArgsDict', 'ClientAddonsSpringcmArgs', 'ClientAddonsSpringcmArgsDict', 'ClientAddonsSsoIntegrationArgs', 'ClientAddonsSsoIntegrationArgsDict', 'ClientAddonsWamsArgs', 'ClientAddonsWamsArgsDict', 'ClientAddonsWsfedArgs', 'ClientAddonsWsfedArgsDict', 'ClientAddonsZendeskArgs', 'ClientAddonsZendeskArgsDict', 'ClientAddonsZoomArgs', 'ClientAddonsZoomArgsDict', 'ClientCredentialsPrivateKeyJwtArgs', 'ClientCredentialsPrivateKeyJwtArgsDict', 'ClientCredentialsPrivateKeyJwtCredentialArgs', 'ClientCredentialsPrivateKeyJwtCredentialArgsDict', 'ClientCredentialsSelfSignedTlsClientAuthArgs', 'ClientCredentialsSelfSignedTlsClientAuthArgsDict', 'ClientCredentialsSelfSignedTlsClientAuthCredentialArgs', 'ClientCredentialsSelfSignedTlsClientAuthCredentialArgsDict', 'ClientCredentialsSignedRequestObjectArgs', 'ClientCredentialsSignedRequestObjectArgsDict', 'ClientCredentialsSignedRequestObjectCredentialArgs', 'ClientCredentialsSignedRequestObjectCredentialArgsDict', 'ClientCredentialsTlsClientAuthArgs', 'ClientCredentialsTlsClientAuthArgsDict', 'ClientCredentialsTlsClientAuthCredentialArgs', 'ClientCredentialsTlsClientAuthCredentialArgsDict', 'ClientDefaultOrganizationArgs', 'ClientDefaultOrganizationArgsDict', 'ClientExpressConfigurationArgs', 'ClientExpressConfigurationArgsDict', 'ClientExpressConfigurationLinkedClientArgs', 'ClientExpressConfigurationLinkedClientArgsDict', 'ClientFedcmLoginArgs', 'ClientFedcmLoginArgsDict', 'ClientFedcmLoginGoogleArgs', 'ClientFedcmLoginGoogleArgsDict', 'ClientJwtConfigurationArgs', 'ClientJwtConfigurationArgsDict', 'ClientMobileArgs', 'ClientMobileArgsDict', 'ClientMobileAndroidArgs', 'ClientMobileAndroidArgsDict', 'ClientMobileIosArgs', 'ClientMobileIosArgsDict', 'ClientMyOrganizationConfigurationArgs', 'ClientMyOrganizationConfigurationArgsDict', 'ClientNativeSocialLoginArgs', 'ClientNativeSocialLoginArgsDict', 'ClientNativeSocialLoginAppleArgs', 'ClientNativeSocialLoginAppleArgsDict', 'ClientNativeSocialLoginFacebookArgs', 'ClientNativeSocialLoginFacebookArgsDict', 'ClientNativeSocialLoginGoogleArgs', 'ClientNativeSocialLoginGoogleArgsDict', 'ClientOidcLogoutArgs', 'ClientOidcLogoutArgsDict', 'ClientOidcLogoutBackchannelLogoutInitiatorsArgs', 'ClientOidcLogoutBackchannelLogoutInitiatorsArgsDict', 'ClientOidcLogoutBackchannelLogoutSessionMetadataArgs', 'ClientOidcLogoutBackchannelLogoutSessionMetadataArgsDict', 'ClientRefreshTokenArgs', 'ClientRefreshTokenArgsDict', 'ClientRefreshTokenPolicyArgs', 'ClientRefreshTokenPolicyArgsDict', 'ClientSessionTransferArgs', 'ClientSessionTransferArgsDict', 'ClientSessionTransferDelegationArgs', 'ClientSessionTransferDelegationArgsDict', 'ClientTokenExchangeArgs', 'ClientTokenExchangeArgsDict', 'ClientTokenQuotaArgs', 'ClientTokenQuotaArgsDict', 'ClientTokenQuotaClientCredentialsArgs', 'ClientTokenQuotaClientCredentialsArgsDict', 'ResourceServerAuthorizationDetailArgs', 'ResourceServerAuthorizationDetailArgsDict', 'ResourceServerAuthorizationPolicyArgs', 'ResourceServerAuthorizationPolicyArgsDict', 'ResourceServerProofOfPossessionArgs', 'ResourceServerProofOfPossessionArgsDict', 'ResourceServerScopeTypeArgs', 'ResourceServerScopeTypeArgsDict', 'ResourceServerScopesScopeArgs', 'ResourceServerScopesScopeArgsDict', 'ResourceServerSubjectTypeAuthorizationArgs', 'ResourceServerSubjectTypeAuthorizationArgsDict', 'ResourceServerSubjectTypeAuthorizationClientArgs', 'ResourceServerSubjectTypeAuthorizationClientArgsDict', 'ResourceServerSubjectTypeAuthorizationUserArgs', 'ResourceServerSubjectTypeAuthorizationUserArgsDict', 'ResourceServerTokenEncryptionArgs', 'ResourceServerTokenEncryptionArgsDict', 'ResourceServerTokenEncryptionEncryptionKeyArgs', 'ResourceServerTokenEncryptionEncryptionKeyArgsDict']
 
 MYPY = False
 
@@ -2887,6 +2887,932 @@ class ClientAddonsZoomArgs:
 
 
 if not MYPY:
+    class ClientCredentialsPrivateKeyJwtArgsDict(TypedDict):
+        """
+        The keys registered for private_key_jwt authentication.
+        """
+        credentials: pulumi.Input[Sequence[pulumi.Input['ClientCredentialsPrivateKeyJwtCredentialArgsDict']]]
+        """
+        One or two public keys (two while rotating); Auth0 accepts a client assertion signed by any of them.
+        """
+elif False:
+    ClientCredentialsPrivateKeyJwtArgsDict: TypeAlias = Mapping[str, Any]
+
+@pulumi.input_type
+class ClientCredentialsPrivateKeyJwtArgs:
+    def __init__(__self__, *,
+                 credentials: pulumi.Input[Sequence[pulumi.Input['ClientCredentialsPrivateKeyJwtCredentialArgs']]]):
+        """
+        The keys registered for private_key_jwt authentication.
+
+        :param pulumi.Input[Sequence[pulumi.Input['ClientCredentialsPrivateKeyJwtCredentialArgs']]] credentials: One or two public keys (two while rotating); Auth0 accepts a client assertion signed by any of them.
+        """
+        pulumi.set(__self__, "credentials", credentials)
+
+    @_builtins.property
+    @pulumi.getter
+    def credentials(self) -> pulumi.Input[Sequence[pulumi.Input['ClientCredentialsPrivateKeyJwtCredentialArgs']]]:
+        """
+        One or two public keys (two while rotating); Auth0 accepts a client assertion signed by any of them.
+        """
+        return pulumi.get(self, "credentials")
+
+    @credentials.setter
+    def credentials(self, value: pulumi.Input[Sequence[pulumi.Input['ClientCredentialsPrivateKeyJwtCredentialArgs']]]):
+        pulumi.set(self, "credentials", value)
+
+
+if not MYPY:
+    class ClientCredentialsPrivateKeyJwtCredentialArgsDict(TypedDict):
+        """
+        A public key the application's client assertions are verified with.
+        """
+        credential_type: pulumi.Input[_builtins.str]
+        """
+        Kind of credential; public_key for private_key_jwt.
+        """
+        pem: pulumi.Input[_builtins.str]
+        """
+        The public key or X.509 certificate, PEM-encoded. Auth0 never returns it; state keeps the program's value.
+        """
+        algorithm: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        Algorithm the assertions are signed with: RS256, RS384 or PS256. Auth0 uses RS256 when unset.
+        """
+        created_at: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        When Auth0 registered the key (ISO 8601).
+        """
+        expires_at: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        When Auth0 stops accepting the key (ISO 8601). Taken from the certificate when parseExpiryFromCert is true.
+        """
+        id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        Auth0's id for the credential.
+        """
+        key_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        Key id (kid) Auth0 computed for the key.
+        """
+        name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        A name for the credential, shown in the Auth0 dashboard.
+        """
+        parse_expiry_from_cert: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+        """
+        Whether Auth0 reads expiresAt from the PEM certificate.
+        """
+        updated_at: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        When the credential last changed (ISO 8601).
+        """
+elif False:
+    ClientCredentialsPrivateKeyJwtCredentialArgsDict: TypeAlias = Mapping[str, Any]
+
+@pulumi.input_type
+class ClientCredentialsPrivateKeyJwtCredentialArgs:
+    def __init__(__self__, *,
+                 credential_type: pulumi.Input[_builtins.str],
+                 pem: pulumi.Input[_builtins.str],
+                 algorithm: pulumi.Input[Optional[_builtins.str]] = None,
+                 created_at: pulumi.Input[Optional[_builtins.str]] = None,
+                 expires_at: pulumi.Input[Optional[_builtins.str]] = None,
+                 id: pulumi.Input[Optional[_builtins.str]] = None,
+                 key_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 name: pulumi.Input[Optional[_builtins.str]] = None,
+                 parse_expiry_from_cert: pulumi.Input[Optional[_builtins.bool]] = None,
+                 updated_at: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        A public key the application's client assertions are verified with.
+
+        :param pulumi.Input[_builtins.str] credential_type: Kind of credential; public_key for private_key_jwt.
+        :param pulumi.Input[_builtins.str] pem: The public key or X.509 certificate, PEM-encoded. Auth0 never returns it; state keeps the program's value.
+        :param pulumi.Input[_builtins.str] algorithm: Algorithm the assertions are signed with: RS256, RS384 or PS256. Auth0 uses RS256 when unset.
+        :param pulumi.Input[_builtins.str] created_at: When Auth0 registered the key (ISO 8601).
+        :param pulumi.Input[_builtins.str] expires_at: When Auth0 stops accepting the key (ISO 8601). Taken from the certificate when parseExpiryFromCert is true.
+        :param pulumi.Input[_builtins.str] id: Auth0's id for the credential.
+        :param pulumi.Input[_builtins.str] key_id: Key id (kid) Auth0 computed for the key.
+        :param pulumi.Input[_builtins.str] name: A name for the credential, shown in the Auth0 dashboard.
+        :param pulumi.Input[_builtins.bool] parse_expiry_from_cert: Whether Auth0 reads expiresAt from the PEM certificate.
+        :param pulumi.Input[_builtins.str] updated_at: When the credential last changed (ISO 8601).
+        """
+        pulumi.set(__self__, "credential_type", credential_type)
+        pulumi.set(__self__, "pem", pem)
+        if algorithm is not None:
+            pulumi.set(__self__, "algorithm", algorithm)
+        if created_at is not None:
+            pulumi.set(__self__, "created_at", created_at)
+        if expires_at is not None:
+            pulumi.set(__self__, "expires_at", expires_at)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if key_id is not None:
+            pulumi.set(__self__, "key_id", key_id)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if parse_expiry_from_cert is not None:
+            pulumi.set(__self__, "parse_expiry_from_cert", parse_expiry_from_cert)
+        if updated_at is not None:
+            pulumi.set(__self__, "updated_at", updated_at)
+
+    @_builtins.property
+    @pulumi.getter(name="credentialType")
+    def credential_type(self) -> pulumi.Input[_builtins.str]:
+        """
+        Kind of credential; public_key for private_key_jwt.
+        """
+        return pulumi.get(self, "credential_type")
+
+    @credential_type.setter
+    def credential_type(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "credential_type", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def pem(self) -> pulumi.Input[_builtins.str]:
+        """
+        The public key or X.509 certificate, PEM-encoded. Auth0 never returns it; state keeps the program's value.
+        """
+        return pulumi.get(self, "pem")
+
+    @pem.setter
+    def pem(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "pem", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def algorithm(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Algorithm the assertions are signed with: RS256, RS384 or PS256. Auth0 uses RS256 when unset.
+        """
+        return pulumi.get(self, "algorithm")
+
+    @algorithm.setter
+    def algorithm(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "algorithm", value)
+
+    @_builtins.property
+    @pulumi.getter(name="createdAt")
+    def created_at(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        When Auth0 registered the key (ISO 8601).
+        """
+        return pulumi.get(self, "created_at")
+
+    @created_at.setter
+    def created_at(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "created_at", value)
+
+    @_builtins.property
+    @pulumi.getter(name="expiresAt")
+    def expires_at(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        When Auth0 stops accepting the key (ISO 8601). Taken from the certificate when parseExpiryFromCert is true.
+        """
+        return pulumi.get(self, "expires_at")
+
+    @expires_at.setter
+    def expires_at(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "expires_at", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Auth0's id for the credential.
+        """
+        return pulumi.get(self, "id")
+
+    @id.setter
+    def id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="keyId")
+    def key_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Key id (kid) Auth0 computed for the key.
+        """
+        return pulumi.get(self, "key_id")
+
+    @key_id.setter
+    def key_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "key_id", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        A name for the credential, shown in the Auth0 dashboard.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="parseExpiryFromCert")
+    def parse_expiry_from_cert(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Whether Auth0 reads expiresAt from the PEM certificate.
+        """
+        return pulumi.get(self, "parse_expiry_from_cert")
+
+    @parse_expiry_from_cert.setter
+    def parse_expiry_from_cert(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "parse_expiry_from_cert", value)
+
+    @_builtins.property
+    @pulumi.getter(name="updatedAt")
+    def updated_at(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        When the credential last changed (ISO 8601).
+        """
+        return pulumi.get(self, "updated_at")
+
+    @updated_at.setter
+    def updated_at(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "updated_at", value)
+
+
+if not MYPY:
+    class ClientCredentialsSelfSignedTlsClientAuthArgsDict(TypedDict):
+        """
+        The certificates registered for self_signed_tls_client_auth.
+        """
+        credentials: pulumi.Input[Sequence[pulumi.Input['ClientCredentialsSelfSignedTlsClientAuthCredentialArgsDict']]]
+        """
+        Self-signed certificates Auth0 accepts for mutual-TLS authentication.
+        """
+elif False:
+    ClientCredentialsSelfSignedTlsClientAuthArgsDict: TypeAlias = Mapping[str, Any]
+
+@pulumi.input_type
+class ClientCredentialsSelfSignedTlsClientAuthArgs:
+    def __init__(__self__, *,
+                 credentials: pulumi.Input[Sequence[pulumi.Input['ClientCredentialsSelfSignedTlsClientAuthCredentialArgs']]]):
+        """
+        The certificates registered for self_signed_tls_client_auth.
+
+        :param pulumi.Input[Sequence[pulumi.Input['ClientCredentialsSelfSignedTlsClientAuthCredentialArgs']]] credentials: Self-signed certificates Auth0 accepts for mutual-TLS authentication.
+        """
+        pulumi.set(__self__, "credentials", credentials)
+
+    @_builtins.property
+    @pulumi.getter
+    def credentials(self) -> pulumi.Input[Sequence[pulumi.Input['ClientCredentialsSelfSignedTlsClientAuthCredentialArgs']]]:
+        """
+        Self-signed certificates Auth0 accepts for mutual-TLS authentication.
+        """
+        return pulumi.get(self, "credentials")
+
+    @credentials.setter
+    def credentials(self, value: pulumi.Input[Sequence[pulumi.Input['ClientCredentialsSelfSignedTlsClientAuthCredentialArgs']]]):
+        pulumi.set(self, "credentials", value)
+
+
+if not MYPY:
+    class ClientCredentialsSelfSignedTlsClientAuthCredentialArgsDict(TypedDict):
+        """
+        A self-signed X.509 certificate, matched by its SHA-256 thumbprint.
+        """
+        pem: pulumi.Input[_builtins.str]
+        """
+        The certificate, PEM-encoded. Changing it replaces the credential.
+        """
+        created_at: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        When Auth0 registered the certificate (ISO 8601).
+        """
+        credential_type: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        Kind of credential; x509_cert for self_signed_tls_client_auth. Changing it replaces the credential.
+        """
+        expires_at: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        When the certificate expires (ISO 8601), as Auth0 read it from the certificate.
+        """
+        id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        Auth0's id for the credential.
+        """
+        name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        A name for the credential, shown in the Auth0 dashboard.
+        """
+        thumbprint_sha256: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        SHA-256 thumbprint of the certificate, computed by Auth0.
+        """
+        updated_at: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        When the credential last changed (ISO 8601).
+        """
+elif False:
+    ClientCredentialsSelfSignedTlsClientAuthCredentialArgsDict: TypeAlias = Mapping[str, Any]
+
+@pulumi.input_type
+class ClientCredentialsSelfSignedTlsClientAuthCredentialArgs:
+    def __init__(__self__, *,
+                 pem: pulumi.Input[_builtins.str],
+                 created_at: pulumi.Input[Optional[_builtins.str]] = None,
+                 credential_type: pulumi.Input[Optional[_builtins.str]] = None,
+                 expires_at: pulumi.Input[Optional[_builtins.str]] = None,
+                 id: pulumi.Input[Optional[_builtins.str]] = None,
+                 name: pulumi.Input[Optional[_builtins.str]] = None,
+                 thumbprint_sha256: pulumi.Input[Optional[_builtins.str]] = None,
+                 updated_at: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        A self-signed X.509 certificate, matched by its SHA-256 thumbprint.
+
+        :param pulumi.Input[_builtins.str] pem: The certificate, PEM-encoded. Changing it replaces the credential.
+        :param pulumi.Input[_builtins.str] created_at: When Auth0 registered the certificate (ISO 8601).
+        :param pulumi.Input[_builtins.str] credential_type: Kind of credential; x509_cert for self_signed_tls_client_auth. Changing it replaces the credential.
+        :param pulumi.Input[_builtins.str] expires_at: When the certificate expires (ISO 8601), as Auth0 read it from the certificate.
+        :param pulumi.Input[_builtins.str] id: Auth0's id for the credential.
+        :param pulumi.Input[_builtins.str] name: A name for the credential, shown in the Auth0 dashboard.
+        :param pulumi.Input[_builtins.str] thumbprint_sha256: SHA-256 thumbprint of the certificate, computed by Auth0.
+        :param pulumi.Input[_builtins.str] updated_at: When the credential last changed (ISO 8601).
+        """
+        pulumi.set(__self__, "pem", pem)
+        if created_at is not None:
+            pulumi.set(__self__, "created_at", created_at)
+        if credential_type is not None:
+            pulumi.set(__self__, "credential_type", credential_type)
+        if expires_at is not None:
+            pulumi.set(__self__, "expires_at", expires_at)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if thumbprint_sha256 is not None:
+            pulumi.set(__self__, "thumbprint_sha256", thumbprint_sha256)
+        if updated_at is not None:
+            pulumi.set(__self__, "updated_at", updated_at)
+
+    @_builtins.property
+    @pulumi.getter
+    def pem(self) -> pulumi.Input[_builtins.str]:
+        """
+        The certificate, PEM-encoded. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "pem")
+
+    @pem.setter
+    def pem(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "pem", value)
+
+    @_builtins.property
+    @pulumi.getter(name="createdAt")
+    def created_at(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        When Auth0 registered the certificate (ISO 8601).
+        """
+        return pulumi.get(self, "created_at")
+
+    @created_at.setter
+    def created_at(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "created_at", value)
+
+    @_builtins.property
+    @pulumi.getter(name="credentialType")
+    def credential_type(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Kind of credential; x509_cert for self_signed_tls_client_auth. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "credential_type")
+
+    @credential_type.setter
+    def credential_type(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "credential_type", value)
+
+    @_builtins.property
+    @pulumi.getter(name="expiresAt")
+    def expires_at(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        When the certificate expires (ISO 8601), as Auth0 read it from the certificate.
+        """
+        return pulumi.get(self, "expires_at")
+
+    @expires_at.setter
+    def expires_at(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "expires_at", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Auth0's id for the credential.
+        """
+        return pulumi.get(self, "id")
+
+    @id.setter
+    def id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "id", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        A name for the credential, shown in the Auth0 dashboard.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="thumbprintSha256")
+    def thumbprint_sha256(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        SHA-256 thumbprint of the certificate, computed by Auth0.
+        """
+        return pulumi.get(self, "thumbprint_sha256")
+
+    @thumbprint_sha256.setter
+    def thumbprint_sha256(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "thumbprint_sha256", value)
+
+    @_builtins.property
+    @pulumi.getter(name="updatedAt")
+    def updated_at(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        When the credential last changed (ISO 8601).
+        """
+        return pulumi.get(self, "updated_at")
+
+    @updated_at.setter
+    def updated_at(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "updated_at", value)
+
+
+if not MYPY:
+    class ClientCredentialsSignedRequestObjectArgsDict(TypedDict):
+        """
+        Signed authorization request objects (JAR): the keys that verify them, and whether they are required.
+        """
+        credentials: pulumi.Input[Sequence[pulumi.Input['ClientCredentialsSignedRequestObjectCredentialArgsDict']]]
+        """
+        Public keys that verify the application's request objects.
+        """
+        required: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+        """
+        Whether Auth0 refuses authorization requests that are not signed request objects.
+        """
+elif False:
+    ClientCredentialsSignedRequestObjectArgsDict: TypeAlias = Mapping[str, Any]
+
+@pulumi.input_type
+class ClientCredentialsSignedRequestObjectArgs:
+    def __init__(__self__, *,
+                 credentials: pulumi.Input[Sequence[pulumi.Input['ClientCredentialsSignedRequestObjectCredentialArgs']]],
+                 required: pulumi.Input[Optional[_builtins.bool]] = None):
+        """
+        Signed authorization request objects (JAR): the keys that verify them, and whether they are required.
+
+        :param pulumi.Input[Sequence[pulumi.Input['ClientCredentialsSignedRequestObjectCredentialArgs']]] credentials: Public keys that verify the application's request objects.
+        :param pulumi.Input[_builtins.bool] required: Whether Auth0 refuses authorization requests that are not signed request objects.
+        """
+        pulumi.set(__self__, "credentials", credentials)
+        if required is not None:
+            pulumi.set(__self__, "required", required)
+
+    @_builtins.property
+    @pulumi.getter
+    def credentials(self) -> pulumi.Input[Sequence[pulumi.Input['ClientCredentialsSignedRequestObjectCredentialArgs']]]:
+        """
+        Public keys that verify the application's request objects.
+        """
+        return pulumi.get(self, "credentials")
+
+    @credentials.setter
+    def credentials(self, value: pulumi.Input[Sequence[pulumi.Input['ClientCredentialsSignedRequestObjectCredentialArgs']]]):
+        pulumi.set(self, "credentials", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def required(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Whether Auth0 refuses authorization requests that are not signed request objects.
+        """
+        return pulumi.get(self, "required")
+
+    @required.setter
+    def required(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "required", value)
+
+
+if not MYPY:
+    class ClientCredentialsSignedRequestObjectCredentialArgsDict(TypedDict):
+        """
+        A public key that verifies request objects.
+        """
+        credential_type: pulumi.Input[_builtins.str]
+        """
+        Kind of credential; public_key. Changing it replaces the credential.
+        """
+        pem: pulumi.Input[_builtins.str]
+        """
+        The public key or certificate, PEM-encoded. Changing it replaces the credential.
+        """
+        algorithm: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        Algorithm the request objects are signed with: RS256, RS384 or PS256. Changing it replaces the credential.
+        """
+        created_at: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        When Auth0 registered the key (ISO 8601).
+        """
+        expires_at: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        When Auth0 stops accepting the key (ISO 8601).
+        """
+        id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        Auth0's id for the credential.
+        """
+        key_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        Key id (kid) Auth0 computed for the key.
+        """
+        name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        A name for the credential. Changing it replaces the credential.
+        """
+        parse_expiry_from_cert: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+        """
+        Whether Auth0 reads expiresAt from the PEM certificate. Changing it replaces the credential.
+        """
+        updated_at: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        When the credential last changed (ISO 8601).
+        """
+elif False:
+    ClientCredentialsSignedRequestObjectCredentialArgsDict: TypeAlias = Mapping[str, Any]
+
+@pulumi.input_type
+class ClientCredentialsSignedRequestObjectCredentialArgs:
+    def __init__(__self__, *,
+                 credential_type: pulumi.Input[_builtins.str],
+                 pem: pulumi.Input[_builtins.str],
+                 algorithm: pulumi.Input[Optional[_builtins.str]] = None,
+                 created_at: pulumi.Input[Optional[_builtins.str]] = None,
+                 expires_at: pulumi.Input[Optional[_builtins.str]] = None,
+                 id: pulumi.Input[Optional[_builtins.str]] = None,
+                 key_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 name: pulumi.Input[Optional[_builtins.str]] = None,
+                 parse_expiry_from_cert: pulumi.Input[Optional[_builtins.bool]] = None,
+                 updated_at: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        A public key that verifies request objects.
+
+        :param pulumi.Input[_builtins.str] credential_type: Kind of credential; public_key. Changing it replaces the credential.
+        :param pulumi.Input[_builtins.str] pem: The public key or certificate, PEM-encoded. Changing it replaces the credential.
+        :param pulumi.Input[_builtins.str] algorithm: Algorithm the request objects are signed with: RS256, RS384 or PS256. Changing it replaces the credential.
+        :param pulumi.Input[_builtins.str] created_at: When Auth0 registered the key (ISO 8601).
+        :param pulumi.Input[_builtins.str] expires_at: When Auth0 stops accepting the key (ISO 8601).
+        :param pulumi.Input[_builtins.str] id: Auth0's id for the credential.
+        :param pulumi.Input[_builtins.str] key_id: Key id (kid) Auth0 computed for the key.
+        :param pulumi.Input[_builtins.str] name: A name for the credential. Changing it replaces the credential.
+        :param pulumi.Input[_builtins.bool] parse_expiry_from_cert: Whether Auth0 reads expiresAt from the PEM certificate. Changing it replaces the credential.
+        :param pulumi.Input[_builtins.str] updated_at: When the credential last changed (ISO 8601).
+        """
+        pulumi.set(__self__, "credential_type", credential_type)
+        pulumi.set(__self__, "pem", pem)
+        if algorithm is not None:
+            pulumi.set(__self__, "algorithm", algorithm)
+        if created_at is not None:
+            pulumi.set(__self__, "created_at", created_at)
+        if expires_at is not None:
+            pulumi.set(__self__, "expires_at", expires_at)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if key_id is not None:
+            pulumi.set(__self__, "key_id", key_id)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if parse_expiry_from_cert is not None:
+            pulumi.set(__self__, "parse_expiry_from_cert", parse_expiry_from_cert)
+        if updated_at is not None:
+            pulumi.set(__self__, "updated_at", updated_at)
+
+    @_builtins.property
+    @pulumi.getter(name="credentialType")
+    def credential_type(self) -> pulumi.Input[_builtins.str]:
+        """
+        Kind of credential; public_key. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "credential_type")
+
+    @credential_type.setter
+    def credential_type(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "credential_type", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def pem(self) -> pulumi.Input[_builtins.str]:
+        """
+        The public key or certificate, PEM-encoded. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "pem")
+
+    @pem.setter
+    def pem(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "pem", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def algorithm(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Algorithm the request objects are signed with: RS256, RS384 or PS256. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "algorithm")
+
+    @algorithm.setter
+    def algorithm(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "algorithm", value)
+
+    @_builtins.property
+    @pulumi.getter(name="createdAt")
+    def created_at(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        When Auth0 registered the key (ISO 8601).
+        """
+        return pulumi.get(self, "created_at")
+
+    @created_at.setter
+    def created_at(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "created_at", value)
+
+    @_builtins.property
+    @pulumi.getter(name="expiresAt")
+    def expires_at(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        When Auth0 stops accepting the key (ISO 8601).
+        """
+        return pulumi.get(self, "expires_at")
+
+    @expires_at.setter
+    def expires_at(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "expires_at", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Auth0's id for the credential.
+        """
+        return pulumi.get(self, "id")
+
+    @id.setter
+    def id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="keyId")
+    def key_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Key id (kid) Auth0 computed for the key.
+        """
+        return pulumi.get(self, "key_id")
+
+    @key_id.setter
+    def key_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "key_id", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        A name for the credential. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="parseExpiryFromCert")
+    def parse_expiry_from_cert(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Whether Auth0 reads expiresAt from the PEM certificate. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "parse_expiry_from_cert")
+
+    @parse_expiry_from_cert.setter
+    def parse_expiry_from_cert(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "parse_expiry_from_cert", value)
+
+    @_builtins.property
+    @pulumi.getter(name="updatedAt")
+    def updated_at(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        When the credential last changed (ISO 8601).
+        """
+        return pulumi.get(self, "updated_at")
+
+    @updated_at.setter
+    def updated_at(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "updated_at", value)
+
+
+if not MYPY:
+    class ClientCredentialsTlsClientAuthArgsDict(TypedDict):
+        """
+        The certificates registered for tls_client_auth.
+        """
+        credentials: pulumi.Input[Sequence[pulumi.Input['ClientCredentialsTlsClientAuthCredentialArgsDict']]]
+        """
+        Certificate subjects Auth0 accepts for mutual-TLS authentication.
+        """
+elif False:
+    ClientCredentialsTlsClientAuthArgsDict: TypeAlias = Mapping[str, Any]
+
+@pulumi.input_type
+class ClientCredentialsTlsClientAuthArgs:
+    def __init__(__self__, *,
+                 credentials: pulumi.Input[Sequence[pulumi.Input['ClientCredentialsTlsClientAuthCredentialArgs']]]):
+        """
+        The certificates registered for tls_client_auth.
+
+        :param pulumi.Input[Sequence[pulumi.Input['ClientCredentialsTlsClientAuthCredentialArgs']]] credentials: Certificate subjects Auth0 accepts for mutual-TLS authentication.
+        """
+        pulumi.set(__self__, "credentials", credentials)
+
+    @_builtins.property
+    @pulumi.getter
+    def credentials(self) -> pulumi.Input[Sequence[pulumi.Input['ClientCredentialsTlsClientAuthCredentialArgs']]]:
+        """
+        Certificate subjects Auth0 accepts for mutual-TLS authentication.
+        """
+        return pulumi.get(self, "credentials")
+
+    @credentials.setter
+    def credentials(self, value: pulumi.Input[Sequence[pulumi.Input['ClientCredentialsTlsClientAuthCredentialArgs']]]):
+        pulumi.set(self, "credentials", value)
+
+
+if not MYPY:
+    class ClientCredentialsTlsClientAuthCredentialArgsDict(TypedDict):
+        """
+        A CA-issued certificate, identified by its subject DN or given as PEM.
+        """
+        credential_type: pulumi.Input[_builtins.str]
+        """
+        Kind of credential; cert_subject_dn for tls_client_auth. Changing it replaces the credential.
+        """
+        created_at: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        When Auth0 registered the credential (ISO 8601).
+        """
+        id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        Auth0's id for the credential.
+        """
+        name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        A name for the credential, shown in the Auth0 dashboard.
+        """
+        pem: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        The certificate, PEM-encoded; Auth0 takes the subject DN from it. Changing it replaces the credential.
+        """
+        subject_dn: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        Subject distinguished name the client certificate must carry. Changing it replaces the credential.
+        """
+        updated_at: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        When the credential last changed (ISO 8601).
+        """
+elif False:
+    ClientCredentialsTlsClientAuthCredentialArgsDict: TypeAlias = Mapping[str, Any]
+
+@pulumi.input_type
+class ClientCredentialsTlsClientAuthCredentialArgs:
+    def __init__(__self__, *,
+                 credential_type: pulumi.Input[_builtins.str],
+                 created_at: pulumi.Input[Optional[_builtins.str]] = None,
+                 id: pulumi.Input[Optional[_builtins.str]] = None,
+                 name: pulumi.Input[Optional[_builtins.str]] = None,
+                 pem: pulumi.Input[Optional[_builtins.str]] = None,
+                 subject_dn: pulumi.Input[Optional[_builtins.str]] = None,
+                 updated_at: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        A CA-issued certificate, identified by its subject DN or given as PEM.
+
+        :param pulumi.Input[_builtins.str] credential_type: Kind of credential; cert_subject_dn for tls_client_auth. Changing it replaces the credential.
+        :param pulumi.Input[_builtins.str] created_at: When Auth0 registered the credential (ISO 8601).
+        :param pulumi.Input[_builtins.str] id: Auth0's id for the credential.
+        :param pulumi.Input[_builtins.str] name: A name for the credential, shown in the Auth0 dashboard.
+        :param pulumi.Input[_builtins.str] pem: The certificate, PEM-encoded; Auth0 takes the subject DN from it. Changing it replaces the credential.
+        :param pulumi.Input[_builtins.str] subject_dn: Subject distinguished name the client certificate must carry. Changing it replaces the credential.
+        :param pulumi.Input[_builtins.str] updated_at: When the credential last changed (ISO 8601).
+        """
+        pulumi.set(__self__, "credential_type", credential_type)
+        if created_at is not None:
+            pulumi.set(__self__, "created_at", created_at)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if pem is not None:
+            pulumi.set(__self__, "pem", pem)
+        if subject_dn is not None:
+            pulumi.set(__self__, "subject_dn", subject_dn)
+        if updated_at is not None:
+            pulumi.set(__self__, "updated_at", updated_at)
+
+    @_builtins.property
+    @pulumi.getter(name="credentialType")
+    def credential_type(self) -> pulumi.Input[_builtins.str]:
+        """
+        Kind of credential; cert_subject_dn for tls_client_auth. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "credential_type")
+
+    @credential_type.setter
+    def credential_type(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "credential_type", value)
+
+    @_builtins.property
+    @pulumi.getter(name="createdAt")
+    def created_at(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        When Auth0 registered the credential (ISO 8601).
+        """
+        return pulumi.get(self, "created_at")
+
+    @created_at.setter
+    def created_at(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "created_at", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Auth0's id for the credential.
+        """
+        return pulumi.get(self, "id")
+
+    @id.setter
+    def id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "id", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        A name for the credential, shown in the Auth0 dashboard.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def pem(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The certificate, PEM-encoded; Auth0 takes the subject DN from it. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "pem")
+
+    @pem.setter
+    def pem(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "pem", value)
+
+    @_builtins.property
+    @pulumi.getter(name="subjectDn")
+    def subject_dn(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Subject distinguished name the client certificate must carry. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "subject_dn")
+
+    @subject_dn.setter
+    def subject_dn(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "subject_dn", value)
+
+    @_builtins.property
+    @pulumi.getter(name="updatedAt")
+    def updated_at(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        When the credential last changed (ISO 8601).
+        """
+        return pulumi.get(self, "updated_at")
+
+    @updated_at.setter
+    def updated_at(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "updated_at", value)
+
+
+if not MYPY:
     class ClientDefaultOrganizationArgsDict(TypedDict):
         """
         The organization an application uses by default.
@@ -4795,7 +5721,7 @@ class ResourceServerProofOfPossessionArgs:
 
 
 if not MYPY:
-    class ResourceServerScopeArgsDict(TypedDict):
+    class ResourceServerScopeTypeArgsDict(TypedDict):
         """
         Extension (not in the official provider): one permission that an API defines.
         """
@@ -4808,10 +5734,10 @@ if not MYPY:
         Human-readable explanation of the scope, shown on the consent page.
         """
 elif False:
-    ResourceServerScopeArgsDict: TypeAlias = Mapping[str, Any]
+    ResourceServerScopeTypeArgsDict: TypeAlias = Mapping[str, Any]
 
 @pulumi.input_type
-class ResourceServerScopeArgs:
+class ResourceServerScopeTypeArgs:
     def __init__(__self__, *,
                  value: pulumi.Input[_builtins.str],
                  description: pulumi.Input[Optional[_builtins.str]] = None):
@@ -4842,6 +5768,62 @@ class ResourceServerScopeArgs:
     def description(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
         Human-readable explanation of the scope, shown on the consent page.
+        """
+        return pulumi.get(self, "description")
+
+    @description.setter
+    def description(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "description", value)
+
+
+if not MYPY:
+    class ResourceServerScopesScopeArgsDict(TypedDict):
+        """
+        One permission an API defines.
+        """
+        name: pulumi.Input[_builtins.str]
+        """
+        The scope's value, as requested and granted, e.g. read:data.
+        """
+        description: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+        """
+        What the scope allows, shown to users on consent screens.
+        """
+elif False:
+    ResourceServerScopesScopeArgsDict: TypeAlias = Mapping[str, Any]
+
+@pulumi.input_type
+class ResourceServerScopesScopeArgs:
+    def __init__(__self__, *,
+                 name: pulumi.Input[_builtins.str],
+                 description: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        One permission an API defines.
+
+        :param pulumi.Input[_builtins.str] name: The scope's value, as requested and granted, e.g. read:data.
+        :param pulumi.Input[_builtins.str] description: What the scope allows, shown to users on consent screens.
+        """
+        pulumi.set(__self__, "name", name)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        The scope's value, as requested and granted, e.g. read:data.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        What the scope allows, shown to users on consent screens.
         """
         return pulumi.get(self, "description")
 

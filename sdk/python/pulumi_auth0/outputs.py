@@ -10,7 +10,7 @@ from typing import Any, Mapping, Optional, Sequence, Union, overload
 from . import _utilities
 from . import outputs
 
-__all__ = ['ClientAddons', 'ClientAddonsAws', 'ClientAddonsAzureBlob', 'ClientAddonsAzureSb', 'ClientAddonsBox', 'ClientAddonsCloudbees', 'ClientAddonsConcur', 'ClientAddonsDropbox', 'ClientAddonsEchosign', 'ClientAddonsEgnyte', 'ClientAddonsFirebase', 'ClientAddonsLayer', 'ClientAddonsMscrm', 'ClientAddonsNewrelic', 'ClientAddonsOffice365', 'ClientAddonsRms', 'ClientAddonsSalesforce', 'ClientAddonsSalesforceApi', 'ClientAddonsSalesforceSandboxApi', 'ClientAddonsSamlp', 'ClientAddonsSamlpLogout', 'ClientAddonsSapApi', 'ClientAddonsSentry', 'ClientAddonsSharepoint', 'ClientAddonsSlack', 'ClientAddonsSpringcm', 'ClientAddonsSsoIntegration', 'ClientAddonsWams', 'ClientAddonsWsfed', 'ClientAddonsZendesk', 'ClientAddonsZoom', 'ClientDefaultOrganization', 'ClientExpressConfiguration', 'ClientExpressConfigurationLinkedClient', 'ClientFedcmLogin', 'ClientFedcmLoginGoogle', 'ClientJwtConfiguration', 'ClientMobile', 'ClientMobileAndroid', 'ClientMobileIos', 'ClientMyOrganizationConfiguration', 'ClientNativeSocialLogin', 'ClientNativeSocialLoginApple', 'ClientNativeSocialLoginFacebook', 'ClientNativeSocialLoginGoogle', 'ClientOidcLogout', 'ClientOidcLogoutBackchannelLogoutInitiators', 'ClientOidcLogoutBackchannelLogoutSessionMetadata', 'ClientRefreshToken', 'ClientRefreshTokenPolicy', 'ClientSessionTransfer', 'ClientSessionTransferDelegation', 'ClientTokenExchange', 'ClientTokenQuota', 'ClientTokenQuotaClientCredentials', 'ResourceServerAuthorizationDetail', 'ResourceServerAuthorizationPolicy', 'ResourceServerProofOfPossession', 'ResourceServerScope', 'ResourceServerSubjectTypeAuthorization', 'ResourceServerSubjectTypeAuthorizationClient', 'ResourceServerSubjectTypeAuthorizationUser', 'ResourceServerTokenEncryption', 'ResourceServerTokenEncryptionEncryptionKey']
+__all__ = ['ClientAddons', 'ClientAddonsAws', 'ClientAddonsAzureBlob', 'ClientAddonsAzureSb', 'ClientAddonsBox', 'ClientAddonsCloudbees', 'ClientAddonsConcur', 'ClientAddonsDropbox', 'ClientAddonsEchosign', 'ClientAddonsEgnyte', 'ClientAddonsFirebase', 'ClientAddonsLayer', 'ClientAddonsMscrm', 'ClientAddonsNewrelic', 'ClientAddonsOffice365', 'ClientAddonsRms', 'ClientAddonsSalesforce', 'ClientAddonsSalesforceApi', 'ClientAddonsSalesforceSandboxApi', 'ClientAddonsSamlp', 'ClientAddonsSamlpLogout', 'ClientAddonsSapApi', 'ClientAddonsSentry', 'ClientAddonsSharepoint', 'ClientAddonsSlack', 'ClientAddonsSpringcm', 'ClientAddonsSsoIntegration', 'ClientAddonsWams', 'ClientAddonsWsfed', 'ClientAddonsZendesk', 'ClientAddonsZoom', 'ClientCredentialsPrivateKeyJwt', 'ClientCredentialsPrivateKeyJwtCredential', 'ClientCredentialsSelfSignedTlsClientAuth', 'ClientCredentialsSelfSignedTlsClientAuthCredential', 'ClientCredentialsSignedRequestObject', 'ClientCredentialsSignedRequestObjectCredential', 'ClientCredentialsTlsClientAuth', 'ClientCredentialsTlsClientAuthCredential', 'ClientDefaultOrganization', 'ClientExpressConfiguration', 'ClientExpressConfigurationLinkedClient', 'ClientFedcmLogin', 'ClientFedcmLoginGoogle', 'ClientJwtConfiguration', 'ClientMobile', 'ClientMobileAndroid', 'ClientMobileIos', 'ClientMyOrganizationConfiguration', 'ClientNativeSocialLogin', 'ClientNativeSocialLoginApple', 'ClientNativeSocialLoginFacebook', 'ClientNativeSocialLoginGoogle', 'ClientOidcLogout', 'ClientOidcLogoutBackchannelLogoutInitiators', 'ClientOidcLogoutBackchannelLogoutSessionMetadata', 'ClientRefreshToken', 'ClientRefreshTokenPolicy', 'ClientSessionTransfer', 'ClientSessionTransferDelegation', 'ClientTokenExchange', 'ClientTokenQuota', 'ClientTokenQuotaClientCredentials', 'GetClientAddonResult', 'GetClientAddonAwResult', 'GetClientAddonAzureBlobResult', 'GetClientAddonAzureSbResult', 'GetClientAddonBoxResult', 'GetClientAddonCloudbeeResult', 'GetClientAddonConcurResult', 'GetClientAddonDropboxResult', 'GetClientAddonEchosignResult', 'GetClientAddonEgnyteResult', 'GetClientAddonFirebaseResult', 'GetClientAddonLayerResult', 'GetClientAddonMscrmResult', 'GetClientAddonNewrelicResult', 'GetClientAddonOffice365Result', 'GetClientAddonRmResult', 'GetClientAddonSalesforceResult', 'GetClientAddonSalesforceApiResult', 'GetClientAddonSalesforceSandboxApiResult', 'GetClientAddonSamlpResult', 'GetClientAddonSamlpLogoutResult', 'GetClientAddonSapApiResult', 'GetClientAddonSentryResult', 'GetClientAddonSharepointResult', 'GetClientAddonSlackResult', 'GetClientAddonSpringcmResult', 'GetClientAddonSsoIntegrationResult', 'GetClientAddonWamResult', 'GetClientAddonWsfedResult', 'GetClientAddonZendeskResult', 'GetClientAddonZoomResult', 'GetClientClientAuthenticationMethodResult', 'GetClientClientAuthenticationMethodPrivateKeyJwtResult', 'GetClientClientAuthenticationMethodPrivateKeyJwtCredentialResult', 'GetClientClientAuthenticationMethodSelfSignedTlsClientAuthResult', 'GetClientClientAuthenticationMethodSelfSignedTlsClientAuthCredentialResult', 'GetClientClientAuthenticationMethodTlsClientAuthResult', 'GetClientClientAuthenticationMethodTlsClientAuthCredentialResult', 'GetClientDefaultOrganizationResult', 'GetClientExpressConfigurationResult', 'GetClientExpressConfigurationLinkedClientResult', 'GetClientFedcmLoginResult', 'GetClientFedcmLoginGoogleResult', 'GetClientGrantsClientGrantResult', 'GetClientJwtConfigurationResult', 'GetClientMobileResult', 'GetClientMobileAndroidResult', 'GetClientMobileIoResult', 'GetClientMyOrganizationConfigurationResult', 'GetClientNativeSocialLoginResult', 'GetClientNativeSocialLoginAppleResult', 'GetClientNativeSocialLoginFacebookResult', 'GetClientNativeSocialLoginGoogleResult', 'GetClientOidcLogoutResult', 'GetClientOidcLogoutBackchannelLogoutInitiatorResult', 'GetClientOidcLogoutBackchannelLogoutSessionMetadataResult', 'GetClientRefreshTokenResult', 'GetClientRefreshTokenPolicyResult', 'GetClientSessionTransferResult', 'GetClientSessionTransferDelegationResult', 'GetClientSignedRequestObjectResult', 'GetClientSignedRequestObjectCredentialResult', 'GetClientTokenExchangeResult', 'GetClientTokenQuotaResult', 'GetClientTokenQuotaClientCredentialResult', 'GetClientsClientResult', 'GetClientsClientExpressConfigurationResult', 'GetClientsClientExpressConfigurationLinkedClientResult', 'GetClientsClientFedcmLoginResult', 'GetClientsClientFedcmLoginGoogleResult', 'GetClientsClientMyOrganizationConfigurationResult', 'GetClientsClientOidcLogoutResult', 'GetClientsClientOidcLogoutBackchannelLogoutInitiatorResult', 'GetClientsClientOidcLogoutBackchannelLogoutSessionMetadataResult', 'GetClientsClientSessionTransferResult', 'GetClientsClientSessionTransferDelegationResult', 'GetClientsClientTokenExchangeResult', 'GetClientsClientTokenQuotaResult', 'GetClientsClientTokenQuotaClientCredentialResult', 'GetResourceServerAuthorizationDetailResult', 'GetResourceServerAuthorizationPolicyResult', 'GetResourceServerProofOfPossessionResult', 'GetResourceServerScopeResult', 'GetResourceServerSubjectTypeAuthorizationResult', 'GetResourceServerSubjectTypeAuthorizationClientResult', 'GetResourceServerSubjectTypeAuthorizationUserResult', 'GetResourceServerTokenEncryptionResult', 'GetResourceServerTokenEncryptionEncryptionKeyResult', 'ResourceServerAuthorizationDetail', 'ResourceServerAuthorizationPolicy', 'ResourceServerProofOfPossession', 'ResourceServerScopeType', 'ResourceServerScopesScope', 'ResourceServerSubjectTypeAuthorization', 'ResourceServerSubjectTypeAuthorizationClient', 'ResourceServerSubjectTypeAuthorizationUser', 'ResourceServerTokenEncryption', 'ResourceServerTokenEncryptionEncryptionKey']
 
 @pulumi.output_type
 class ClientAddons(dict):
@@ -1550,6 +1550,500 @@ class ClientAddonsZoom(dict):
 
 
 @pulumi.output_type
+class ClientCredentialsPrivateKeyJwt(dict):
+    """
+    The keys registered for private_key_jwt authentication.
+    """
+    def __init__(__self__, *,
+                 credentials: Sequence['ClientCredentialsPrivateKeyJwtCredential']):
+        pulumi.set(__self__, "credentials", credentials)
+
+    @_builtins.property
+    @pulumi.getter
+    def credentials(self) -> Sequence['ClientCredentialsPrivateKeyJwtCredential']:
+        """
+        One or two public keys (two while rotating); Auth0 accepts a client assertion signed by any of them.
+        """
+        return pulumi.get(self, "credentials")
+
+
+@pulumi.output_type
+class ClientCredentialsPrivateKeyJwtCredential(dict):
+    """
+    A public key the application's client assertions are verified with.
+    """
+    def __init__(__self__, *,
+                 credential_type: _builtins.str,
+                 pem: _builtins.str,
+                 algorithm: Optional[_builtins.str] = None,
+                 created_at: Optional[_builtins.str] = None,
+                 expires_at: Optional[_builtins.str] = None,
+                 id: Optional[_builtins.str] = None,
+                 key_id: Optional[_builtins.str] = None,
+                 name: Optional[_builtins.str] = None,
+                 parse_expiry_from_cert: Optional[_builtins.bool] = None,
+                 updated_at: Optional[_builtins.str] = None):
+        pulumi.set(__self__, "credential_type", credential_type)
+        pulumi.set(__self__, "pem", pem)
+        if algorithm is not None:
+            pulumi.set(__self__, "algorithm", algorithm)
+        if created_at is not None:
+            pulumi.set(__self__, "created_at", created_at)
+        if expires_at is not None:
+            pulumi.set(__self__, "expires_at", expires_at)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if key_id is not None:
+            pulumi.set(__self__, "key_id", key_id)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if parse_expiry_from_cert is not None:
+            pulumi.set(__self__, "parse_expiry_from_cert", parse_expiry_from_cert)
+        if updated_at is not None:
+            pulumi.set(__self__, "updated_at", updated_at)
+
+    @_builtins.property
+    @pulumi.getter(name="credentialType")
+    def credential_type(self) -> _builtins.str:
+        """
+        Kind of credential; public_key for private_key_jwt.
+        """
+        return pulumi.get(self, "credential_type")
+
+    @_builtins.property
+    @pulumi.getter
+    def pem(self) -> _builtins.str:
+        """
+        The public key or X.509 certificate, PEM-encoded. Auth0 never returns it; state keeps the program's value.
+        """
+        return pulumi.get(self, "pem")
+
+    @_builtins.property
+    @pulumi.getter
+    def algorithm(self) -> Optional[_builtins.str]:
+        """
+        Algorithm the assertions are signed with: RS256, RS384 or PS256. Auth0 uses RS256 when unset.
+        """
+        return pulumi.get(self, "algorithm")
+
+    @_builtins.property
+    @pulumi.getter(name="createdAt")
+    def created_at(self) -> Optional[_builtins.str]:
+        """
+        When Auth0 registered the key (ISO 8601).
+        """
+        return pulumi.get(self, "created_at")
+
+    @_builtins.property
+    @pulumi.getter(name="expiresAt")
+    def expires_at(self) -> Optional[_builtins.str]:
+        """
+        When Auth0 stops accepting the key (ISO 8601). Taken from the certificate when parseExpiryFromCert is true.
+        """
+        return pulumi.get(self, "expires_at")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> Optional[_builtins.str]:
+        """
+        Auth0's id for the credential.
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter(name="keyId")
+    def key_id(self) -> Optional[_builtins.str]:
+        """
+        Key id (kid) Auth0 computed for the key.
+        """
+        return pulumi.get(self, "key_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> Optional[_builtins.str]:
+        """
+        A name for the credential, shown in the Auth0 dashboard.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter(name="parseExpiryFromCert")
+    def parse_expiry_from_cert(self) -> Optional[_builtins.bool]:
+        """
+        Whether Auth0 reads expiresAt from the PEM certificate.
+        """
+        return pulumi.get(self, "parse_expiry_from_cert")
+
+    @_builtins.property
+    @pulumi.getter(name="updatedAt")
+    def updated_at(self) -> Optional[_builtins.str]:
+        """
+        When the credential last changed (ISO 8601).
+        """
+        return pulumi.get(self, "updated_at")
+
+
+@pulumi.output_type
+class ClientCredentialsSelfSignedTlsClientAuth(dict):
+    """
+    The certificates registered for self_signed_tls_client_auth.
+    """
+    def __init__(__self__, *,
+                 credentials: Sequence['ClientCredentialsSelfSignedTlsClientAuthCredential']):
+        pulumi.set(__self__, "credentials", credentials)
+
+    @_builtins.property
+    @pulumi.getter
+    def credentials(self) -> Sequence['ClientCredentialsSelfSignedTlsClientAuthCredential']:
+        """
+        Self-signed certificates Auth0 accepts for mutual-TLS authentication.
+        """
+        return pulumi.get(self, "credentials")
+
+
+@pulumi.output_type
+class ClientCredentialsSelfSignedTlsClientAuthCredential(dict):
+    """
+    A self-signed X.509 certificate, matched by its SHA-256 thumbprint.
+    """
+    def __init__(__self__, *,
+                 pem: _builtins.str,
+                 created_at: Optional[_builtins.str] = None,
+                 credential_type: Optional[_builtins.str] = None,
+                 expires_at: Optional[_builtins.str] = None,
+                 id: Optional[_builtins.str] = None,
+                 name: Optional[_builtins.str] = None,
+                 thumbprint_sha256: Optional[_builtins.str] = None,
+                 updated_at: Optional[_builtins.str] = None):
+        pulumi.set(__self__, "pem", pem)
+        if created_at is not None:
+            pulumi.set(__self__, "created_at", created_at)
+        if credential_type is not None:
+            pulumi.set(__self__, "credential_type", credential_type)
+        if expires_at is not None:
+            pulumi.set(__self__, "expires_at", expires_at)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if thumbprint_sha256 is not None:
+            pulumi.set(__self__, "thumbprint_sha256", thumbprint_sha256)
+        if updated_at is not None:
+            pulumi.set(__self__, "updated_at", updated_at)
+
+    @_builtins.property
+    @pulumi.getter
+    def pem(self) -> _builtins.str:
+        """
+        The certificate, PEM-encoded. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "pem")
+
+    @_builtins.property
+    @pulumi.getter(name="createdAt")
+    def created_at(self) -> Optional[_builtins.str]:
+        """
+        When Auth0 registered the certificate (ISO 8601).
+        """
+        return pulumi.get(self, "created_at")
+
+    @_builtins.property
+    @pulumi.getter(name="credentialType")
+    def credential_type(self) -> Optional[_builtins.str]:
+        """
+        Kind of credential; x509_cert for self_signed_tls_client_auth. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "credential_type")
+
+    @_builtins.property
+    @pulumi.getter(name="expiresAt")
+    def expires_at(self) -> Optional[_builtins.str]:
+        """
+        When the certificate expires (ISO 8601), as Auth0 read it from the certificate.
+        """
+        return pulumi.get(self, "expires_at")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> Optional[_builtins.str]:
+        """
+        Auth0's id for the credential.
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> Optional[_builtins.str]:
+        """
+        A name for the credential, shown in the Auth0 dashboard.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter(name="thumbprintSha256")
+    def thumbprint_sha256(self) -> Optional[_builtins.str]:
+        """
+        SHA-256 thumbprint of the certificate, computed by Auth0.
+        """
+        return pulumi.get(self, "thumbprint_sha256")
+
+    @_builtins.property
+    @pulumi.getter(name="updatedAt")
+    def updated_at(self) -> Optional[_builtins.str]:
+        """
+        When the credential last changed (ISO 8601).
+        """
+        return pulumi.get(self, "updated_at")
+
+
+@pulumi.output_type
+class ClientCredentialsSignedRequestObject(dict):
+    """
+    Signed authorization request objects (JAR): the keys that verify them, and whether they are required.
+    """
+    def __init__(__self__, *,
+                 credentials: Sequence['ClientCredentialsSignedRequestObjectCredential'],
+                 required: Optional[_builtins.bool] = None):
+        pulumi.set(__self__, "credentials", credentials)
+        if required is not None:
+            pulumi.set(__self__, "required", required)
+
+    @_builtins.property
+    @pulumi.getter
+    def credentials(self) -> Sequence['ClientCredentialsSignedRequestObjectCredential']:
+        """
+        Public keys that verify the application's request objects.
+        """
+        return pulumi.get(self, "credentials")
+
+    @_builtins.property
+    @pulumi.getter
+    def required(self) -> Optional[_builtins.bool]:
+        """
+        Whether Auth0 refuses authorization requests that are not signed request objects.
+        """
+        return pulumi.get(self, "required")
+
+
+@pulumi.output_type
+class ClientCredentialsSignedRequestObjectCredential(dict):
+    """
+    A public key that verifies request objects.
+    """
+    def __init__(__self__, *,
+                 credential_type: _builtins.str,
+                 pem: _builtins.str,
+                 algorithm: Optional[_builtins.str] = None,
+                 created_at: Optional[_builtins.str] = None,
+                 expires_at: Optional[_builtins.str] = None,
+                 id: Optional[_builtins.str] = None,
+                 key_id: Optional[_builtins.str] = None,
+                 name: Optional[_builtins.str] = None,
+                 parse_expiry_from_cert: Optional[_builtins.bool] = None,
+                 updated_at: Optional[_builtins.str] = None):
+        pulumi.set(__self__, "credential_type", credential_type)
+        pulumi.set(__self__, "pem", pem)
+        if algorithm is not None:
+            pulumi.set(__self__, "algorithm", algorithm)
+        if created_at is not None:
+            pulumi.set(__self__, "created_at", created_at)
+        if expires_at is not None:
+            pulumi.set(__self__, "expires_at", expires_at)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if key_id is not None:
+            pulumi.set(__self__, "key_id", key_id)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if parse_expiry_from_cert is not None:
+            pulumi.set(__self__, "parse_expiry_from_cert", parse_expiry_from_cert)
+        if updated_at is not None:
+            pulumi.set(__self__, "updated_at", updated_at)
+
+    @_builtins.property
+    @pulumi.getter(name="credentialType")
+    def credential_type(self) -> _builtins.str:
+        """
+        Kind of credential; public_key. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "credential_type")
+
+    @_builtins.property
+    @pulumi.getter
+    def pem(self) -> _builtins.str:
+        """
+        The public key or certificate, PEM-encoded. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "pem")
+
+    @_builtins.property
+    @pulumi.getter
+    def algorithm(self) -> Optional[_builtins.str]:
+        """
+        Algorithm the request objects are signed with: RS256, RS384 or PS256. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "algorithm")
+
+    @_builtins.property
+    @pulumi.getter(name="createdAt")
+    def created_at(self) -> Optional[_builtins.str]:
+        """
+        When Auth0 registered the key (ISO 8601).
+        """
+        return pulumi.get(self, "created_at")
+
+    @_builtins.property
+    @pulumi.getter(name="expiresAt")
+    def expires_at(self) -> Optional[_builtins.str]:
+        """
+        When Auth0 stops accepting the key (ISO 8601).
+        """
+        return pulumi.get(self, "expires_at")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> Optional[_builtins.str]:
+        """
+        Auth0's id for the credential.
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter(name="keyId")
+    def key_id(self) -> Optional[_builtins.str]:
+        """
+        Key id (kid) Auth0 computed for the key.
+        """
+        return pulumi.get(self, "key_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> Optional[_builtins.str]:
+        """
+        A name for the credential. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter(name="parseExpiryFromCert")
+    def parse_expiry_from_cert(self) -> Optional[_builtins.bool]:
+        """
+        Whether Auth0 reads expiresAt from the PEM certificate. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "parse_expiry_from_cert")
+
+    @_builtins.property
+    @pulumi.getter(name="updatedAt")
+    def updated_at(self) -> Optional[_builtins.str]:
+        """
+        When the credential last changed (ISO 8601).
+        """
+        return pulumi.get(self, "updated_at")
+
+
+@pulumi.output_type
+class ClientCredentialsTlsClientAuth(dict):
+    """
+    The certificates registered for tls_client_auth.
+    """
+    def __init__(__self__, *,
+                 credentials: Sequence['ClientCredentialsTlsClientAuthCredential']):
+        pulumi.set(__self__, "credentials", credentials)
+
+    @_builtins.property
+    @pulumi.getter
+    def credentials(self) -> Sequence['ClientCredentialsTlsClientAuthCredential']:
+        """
+        Certificate subjects Auth0 accepts for mutual-TLS authentication.
+        """
+        return pulumi.get(self, "credentials")
+
+
+@pulumi.output_type
+class ClientCredentialsTlsClientAuthCredential(dict):
+    """
+    A CA-issued certificate, identified by its subject DN or given as PEM.
+    """
+    def __init__(__self__, *,
+                 credential_type: _builtins.str,
+                 created_at: Optional[_builtins.str] = None,
+                 id: Optional[_builtins.str] = None,
+                 name: Optional[_builtins.str] = None,
+                 pem: Optional[_builtins.str] = None,
+                 subject_dn: Optional[_builtins.str] = None,
+                 updated_at: Optional[_builtins.str] = None):
+        pulumi.set(__self__, "credential_type", credential_type)
+        if created_at is not None:
+            pulumi.set(__self__, "created_at", created_at)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if pem is not None:
+            pulumi.set(__self__, "pem", pem)
+        if subject_dn is not None:
+            pulumi.set(__self__, "subject_dn", subject_dn)
+        if updated_at is not None:
+            pulumi.set(__self__, "updated_at", updated_at)
+
+    @_builtins.property
+    @pulumi.getter(name="credentialType")
+    def credential_type(self) -> _builtins.str:
+        """
+        Kind of credential; cert_subject_dn for tls_client_auth. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "credential_type")
+
+    @_builtins.property
+    @pulumi.getter(name="createdAt")
+    def created_at(self) -> Optional[_builtins.str]:
+        """
+        When Auth0 registered the credential (ISO 8601).
+        """
+        return pulumi.get(self, "created_at")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> Optional[_builtins.str]:
+        """
+        Auth0's id for the credential.
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> Optional[_builtins.str]:
+        """
+        A name for the credential, shown in the Auth0 dashboard.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def pem(self) -> Optional[_builtins.str]:
+        """
+        The certificate, PEM-encoded; Auth0 takes the subject DN from it. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "pem")
+
+    @_builtins.property
+    @pulumi.getter(name="subjectDn")
+    def subject_dn(self) -> Optional[_builtins.str]:
+        """
+        Subject distinguished name the client certificate must carry. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "subject_dn")
+
+    @_builtins.property
+    @pulumi.getter(name="updatedAt")
+    def updated_at(self) -> Optional[_builtins.str]:
+        """
+        When the credential last changed (ISO 8601).
+        """
+        return pulumi.get(self, "updated_at")
+
+
+@pulumi.output_type
 class ClientDefaultOrganization(dict):
     """
     The organization an application uses by default.
@@ -2457,6 +2951,3847 @@ class ClientTokenQuotaClientCredentials(dict):
 
 
 @pulumi.output_type
+class GetClientAddonResult(dict):
+    """
+    Add-ons enabled on an application. Each set block enables the add-on with the given settings; an empty block enables it with Auth0's defaults.
+    """
+    def __init__(__self__, *,
+                 aws: Sequence['GetClientAddonAwResult'],
+                 azure_blobs: Sequence['GetClientAddonAzureBlobResult'],
+                 azure_sbs: Sequence['GetClientAddonAzureSbResult'],
+                 boxes: Sequence['GetClientAddonBoxResult'],
+                 cloudbees: Sequence['GetClientAddonCloudbeeResult'],
+                 concurs: Sequence['GetClientAddonConcurResult'],
+                 dropboxes: Sequence['GetClientAddonDropboxResult'],
+                 echosigns: Sequence['GetClientAddonEchosignResult'],
+                 egnytes: Sequence['GetClientAddonEgnyteResult'],
+                 firebases: Sequence['GetClientAddonFirebaseResult'],
+                 layers: Sequence['GetClientAddonLayerResult'],
+                 mscrms: Sequence['GetClientAddonMscrmResult'],
+                 newrelics: Sequence['GetClientAddonNewrelicResult'],
+                 office365s: Sequence['GetClientAddonOffice365Result'],
+                 rms: Sequence['GetClientAddonRmResult'],
+                 salesforce_apis: Sequence['GetClientAddonSalesforceApiResult'],
+                 salesforce_sandbox_apis: Sequence['GetClientAddonSalesforceSandboxApiResult'],
+                 salesforces: Sequence['GetClientAddonSalesforceResult'],
+                 samlps: Sequence['GetClientAddonSamlpResult'],
+                 sap_apis: Sequence['GetClientAddonSapApiResult'],
+                 sentries: Sequence['GetClientAddonSentryResult'],
+                 sharepoints: Sequence['GetClientAddonSharepointResult'],
+                 slacks: Sequence['GetClientAddonSlackResult'],
+                 springcms: Sequence['GetClientAddonSpringcmResult'],
+                 sso_integrations: Sequence['GetClientAddonSsoIntegrationResult'],
+                 wams: Sequence['GetClientAddonWamResult'],
+                 wsfeds: Sequence['GetClientAddonWsfedResult'],
+                 zendesks: Sequence['GetClientAddonZendeskResult'],
+                 zooms: Sequence['GetClientAddonZoomResult']):
+        pulumi.set(__self__, "aws", aws)
+        pulumi.set(__self__, "azure_blobs", azure_blobs)
+        pulumi.set(__self__, "azure_sbs", azure_sbs)
+        pulumi.set(__self__, "boxes", boxes)
+        pulumi.set(__self__, "cloudbees", cloudbees)
+        pulumi.set(__self__, "concurs", concurs)
+        pulumi.set(__self__, "dropboxes", dropboxes)
+        pulumi.set(__self__, "echosigns", echosigns)
+        pulumi.set(__self__, "egnytes", egnytes)
+        pulumi.set(__self__, "firebases", firebases)
+        pulumi.set(__self__, "layers", layers)
+        pulumi.set(__self__, "mscrms", mscrms)
+        pulumi.set(__self__, "newrelics", newrelics)
+        pulumi.set(__self__, "office365s", office365s)
+        pulumi.set(__self__, "rms", rms)
+        pulumi.set(__self__, "salesforce_apis", salesforce_apis)
+        pulumi.set(__self__, "salesforce_sandbox_apis", salesforce_sandbox_apis)
+        pulumi.set(__self__, "salesforces", salesforces)
+        pulumi.set(__self__, "samlps", samlps)
+        pulumi.set(__self__, "sap_apis", sap_apis)
+        pulumi.set(__self__, "sentries", sentries)
+        pulumi.set(__self__, "sharepoints", sharepoints)
+        pulumi.set(__self__, "slacks", slacks)
+        pulumi.set(__self__, "springcms", springcms)
+        pulumi.set(__self__, "sso_integrations", sso_integrations)
+        pulumi.set(__self__, "wams", wams)
+        pulumi.set(__self__, "wsfeds", wsfeds)
+        pulumi.set(__self__, "zendesks", zendesks)
+        pulumi.set(__self__, "zooms", zooms)
+
+    @_builtins.property
+    @pulumi.getter
+    def aws(self) -> Sequence['GetClientAddonAwResult']:
+        """
+        Amazon Web Services: issue AWS tokens (SAML assertions for AWS STS) for this application.
+        """
+        return pulumi.get(self, "aws")
+
+    @_builtins.property
+    @pulumi.getter(name="azureBlobs")
+    def azure_blobs(self) -> Sequence['GetClientAddonAzureBlobResult']:
+        """
+        Azure Blob Storage: issue shared access signatures for a storage account.
+        """
+        return pulumi.get(self, "azure_blobs")
+
+    @_builtins.property
+    @pulumi.getter(name="azureSbs")
+    def azure_sbs(self) -> Sequence['GetClientAddonAzureSbResult']:
+        """
+        Azure Service Bus: issue shared access signatures for a Service Bus entity.
+        """
+        return pulumi.get(self, "azure_sbs")
+
+    @_builtins.property
+    @pulumi.getter
+    def boxes(self) -> Sequence['GetClientAddonBoxResult']:
+        """
+        The Box add-on; it has no settings.
+        """
+        return pulumi.get(self, "boxes")
+
+    @_builtins.property
+    @pulumi.getter
+    def cloudbees(self) -> Sequence['GetClientAddonCloudbeeResult']:
+        """
+        CloudBees: single sign-on into CloudBees. Has no settings.
+        """
+        return pulumi.get(self, "cloudbees")
+
+    @_builtins.property
+    @pulumi.getter
+    def concurs(self) -> Sequence['GetClientAddonConcurResult']:
+        """
+        Concur: single sign-on into Concur. Has no settings.
+        """
+        return pulumi.get(self, "concurs")
+
+    @_builtins.property
+    @pulumi.getter
+    def dropboxes(self) -> Sequence['GetClientAddonDropboxResult']:
+        """
+        The Dropbox add-on; it has no settings.
+        """
+        return pulumi.get(self, "dropboxes")
+
+    @_builtins.property
+    @pulumi.getter
+    def echosigns(self) -> Sequence['GetClientAddonEchosignResult']:
+        """
+        Adobe Sign (EchoSign): single sign-on into EchoSign.
+        """
+        return pulumi.get(self, "echosigns")
+
+    @_builtins.property
+    @pulumi.getter
+    def egnytes(self) -> Sequence['GetClientAddonEgnyteResult']:
+        """
+        Egnyte: single sign-on into Egnyte.
+        """
+        return pulumi.get(self, "egnytes")
+
+    @_builtins.property
+    @pulumi.getter
+    def firebases(self) -> Sequence['GetClientAddonFirebaseResult']:
+        """
+        Firebase: issue Firebase custom tokens for signed-in users.
+        """
+        return pulumi.get(self, "firebases")
+
+    @_builtins.property
+    @pulumi.getter
+    def layers(self) -> Sequence['GetClientAddonLayerResult']:
+        """
+        Layer: issue Layer identity tokens.
+        """
+        return pulumi.get(self, "layers")
+
+    @_builtins.property
+    @pulumi.getter
+    def mscrms(self) -> Sequence['GetClientAddonMscrmResult']:
+        """
+        Microsoft Dynamics CRM: single sign-on into Dynamics CRM.
+        """
+        return pulumi.get(self, "mscrms")
+
+    @_builtins.property
+    @pulumi.getter
+    def newrelics(self) -> Sequence['GetClientAddonNewrelicResult']:
+        """
+        New Relic: single sign-on into New Relic.
+        """
+        return pulumi.get(self, "newrelics")
+
+    @_builtins.property
+    @pulumi.getter
+    def office365s(self) -> Sequence['GetClientAddonOffice365Result']:
+        """
+        Microsoft Office 365: single sign-on into Office 365.
+        """
+        return pulumi.get(self, "office365s")
+
+    @_builtins.property
+    @pulumi.getter
+    def rms(self) -> Sequence['GetClientAddonRmResult']:
+        """
+        Microsoft Rights Management Service: issue tokens for RMS.
+        """
+        return pulumi.get(self, "rms")
+
+    @_builtins.property
+    @pulumi.getter(name="salesforceApis")
+    def salesforce_apis(self) -> Sequence['GetClientAddonSalesforceApiResult']:
+        """
+        Salesforce API: issue tokens to call the Salesforce API.
+        """
+        return pulumi.get(self, "salesforce_apis")
+
+    @_builtins.property
+    @pulumi.getter(name="salesforceSandboxApis")
+    def salesforce_sandbox_apis(self) -> Sequence['GetClientAddonSalesforceSandboxApiResult']:
+        """
+        Salesforce sandbox API: issue tokens to call a Salesforce sandbox API.
+        """
+        return pulumi.get(self, "salesforce_sandbox_apis")
+
+    @_builtins.property
+    @pulumi.getter
+    def salesforces(self) -> Sequence['GetClientAddonSalesforceResult']:
+        """
+        Salesforce: SAML single sign-on into Salesforce.
+        """
+        return pulumi.get(self, "salesforces")
+
+    @_builtins.property
+    @pulumi.getter
+    def samlps(self) -> Sequence['GetClientAddonSamlpResult']:
+        """
+        SAML2 Web App: make Auth0 a SAML identity provider for this application.
+        """
+        return pulumi.get(self, "samlps")
+
+    @_builtins.property
+    @pulumi.getter(name="sapApis")
+    def sap_apis(self) -> Sequence['GetClientAddonSapApiResult']:
+        """
+        SAP API: issue tokens to call SAP OData services.
+        """
+        return pulumi.get(self, "sap_apis")
+
+    @_builtins.property
+    @pulumi.getter
+    def sentries(self) -> Sequence['GetClientAddonSentryResult']:
+        """
+        Sentry: single sign-on into Sentry.
+        """
+        return pulumi.get(self, "sentries")
+
+    @_builtins.property
+    @pulumi.getter
+    def sharepoints(self) -> Sequence['GetClientAddonSharepointResult']:
+        """
+        SharePoint: single sign-on into SharePoint.
+        """
+        return pulumi.get(self, "sharepoints")
+
+    @_builtins.property
+    @pulumi.getter
+    def slacks(self) -> Sequence['GetClientAddonSlackResult']:
+        """
+        Slack: single sign-on into a Slack team.
+        """
+        return pulumi.get(self, "slacks")
+
+    @_builtins.property
+    @pulumi.getter
+    def springcms(self) -> Sequence['GetClientAddonSpringcmResult']:
+        """
+        SpringCM: single sign-on into SpringCM.
+        """
+        return pulumi.get(self, "springcms")
+
+    @_builtins.property
+    @pulumi.getter(name="ssoIntegrations")
+    def sso_integrations(self) -> Sequence['GetClientAddonSsoIntegrationResult']:
+        """
+        SSO integration: settings of a packaged single sign-on integration.
+        """
+        return pulumi.get(self, "sso_integrations")
+
+    @_builtins.property
+    @pulumi.getter
+    def wams(self) -> Sequence['GetClientAddonWamResult']:
+        """
+        Windows Azure Mobile Services: issue tokens for a mobile service.
+        """
+        return pulumi.get(self, "wams")
+
+    @_builtins.property
+    @pulumi.getter
+    def wsfeds(self) -> Sequence['GetClientAddonWsfedResult']:
+        """
+        WS-Fed web app: make Auth0 a WS-Federation identity provider. Has no settings here; callbacks and `clientAliases` configure it.
+        """
+        return pulumi.get(self, "wsfeds")
+
+    @_builtins.property
+    @pulumi.getter
+    def zendesks(self) -> Sequence['GetClientAddonZendeskResult']:
+        """
+        Zendesk: single sign-on into Zendesk.
+        """
+        return pulumi.get(self, "zendesks")
+
+    @_builtins.property
+    @pulumi.getter
+    def zooms(self) -> Sequence['GetClientAddonZoomResult']:
+        """
+        Zoom: single sign-on into Zoom.
+        """
+        return pulumi.get(self, "zooms")
+
+
+@pulumi.output_type
+class GetClientAddonAwResult(dict):
+    """
+    Settings of the AWS add-on.
+    """
+    def __init__(__self__, *,
+                 lifetime_in_seconds: _builtins.int,
+                 principal: _builtins.str,
+                 role: _builtins.str):
+        pulumi.set(__self__, "lifetime_in_seconds", lifetime_in_seconds)
+        pulumi.set(__self__, "principal", principal)
+        pulumi.set(__self__, "role", role)
+
+    @_builtins.property
+    @pulumi.getter(name="lifetimeInSeconds")
+    def lifetime_in_seconds(self) -> _builtins.int:
+        """
+        How long the issued AWS credentials stay valid, in seconds.
+        """
+        return pulumi.get(self, "lifetime_in_seconds")
+
+    @_builtins.property
+    @pulumi.getter
+    def principal(self) -> _builtins.str:
+        """
+        ARN of the SAML identity provider registered in AWS IAM.
+        """
+        return pulumi.get(self, "principal")
+
+    @_builtins.property
+    @pulumi.getter
+    def role(self) -> _builtins.str:
+        """
+        ARN of the IAM role the user assumes.
+        """
+        return pulumi.get(self, "role")
+
+
+@pulumi.output_type
+class GetClientAddonAzureBlobResult(dict):
+    """
+    Settings of the Azure Blob Storage add-on: which account, container or blob the shared access signature covers and what it permits.
+    """
+    def __init__(__self__, *,
+                 account_name: _builtins.str,
+                 blob_delete: _builtins.bool,
+                 blob_name: _builtins.str,
+                 blob_read: _builtins.bool,
+                 blob_write: _builtins.bool,
+                 container_delete: _builtins.bool,
+                 container_list: _builtins.bool,
+                 container_name: _builtins.str,
+                 container_read: _builtins.bool,
+                 container_write: _builtins.bool,
+                 expiration: _builtins.int,
+                 signed_identifier: _builtins.str,
+                 storage_access_key: _builtins.str):
+        pulumi.set(__self__, "account_name", account_name)
+        pulumi.set(__self__, "blob_delete", blob_delete)
+        pulumi.set(__self__, "blob_name", blob_name)
+        pulumi.set(__self__, "blob_read", blob_read)
+        pulumi.set(__self__, "blob_write", blob_write)
+        pulumi.set(__self__, "container_delete", container_delete)
+        pulumi.set(__self__, "container_list", container_list)
+        pulumi.set(__self__, "container_name", container_name)
+        pulumi.set(__self__, "container_read", container_read)
+        pulumi.set(__self__, "container_write", container_write)
+        pulumi.set(__self__, "expiration", expiration)
+        pulumi.set(__self__, "signed_identifier", signed_identifier)
+        pulumi.set(__self__, "storage_access_key", storage_access_key)
+
+    @_builtins.property
+    @pulumi.getter(name="accountName")
+    def account_name(self) -> _builtins.str:
+        """
+        Name of the Azure storage account.
+        """
+        return pulumi.get(self, "account_name")
+
+    @_builtins.property
+    @pulumi.getter(name="blobDelete")
+    def blob_delete(self) -> _builtins.bool:
+        """
+        Whether the signature allows deleting the blob.
+        """
+        return pulumi.get(self, "blob_delete")
+
+    @_builtins.property
+    @pulumi.getter(name="blobName")
+    def blob_name(self) -> _builtins.str:
+        """
+        Name of the blob the signature is for, when it covers a single blob.
+        """
+        return pulumi.get(self, "blob_name")
+
+    @_builtins.property
+    @pulumi.getter(name="blobRead")
+    def blob_read(self) -> _builtins.bool:
+        """
+        Whether the signature allows reading the blob.
+        """
+        return pulumi.get(self, "blob_read")
+
+    @_builtins.property
+    @pulumi.getter(name="blobWrite")
+    def blob_write(self) -> _builtins.bool:
+        """
+        Whether the signature allows writing the blob.
+        """
+        return pulumi.get(self, "blob_write")
+
+    @_builtins.property
+    @pulumi.getter(name="containerDelete")
+    def container_delete(self) -> _builtins.bool:
+        """
+        Whether the signature allows deleting blobs in the container.
+        """
+        return pulumi.get(self, "container_delete")
+
+    @_builtins.property
+    @pulumi.getter(name="containerList")
+    def container_list(self) -> _builtins.bool:
+        """
+        Whether the signature allows listing the container's blobs.
+        """
+        return pulumi.get(self, "container_list")
+
+    @_builtins.property
+    @pulumi.getter(name="containerName")
+    def container_name(self) -> _builtins.str:
+        """
+        Name of the container the signature is for.
+        """
+        return pulumi.get(self, "container_name")
+
+    @_builtins.property
+    @pulumi.getter(name="containerRead")
+    def container_read(self) -> _builtins.bool:
+        """
+        Whether the signature allows reading blobs in the container.
+        """
+        return pulumi.get(self, "container_read")
+
+    @_builtins.property
+    @pulumi.getter(name="containerWrite")
+    def container_write(self) -> _builtins.bool:
+        """
+        Whether the signature allows writing blobs in the container.
+        """
+        return pulumi.get(self, "container_write")
+
+    @_builtins.property
+    @pulumi.getter
+    def expiration(self) -> _builtins.int:
+        """
+        Lifetime of the shared access signature, in minutes.
+        """
+        return pulumi.get(self, "expiration")
+
+    @_builtins.property
+    @pulumi.getter(name="signedIdentifier")
+    def signed_identifier(self) -> _builtins.str:
+        """
+        Name of a stored access policy on the container to tie the signature to.
+        """
+        return pulumi.get(self, "signed_identifier")
+
+    @_builtins.property
+    @pulumi.getter(name="storageAccessKey")
+    def storage_access_key(self) -> _builtins.str:
+        """
+        Access key of the storage account, used to sign the signature. Secret.
+        """
+        return pulumi.get(self, "storage_access_key")
+
+
+@pulumi.output_type
+class GetClientAddonAzureSbResult(dict):
+    """
+    Settings of the Azure Service Bus add-on.
+    """
+    def __init__(__self__, *,
+                 entity_path: _builtins.str,
+                 expiration: _builtins.int,
+                 namespace: _builtins.str,
+                 sas_key: _builtins.str,
+                 sas_key_name: _builtins.str):
+        pulumi.set(__self__, "entity_path", entity_path)
+        pulumi.set(__self__, "expiration", expiration)
+        pulumi.set(__self__, "namespace", namespace)
+        pulumi.set(__self__, "sas_key", sas_key)
+        pulumi.set(__self__, "sas_key_name", sas_key_name)
+
+    @_builtins.property
+    @pulumi.getter(name="entityPath")
+    def entity_path(self) -> _builtins.str:
+        """
+        Path of the queue, topic or relay the signature is for.
+        """
+        return pulumi.get(self, "entity_path")
+
+    @_builtins.property
+    @pulumi.getter
+    def expiration(self) -> _builtins.int:
+        """
+        Lifetime of the shared access signature, in minutes.
+        """
+        return pulumi.get(self, "expiration")
+
+    @_builtins.property
+    @pulumi.getter
+    def namespace(self) -> _builtins.str:
+        """
+        Service Bus namespace.
+        """
+        return pulumi.get(self, "namespace")
+
+    @_builtins.property
+    @pulumi.getter(name="sasKey")
+    def sas_key(self) -> _builtins.str:
+        """
+        Key of the shared access policy, used to sign the signature. Secret.
+        """
+        return pulumi.get(self, "sas_key")
+
+    @_builtins.property
+    @pulumi.getter(name="sasKeyName")
+    def sas_key_name(self) -> _builtins.str:
+        """
+        Name of the shared access policy.
+        """
+        return pulumi.get(self, "sas_key_name")
+
+
+@pulumi.output_type
+class GetClientAddonBoxResult(dict):
+    """
+    The Box add-on; it has no settings.
+    """
+    def __init__(__self__):
+        pass
+
+
+@pulumi.output_type
+class GetClientAddonCloudbeeResult(dict):
+    """
+    The CloudBees add-on; it has no settings.
+    """
+    def __init__(__self__):
+        pass
+
+
+@pulumi.output_type
+class GetClientAddonConcurResult(dict):
+    """
+    The Concur add-on; it has no settings.
+    """
+    def __init__(__self__):
+        pass
+
+
+@pulumi.output_type
+class GetClientAddonDropboxResult(dict):
+    """
+    The Dropbox add-on; it has no settings.
+    """
+    def __init__(__self__):
+        pass
+
+
+@pulumi.output_type
+class GetClientAddonEchosignResult(dict):
+    """
+    Settings of the Adobe Sign (EchoSign) add-on.
+    """
+    def __init__(__self__, *,
+                 domain: _builtins.str):
+        pulumi.set(__self__, "domain", domain)
+
+    @_builtins.property
+    @pulumi.getter
+    def domain(self) -> _builtins.str:
+        """
+        Your EchoSign domain, for example example.echosign.com.
+        """
+        return pulumi.get(self, "domain")
+
+
+@pulumi.output_type
+class GetClientAddonEgnyteResult(dict):
+    """
+    Settings of the Egnyte add-on.
+    """
+    def __init__(__self__, *,
+                 domain: _builtins.str):
+        pulumi.set(__self__, "domain", domain)
+
+    @_builtins.property
+    @pulumi.getter
+    def domain(self) -> _builtins.str:
+        """
+        Your Egnyte domain, for example example.egnyte.com.
+        """
+        return pulumi.get(self, "domain")
+
+
+@pulumi.output_type
+class GetClientAddonFirebaseResult(dict):
+    """
+    Settings of the Firebase add-on. Use either the legacy `secret` or a service account (`clientEmail`, `privateKey`, `privateKeyId`).
+    """
+    def __init__(__self__, *,
+                 client_email: _builtins.str,
+                 lifetime_in_seconds: _builtins.int,
+                 private_key: _builtins.str,
+                 private_key_id: _builtins.str,
+                 secret: _builtins.str):
+        pulumi.set(__self__, "client_email", client_email)
+        pulumi.set(__self__, "lifetime_in_seconds", lifetime_in_seconds)
+        pulumi.set(__self__, "private_key", private_key)
+        pulumi.set(__self__, "private_key_id", private_key_id)
+        pulumi.set(__self__, "secret", secret)
+
+    @_builtins.property
+    @pulumi.getter(name="clientEmail")
+    def client_email(self) -> _builtins.str:
+        """
+        Email of the Firebase service account.
+        """
+        return pulumi.get(self, "client_email")
+
+    @_builtins.property
+    @pulumi.getter(name="lifetimeInSeconds")
+    def lifetime_in_seconds(self) -> _builtins.int:
+        """
+        How long the issued Firebase token stays valid, in seconds.
+        """
+        return pulumi.get(self, "lifetime_in_seconds")
+
+    @_builtins.property
+    @pulumi.getter(name="privateKey")
+    def private_key(self) -> _builtins.str:
+        """
+        Private key of the Firebase service account. Secret.
+        """
+        return pulumi.get(self, "private_key")
+
+    @_builtins.property
+    @pulumi.getter(name="privateKeyId")
+    def private_key_id(self) -> _builtins.str:
+        """
+        Id of the service account's private key. Secret.
+        """
+        return pulumi.get(self, "private_key_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def secret(self) -> _builtins.str:
+        """
+        Legacy Firebase secret used to sign tokens. Secret.
+        """
+        return pulumi.get(self, "secret")
+
+
+@pulumi.output_type
+class GetClientAddonLayerResult(dict):
+    """
+    Settings of the Layer add-on.
+    """
+    def __init__(__self__, *,
+                 expiration: _builtins.int,
+                 key_id: _builtins.str,
+                 principal: _builtins.str,
+                 private_key: _builtins.str,
+                 provider_id: _builtins.str):
+        pulumi.set(__self__, "expiration", expiration)
+        pulumi.set(__self__, "key_id", key_id)
+        pulumi.set(__self__, "principal", principal)
+        pulumi.set(__self__, "private_key", private_key)
+        pulumi.set(__self__, "provider_id", provider_id)
+
+    @_builtins.property
+    @pulumi.getter
+    def expiration(self) -> _builtins.int:
+        """
+        Lifetime of the issued Layer token, in minutes.
+        """
+        return pulumi.get(self, "expiration")
+
+    @_builtins.property
+    @pulumi.getter(name="keyId")
+    def key_id(self) -> _builtins.str:
+        """
+        Id of the Layer authentication key. Secret.
+        """
+        return pulumi.get(self, "key_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def principal(self) -> _builtins.str:
+        """
+        Name of the token property that holds the Layer user id.
+        """
+        return pulumi.get(self, "principal")
+
+    @_builtins.property
+    @pulumi.getter(name="privateKey")
+    def private_key(self) -> _builtins.str:
+        """
+        Private key of the Layer authentication key, used to sign tokens. Secret.
+        """
+        return pulumi.get(self, "private_key")
+
+    @_builtins.property
+    @pulumi.getter(name="providerId")
+    def provider_id(self) -> _builtins.str:
+        """
+        Layer provider id.
+        """
+        return pulumi.get(self, "provider_id")
+
+
+@pulumi.output_type
+class GetClientAddonMscrmResult(dict):
+    """
+    Settings of the Microsoft Dynamics CRM add-on.
+    """
+    def __init__(__self__, *,
+                 url: _builtins.str):
+        pulumi.set(__self__, "url", url)
+
+    @_builtins.property
+    @pulumi.getter
+    def url(self) -> _builtins.str:
+        """
+        URL of the Dynamics CRM instance.
+        """
+        return pulumi.get(self, "url")
+
+
+@pulumi.output_type
+class GetClientAddonNewrelicResult(dict):
+    """
+    Settings of the New Relic add-on.
+    """
+    def __init__(__self__, *,
+                 account: _builtins.str):
+        pulumi.set(__self__, "account", account)
+
+    @_builtins.property
+    @pulumi.getter
+    def account(self) -> _builtins.str:
+        """
+        Your New Relic account id.
+        """
+        return pulumi.get(self, "account")
+
+
+@pulumi.output_type
+class GetClientAddonOffice365Result(dict):
+    """
+    Settings of the Office 365 add-on.
+    """
+    def __init__(__self__, *,
+                 connection: _builtins.str,
+                 domain: _builtins.str):
+        pulumi.set(__self__, "connection", connection)
+        pulumi.set(__self__, "domain", domain)
+
+    @_builtins.property
+    @pulumi.getter
+    def connection(self) -> _builtins.str:
+        """
+        Name of the Auth0 connection (usually AD or LDAP) whose users sign in.
+        """
+        return pulumi.get(self, "connection")
+
+    @_builtins.property
+    @pulumi.getter
+    def domain(self) -> _builtins.str:
+        """
+        Your Office 365 domain.
+        """
+        return pulumi.get(self, "domain")
+
+
+@pulumi.output_type
+class GetClientAddonRmResult(dict):
+    """
+    Settings of the Microsoft Rights Management Service add-on.
+    """
+    def __init__(__self__, *,
+                 url: _builtins.str):
+        pulumi.set(__self__, "url", url)
+
+    @_builtins.property
+    @pulumi.getter
+    def url(self) -> _builtins.str:
+        """
+        URL of the RMS instance.
+        """
+        return pulumi.get(self, "url")
+
+
+@pulumi.output_type
+class GetClientAddonSalesforceResult(dict):
+    """
+    Settings of the Salesforce SAML add-on.
+    """
+    def __init__(__self__, *,
+                 entity_id: _builtins.str):
+        pulumi.set(__self__, "entity_id", entity_id)
+
+    @_builtins.property
+    @pulumi.getter(name="entityId")
+    def entity_id(self) -> _builtins.str:
+        """
+        Entity id of the Salesforce service provider.
+        """
+        return pulumi.get(self, "entity_id")
+
+
+@pulumi.output_type
+class GetClientAddonSalesforceApiResult(dict):
+    """
+    Settings of the Salesforce API add-on.
+    """
+    def __init__(__self__, *,
+                 client_id: _builtins.str,
+                 community_name: _builtins.str,
+                 community_url_section: _builtins.str,
+                 principal: _builtins.str):
+        pulumi.set(__self__, "client_id", client_id)
+        pulumi.set(__self__, "community_name", community_name)
+        pulumi.set(__self__, "community_url_section", community_url_section)
+        pulumi.set(__self__, "principal", principal)
+
+    @_builtins.property
+    @pulumi.getter(name="clientId")
+    def client_id(self) -> _builtins.str:
+        """
+        Consumer key of the connected app in Salesforce. Secret.
+        """
+        return pulumi.get(self, "client_id")
+
+    @_builtins.property
+    @pulumi.getter(name="communityName")
+    def community_name(self) -> _builtins.str:
+        """
+        Name of the Salesforce community, when signing in to one.
+        """
+        return pulumi.get(self, "community_name")
+
+    @_builtins.property
+    @pulumi.getter(name="communityUrlSection")
+    def community_url_section(self) -> _builtins.str:
+        """
+        URL section of the Salesforce community.
+        """
+        return pulumi.get(self, "community_url_section")
+
+    @_builtins.property
+    @pulumi.getter
+    def principal(self) -> _builtins.str:
+        """
+        Name of the user property sent as the Salesforce principal. Secret.
+        """
+        return pulumi.get(self, "principal")
+
+
+@pulumi.output_type
+class GetClientAddonSalesforceSandboxApiResult(dict):
+    """
+    Settings of the Salesforce sandbox API add-on.
+    """
+    def __init__(__self__, *,
+                 client_id: _builtins.str,
+                 community_name: _builtins.str,
+                 community_url_section: _builtins.str,
+                 principal: _builtins.str):
+        pulumi.set(__self__, "client_id", client_id)
+        pulumi.set(__self__, "community_name", community_name)
+        pulumi.set(__self__, "community_url_section", community_url_section)
+        pulumi.set(__self__, "principal", principal)
+
+    @_builtins.property
+    @pulumi.getter(name="clientId")
+    def client_id(self) -> _builtins.str:
+        """
+        Consumer key of the connected app in the Salesforce sandbox. Secret.
+        """
+        return pulumi.get(self, "client_id")
+
+    @_builtins.property
+    @pulumi.getter(name="communityName")
+    def community_name(self) -> _builtins.str:
+        """
+        Name of the Salesforce community, when signing in to one.
+        """
+        return pulumi.get(self, "community_name")
+
+    @_builtins.property
+    @pulumi.getter(name="communityUrlSection")
+    def community_url_section(self) -> _builtins.str:
+        """
+        URL section of the Salesforce community.
+        """
+        return pulumi.get(self, "community_url_section")
+
+    @_builtins.property
+    @pulumi.getter
+    def principal(self) -> _builtins.str:
+        """
+        Name of the user property sent as the Salesforce principal. Secret.
+        """
+        return pulumi.get(self, "principal")
+
+
+@pulumi.output_type
+class GetClientAddonSamlpResult(dict):
+    """
+    Settings of the SAML2 Web App add-on: how Auth0 builds and signs the SAML assertion it sends to the application.
+    """
+    def __init__(__self__, *,
+                 audience: _builtins.str,
+                 authn_context_class_ref: _builtins.str,
+                 binding: _builtins.str,
+                 create_upn_claim: _builtins.bool,
+                 destination: _builtins.str,
+                 digest_algorithm: _builtins.str,
+                 flexible_mappings: _builtins.str,
+                 include_attribute_name_format: _builtins.bool,
+                 issuer: _builtins.str,
+                 lifetime_in_seconds: _builtins.int,
+                 logouts: Sequence['GetClientAddonSamlpLogoutResult'],
+                 map_identities: _builtins.bool,
+                 map_unknown_claims_as_is: _builtins.bool,
+                 mappings: Mapping[str, _builtins.str],
+                 name_identifier_format: _builtins.str,
+                 name_identifier_probes: Sequence[_builtins.str],
+                 passthrough_claims_with_no_mapping: _builtins.bool,
+                 recipient: _builtins.str,
+                 sign_response: _builtins.bool,
+                 signature_algorithm: _builtins.str,
+                 signing_cert: _builtins.str,
+                 typed_attributes: _builtins.bool):
+        pulumi.set(__self__, "audience", audience)
+        pulumi.set(__self__, "authn_context_class_ref", authn_context_class_ref)
+        pulumi.set(__self__, "binding", binding)
+        pulumi.set(__self__, "create_upn_claim", create_upn_claim)
+        pulumi.set(__self__, "destination", destination)
+        pulumi.set(__self__, "digest_algorithm", digest_algorithm)
+        pulumi.set(__self__, "flexible_mappings", flexible_mappings)
+        pulumi.set(__self__, "include_attribute_name_format", include_attribute_name_format)
+        pulumi.set(__self__, "issuer", issuer)
+        pulumi.set(__self__, "lifetime_in_seconds", lifetime_in_seconds)
+        pulumi.set(__self__, "logouts", logouts)
+        pulumi.set(__self__, "map_identities", map_identities)
+        pulumi.set(__self__, "map_unknown_claims_as_is", map_unknown_claims_as_is)
+        pulumi.set(__self__, "mappings", mappings)
+        pulumi.set(__self__, "name_identifier_format", name_identifier_format)
+        pulumi.set(__self__, "name_identifier_probes", name_identifier_probes)
+        pulumi.set(__self__, "passthrough_claims_with_no_mapping", passthrough_claims_with_no_mapping)
+        pulumi.set(__self__, "recipient", recipient)
+        pulumi.set(__self__, "sign_response", sign_response)
+        pulumi.set(__self__, "signature_algorithm", signature_algorithm)
+        pulumi.set(__self__, "signing_cert", signing_cert)
+        pulumi.set(__self__, "typed_attributes", typed_attributes)
+
+    @_builtins.property
+    @pulumi.getter
+    def audience(self) -> _builtins.str:
+        """
+        Audience of the assertion; defaults to the application's issuer.
+        """
+        return pulumi.get(self, "audience")
+
+    @_builtins.property
+    @pulumi.getter(name="authnContextClassRef")
+    def authn_context_class_ref(self) -> _builtins.str:
+        """
+        Authentication context class reference put in the assertion.
+        """
+        return pulumi.get(self, "authn_context_class_ref")
+
+    @_builtins.property
+    @pulumi.getter
+    def binding(self) -> _builtins.str:
+        """
+        Protocol binding used to send the response, for example urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST.
+        """
+        return pulumi.get(self, "binding")
+
+    @_builtins.property
+    @pulumi.getter(name="createUpnClaim")
+    def create_upn_claim(self) -> _builtins.bool:
+        """
+        Whether to add a UPN claim to the assertion.
+        """
+        return pulumi.get(self, "create_upn_claim")
+
+    @_builtins.property
+    @pulumi.getter
+    def destination(self) -> _builtins.str:
+        """
+        Destination of the response; defaults to the callback URL.
+        """
+        return pulumi.get(self, "destination")
+
+    @_builtins.property
+    @pulumi.getter(name="digestAlgorithm")
+    def digest_algorithm(self) -> _builtins.str:
+        """
+        Digest algorithm of the signature: sha1 or sha256.
+        """
+        return pulumi.get(self, "digest_algorithm")
+
+    @_builtins.property
+    @pulumi.getter(name="flexibleMappings")
+    def flexible_mappings(self) -> _builtins.str:
+        """
+        JSON text of additional attribute mappings with per-attribute formats.
+        """
+        return pulumi.get(self, "flexible_mappings")
+
+    @_builtins.property
+    @pulumi.getter(name="includeAttributeNameFormat")
+    def include_attribute_name_format(self) -> _builtins.bool:
+        """
+        Whether attributes carry a NameFormat taken from their names.
+        """
+        return pulumi.get(self, "include_attribute_name_format")
+
+    @_builtins.property
+    @pulumi.getter
+    def issuer(self) -> _builtins.str:
+        """
+        Issuer of the assertion; defaults to urn:{tenant domain}.
+        """
+        return pulumi.get(self, "issuer")
+
+    @_builtins.property
+    @pulumi.getter(name="lifetimeInSeconds")
+    def lifetime_in_seconds(self) -> _builtins.int:
+        """
+        How long the assertion stays valid, in seconds.
+        """
+        return pulumi.get(self, "lifetime_in_seconds")
+
+    @_builtins.property
+    @pulumi.getter
+    def logouts(self) -> Sequence['GetClientAddonSamlpLogoutResult']:
+        """
+        SAML single logout settings.
+        """
+        return pulumi.get(self, "logouts")
+
+    @_builtins.property
+    @pulumi.getter(name="mapIdentities")
+    def map_identities(self) -> _builtins.bool:
+        """
+        Whether to add the user's identities from other connections as attributes.
+        """
+        return pulumi.get(self, "map_identities")
+
+    @_builtins.property
+    @pulumi.getter(name="mapUnknownClaimsAsIs")
+    def map_unknown_claims_as_is(self) -> _builtins.bool:
+        """
+        Whether claims without a mapping keep their own names as attribute names.
+        """
+        return pulumi.get(self, "map_unknown_claims_as_is")
+
+    @_builtins.property
+    @pulumi.getter
+    def mappings(self) -> Mapping[str, _builtins.str]:
+        """
+        Map from user profile property to SAML attribute name.
+        """
+        return pulumi.get(self, "mappings")
+
+    @_builtins.property
+    @pulumi.getter(name="nameIdentifierFormat")
+    def name_identifier_format(self) -> _builtins.str:
+        """
+        Format of the assertion's NameID, for example urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified.
+        """
+        return pulumi.get(self, "name_identifier_format")
+
+    @_builtins.property
+    @pulumi.getter(name="nameIdentifierProbes")
+    def name_identifier_probes(self) -> Sequence[_builtins.str]:
+        """
+        User profile properties tried in order to fill the NameID.
+        """
+        return pulumi.get(self, "name_identifier_probes")
+
+    @_builtins.property
+    @pulumi.getter(name="passthroughClaimsWithNoMapping")
+    def passthrough_claims_with_no_mapping(self) -> _builtins.bool:
+        """
+        Whether claims without a mapping are still sent.
+        """
+        return pulumi.get(self, "passthrough_claims_with_no_mapping")
+
+    @_builtins.property
+    @pulumi.getter
+    def recipient(self) -> _builtins.str:
+        """
+        Recipient of the assertion; defaults to the callback URL.
+        """
+        return pulumi.get(self, "recipient")
+
+    @_builtins.property
+    @pulumi.getter(name="signResponse")
+    def sign_response(self) -> _builtins.bool:
+        """
+        Whether to sign the whole response rather than only the assertion.
+        """
+        return pulumi.get(self, "sign_response")
+
+    @_builtins.property
+    @pulumi.getter(name="signatureAlgorithm")
+    def signature_algorithm(self) -> _builtins.str:
+        """
+        Signature algorithm: rsa-sha1 or rsa-sha256.
+        """
+        return pulumi.get(self, "signature_algorithm")
+
+    @_builtins.property
+    @pulumi.getter(name="signingCert")
+    def signing_cert(self) -> _builtins.str:
+        """
+        Certificate (PEM) that the application uses to verify signed SAML requests it sends to Auth0.
+        """
+        return pulumi.get(self, "signing_cert")
+
+    @_builtins.property
+    @pulumi.getter(name="typedAttributes")
+    def typed_attributes(self) -> _builtins.bool:
+        """
+        Whether attribute values carry an xs:type.
+        """
+        return pulumi.get(self, "typed_attributes")
+
+
+@pulumi.output_type
+class GetClientAddonSamlpLogoutResult(dict):
+    """
+    SAML single logout settings of the SAML2 Web App add-on.
+    """
+    def __init__(__self__, *,
+                 callback: _builtins.str,
+                 slo_enabled: _builtins.bool):
+        pulumi.set(__self__, "callback", callback)
+        pulumi.set(__self__, "slo_enabled", slo_enabled)
+
+    @_builtins.property
+    @pulumi.getter
+    def callback(self) -> _builtins.str:
+        """
+        Service provider URL that receives SAML logout requests and responses.
+        """
+        return pulumi.get(self, "callback")
+
+    @_builtins.property
+    @pulumi.getter(name="sloEnabled")
+    def slo_enabled(self) -> _builtins.bool:
+        """
+        Whether SAML single logout is enabled.
+        """
+        return pulumi.get(self, "slo_enabled")
+
+
+@pulumi.output_type
+class GetClientAddonSapApiResult(dict):
+    """
+    Settings of the SAP API add-on.
+    """
+    def __init__(__self__, *,
+                 client_id: _builtins.str,
+                 name_identifier_format: _builtins.str,
+                 scope: _builtins.str,
+                 service_password: _builtins.str,
+                 token_endpoint_url: _builtins.str,
+                 username_attribute: _builtins.str):
+        pulumi.set(__self__, "client_id", client_id)
+        pulumi.set(__self__, "name_identifier_format", name_identifier_format)
+        pulumi.set(__self__, "scope", scope)
+        pulumi.set(__self__, "service_password", service_password)
+        pulumi.set(__self__, "token_endpoint_url", token_endpoint_url)
+        pulumi.set(__self__, "username_attribute", username_attribute)
+
+    @_builtins.property
+    @pulumi.getter(name="clientId")
+    def client_id(self) -> _builtins.str:
+        """
+        OAuth client id registered in SAP for this application.
+        """
+        return pulumi.get(self, "client_id")
+
+    @_builtins.property
+    @pulumi.getter(name="nameIdentifierFormat")
+    def name_identifier_format(self) -> _builtins.str:
+        """
+        NameID format of the assertion sent to SAP.
+        """
+        return pulumi.get(self, "name_identifier_format")
+
+    @_builtins.property
+    @pulumi.getter
+    def scope(self) -> _builtins.str:
+        """
+        OAuth scope requested from SAP.
+        """
+        return pulumi.get(self, "scope")
+
+    @_builtins.property
+    @pulumi.getter(name="servicePassword")
+    def service_password(self) -> _builtins.str:
+        """
+        Password of the SAP service user. Secret.
+        """
+        return pulumi.get(self, "service_password")
+
+    @_builtins.property
+    @pulumi.getter(name="tokenEndpointUrl")
+    def token_endpoint_url(self) -> _builtins.str:
+        """
+        URL of SAP's OAuth token endpoint.
+        """
+        return pulumi.get(self, "token_endpoint_url")
+
+    @_builtins.property
+    @pulumi.getter(name="usernameAttribute")
+    def username_attribute(self) -> _builtins.str:
+        """
+        User profile property sent as the SAP user name.
+        """
+        return pulumi.get(self, "username_attribute")
+
+
+@pulumi.output_type
+class GetClientAddonSentryResult(dict):
+    """
+    Settings of the Sentry add-on.
+    """
+    def __init__(__self__, *,
+                 base_url: _builtins.str,
+                 org_slug: _builtins.str):
+        pulumi.set(__self__, "base_url", base_url)
+        pulumi.set(__self__, "org_slug", org_slug)
+
+    @_builtins.property
+    @pulumi.getter(name="baseUrl")
+    def base_url(self) -> _builtins.str:
+        """
+        Base URL of a self-hosted Sentry; leave unset for sentry.io.
+        """
+        return pulumi.get(self, "base_url")
+
+    @_builtins.property
+    @pulumi.getter(name="orgSlug")
+    def org_slug(self) -> _builtins.str:
+        """
+        Slug of your Sentry organization.
+        """
+        return pulumi.get(self, "org_slug")
+
+
+@pulumi.output_type
+class GetClientAddonSharepointResult(dict):
+    """
+    Settings of the SharePoint add-on.
+    """
+    def __init__(__self__, *,
+                 external_urls: Sequence[_builtins.str],
+                 url: _builtins.str):
+        pulumi.set(__self__, "external_urls", external_urls)
+        pulumi.set(__self__, "url", url)
+
+    @_builtins.property
+    @pulumi.getter(name="externalUrls")
+    def external_urls(self) -> Sequence[_builtins.str]:
+        """
+        External URLs of the SharePoint sites, for users outside the network.
+        """
+        return pulumi.get(self, "external_urls")
+
+    @_builtins.property
+    @pulumi.getter
+    def url(self) -> _builtins.str:
+        """
+        Internal URL of the SharePoint site.
+        """
+        return pulumi.get(self, "url")
+
+
+@pulumi.output_type
+class GetClientAddonSlackResult(dict):
+    """
+    Settings of the Slack add-on.
+    """
+    def __init__(__self__, *,
+                 team: _builtins.str):
+        pulumi.set(__self__, "team", team)
+
+    @_builtins.property
+    @pulumi.getter
+    def team(self) -> _builtins.str:
+        """
+        Name of the Slack team.
+        """
+        return pulumi.get(self, "team")
+
+
+@pulumi.output_type
+class GetClientAddonSpringcmResult(dict):
+    """
+    Settings of the SpringCM add-on.
+    """
+    def __init__(__self__, *,
+                 acs_url: _builtins.str):
+        pulumi.set(__self__, "acs_url", acs_url)
+
+    @_builtins.property
+    @pulumi.getter(name="acsUrl")
+    def acs_url(self) -> _builtins.str:
+        """
+        SpringCM assertion consumer service URL.
+        """
+        return pulumi.get(self, "acs_url")
+
+
+@pulumi.output_type
+class GetClientAddonSsoIntegrationResult(dict):
+    """
+    Settings of a packaged SSO integration add-on.
+    """
+    def __init__(__self__, *,
+                 name: _builtins.str,
+                 version: _builtins.str):
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "version", version)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name of the SSO integration.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def version(self) -> _builtins.str:
+        """
+        Version of the SSO integration.
+        """
+        return pulumi.get(self, "version")
+
+
+@pulumi.output_type
+class GetClientAddonWamResult(dict):
+    """
+    Settings of the Windows Azure Mobile Services add-on.
+    """
+    def __init__(__self__, *,
+                 master_key: _builtins.str):
+        pulumi.set(__self__, "master_key", master_key)
+
+    @_builtins.property
+    @pulumi.getter(name="masterKey")
+    def master_key(self) -> _builtins.str:
+        """
+        Master key of the mobile service, used to sign tokens. Secret.
+        """
+        return pulumi.get(self, "master_key")
+
+
+@pulumi.output_type
+class GetClientAddonWsfedResult(dict):
+    """
+    The WS-Fed add-on; it has no settings of its own.
+    """
+    def __init__(__self__):
+        pass
+
+
+@pulumi.output_type
+class GetClientAddonZendeskResult(dict):
+    """
+    Settings of the Zendesk add-on.
+    """
+    def __init__(__self__, *,
+                 account_name: _builtins.str):
+        pulumi.set(__self__, "account_name", account_name)
+
+    @_builtins.property
+    @pulumi.getter(name="accountName")
+    def account_name(self) -> _builtins.str:
+        """
+        Zendesk account name (the subdomain of zendesk.com).
+        """
+        return pulumi.get(self, "account_name")
+
+
+@pulumi.output_type
+class GetClientAddonZoomResult(dict):
+    """
+    Settings of the Zoom add-on.
+    """
+    def __init__(__self__, *,
+                 account: _builtins.str):
+        pulumi.set(__self__, "account", account)
+
+    @_builtins.property
+    @pulumi.getter
+    def account(self) -> _builtins.str:
+        """
+        Zoom account name (the subdomain of zoom.us).
+        """
+        return pulumi.get(self, "account")
+
+
+@pulumi.output_type
+class GetClientClientAuthenticationMethodResult(dict):
+    """
+    The credentials an application has registered, by authentication method.
+    """
+    def __init__(__self__, *,
+                 private_key_jwts: Sequence['GetClientClientAuthenticationMethodPrivateKeyJwtResult'],
+                 self_signed_tls_client_auths: Sequence['GetClientClientAuthenticationMethodSelfSignedTlsClientAuthResult'],
+                 tls_client_auths: Sequence['GetClientClientAuthenticationMethodTlsClientAuthResult']):
+        pulumi.set(__self__, "private_key_jwts", private_key_jwts)
+        pulumi.set(__self__, "self_signed_tls_client_auths", self_signed_tls_client_auths)
+        pulumi.set(__self__, "tls_client_auths", tls_client_auths)
+
+    @_builtins.property
+    @pulumi.getter(name="privateKeyJwts")
+    def private_key_jwts(self) -> Sequence['GetClientClientAuthenticationMethodPrivateKeyJwtResult']:
+        """
+        Credentials for private_key_jwt.
+        """
+        return pulumi.get(self, "private_key_jwts")
+
+    @_builtins.property
+    @pulumi.getter(name="selfSignedTlsClientAuths")
+    def self_signed_tls_client_auths(self) -> Sequence['GetClientClientAuthenticationMethodSelfSignedTlsClientAuthResult']:
+        """
+        Credentials for self_signed_tls_client_auth.
+        """
+        return pulumi.get(self, "self_signed_tls_client_auths")
+
+    @_builtins.property
+    @pulumi.getter(name="tlsClientAuths")
+    def tls_client_auths(self) -> Sequence['GetClientClientAuthenticationMethodTlsClientAuthResult']:
+        """
+        Credentials for tls_client_auth.
+        """
+        return pulumi.get(self, "tls_client_auths")
+
+
+@pulumi.output_type
+class GetClientClientAuthenticationMethodPrivateKeyJwtResult(dict):
+    """
+    The keys registered for private_key_jwt authentication.
+    """
+    def __init__(__self__, *,
+                 credentials: Sequence['GetClientClientAuthenticationMethodPrivateKeyJwtCredentialResult']):
+        pulumi.set(__self__, "credentials", credentials)
+
+    @_builtins.property
+    @pulumi.getter
+    def credentials(self) -> Sequence['GetClientClientAuthenticationMethodPrivateKeyJwtCredentialResult']:
+        """
+        One or two public keys (two while rotating); Auth0 accepts a client assertion signed by any of them.
+        """
+        return pulumi.get(self, "credentials")
+
+
+@pulumi.output_type
+class GetClientClientAuthenticationMethodPrivateKeyJwtCredentialResult(dict):
+    """
+    A public key the application's client assertions are verified with.
+    """
+    def __init__(__self__, *,
+                 algorithm: _builtins.str,
+                 created_at: _builtins.str,
+                 credential_type: _builtins.str,
+                 expires_at: _builtins.str,
+                 id: _builtins.str,
+                 key_id: _builtins.str,
+                 name: _builtins.str,
+                 updated_at: _builtins.str):
+        pulumi.set(__self__, "algorithm", algorithm)
+        pulumi.set(__self__, "created_at", created_at)
+        pulumi.set(__self__, "credential_type", credential_type)
+        pulumi.set(__self__, "expires_at", expires_at)
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "key_id", key_id)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "updated_at", updated_at)
+
+    @_builtins.property
+    @pulumi.getter
+    def algorithm(self) -> _builtins.str:
+        """
+        Algorithm the assertions are signed with: RS256, RS384 or PS256. Auth0 uses RS256 when unset.
+        """
+        return pulumi.get(self, "algorithm")
+
+    @_builtins.property
+    @pulumi.getter(name="createdAt")
+    def created_at(self) -> _builtins.str:
+        """
+        When Auth0 registered the key (ISO 8601).
+        """
+        return pulumi.get(self, "created_at")
+
+    @_builtins.property
+    @pulumi.getter(name="credentialType")
+    def credential_type(self) -> _builtins.str:
+        """
+        Kind of credential; public_key for private_key_jwt.
+        """
+        return pulumi.get(self, "credential_type")
+
+    @_builtins.property
+    @pulumi.getter(name="expiresAt")
+    def expires_at(self) -> _builtins.str:
+        """
+        When Auth0 stops accepting the key (ISO 8601). Taken from the certificate when parseExpiryFromCert is true.
+        """
+        return pulumi.get(self, "expires_at")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        """
+        Auth0's id for the credential.
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter(name="keyId")
+    def key_id(self) -> _builtins.str:
+        """
+        Key id (kid) Auth0 computed for the key.
+        """
+        return pulumi.get(self, "key_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        A name for the credential, shown in the Auth0 dashboard.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter(name="updatedAt")
+    def updated_at(self) -> _builtins.str:
+        """
+        When the credential last changed (ISO 8601).
+        """
+        return pulumi.get(self, "updated_at")
+
+
+@pulumi.output_type
+class GetClientClientAuthenticationMethodSelfSignedTlsClientAuthResult(dict):
+    """
+    The certificates registered for self_signed_tls_client_auth.
+    """
+    def __init__(__self__, *,
+                 credentials: Sequence['GetClientClientAuthenticationMethodSelfSignedTlsClientAuthCredentialResult']):
+        pulumi.set(__self__, "credentials", credentials)
+
+    @_builtins.property
+    @pulumi.getter
+    def credentials(self) -> Sequence['GetClientClientAuthenticationMethodSelfSignedTlsClientAuthCredentialResult']:
+        """
+        Self-signed certificates Auth0 accepts for mutual-TLS authentication.
+        """
+        return pulumi.get(self, "credentials")
+
+
+@pulumi.output_type
+class GetClientClientAuthenticationMethodSelfSignedTlsClientAuthCredentialResult(dict):
+    """
+    A self-signed X.509 certificate, matched by its SHA-256 thumbprint.
+    """
+    def __init__(__self__, *,
+                 created_at: _builtins.str,
+                 credential_type: _builtins.str,
+                 id: _builtins.str,
+                 name: _builtins.str,
+                 updated_at: _builtins.str):
+        pulumi.set(__self__, "created_at", created_at)
+        pulumi.set(__self__, "credential_type", credential_type)
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "updated_at", updated_at)
+
+    @_builtins.property
+    @pulumi.getter(name="createdAt")
+    def created_at(self) -> _builtins.str:
+        """
+        When Auth0 registered the certificate (ISO 8601).
+        """
+        return pulumi.get(self, "created_at")
+
+    @_builtins.property
+    @pulumi.getter(name="credentialType")
+    def credential_type(self) -> _builtins.str:
+        """
+        Kind of credential; x509_cert for self_signed_tls_client_auth. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "credential_type")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        """
+        Auth0's id for the credential.
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        A name for the credential, shown in the Auth0 dashboard.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter(name="updatedAt")
+    def updated_at(self) -> _builtins.str:
+        """
+        When the credential last changed (ISO 8601).
+        """
+        return pulumi.get(self, "updated_at")
+
+
+@pulumi.output_type
+class GetClientClientAuthenticationMethodTlsClientAuthResult(dict):
+    """
+    The certificates registered for tls_client_auth.
+    """
+    def __init__(__self__, *,
+                 credentials: Sequence['GetClientClientAuthenticationMethodTlsClientAuthCredentialResult']):
+        pulumi.set(__self__, "credentials", credentials)
+
+    @_builtins.property
+    @pulumi.getter
+    def credentials(self) -> Sequence['GetClientClientAuthenticationMethodTlsClientAuthCredentialResult']:
+        """
+        Certificate subjects Auth0 accepts for mutual-TLS authentication.
+        """
+        return pulumi.get(self, "credentials")
+
+
+@pulumi.output_type
+class GetClientClientAuthenticationMethodTlsClientAuthCredentialResult(dict):
+    """
+    A CA-issued certificate, identified by its subject DN or given as PEM.
+    """
+    def __init__(__self__, *,
+                 created_at: _builtins.str,
+                 credential_type: _builtins.str,
+                 id: _builtins.str,
+                 name: _builtins.str,
+                 subject_dn: _builtins.str,
+                 updated_at: _builtins.str):
+        pulumi.set(__self__, "created_at", created_at)
+        pulumi.set(__self__, "credential_type", credential_type)
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "subject_dn", subject_dn)
+        pulumi.set(__self__, "updated_at", updated_at)
+
+    @_builtins.property
+    @pulumi.getter(name="createdAt")
+    def created_at(self) -> _builtins.str:
+        """
+        When Auth0 registered the credential (ISO 8601).
+        """
+        return pulumi.get(self, "created_at")
+
+    @_builtins.property
+    @pulumi.getter(name="credentialType")
+    def credential_type(self) -> _builtins.str:
+        """
+        Kind of credential; cert_subject_dn for tls_client_auth. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "credential_type")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        """
+        Auth0's id for the credential.
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        A name for the credential, shown in the Auth0 dashboard.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter(name="subjectDn")
+    def subject_dn(self) -> _builtins.str:
+        """
+        Subject distinguished name the client certificate must carry. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "subject_dn")
+
+    @_builtins.property
+    @pulumi.getter(name="updatedAt")
+    def updated_at(self) -> _builtins.str:
+        """
+        When the credential last changed (ISO 8601).
+        """
+        return pulumi.get(self, "updated_at")
+
+
+@pulumi.output_type
+class GetClientDefaultOrganizationResult(dict):
+    """
+    The organization an application uses by default.
+    """
+    def __init__(__self__, *,
+                 disable: _builtins.bool,
+                 flows: Sequence[_builtins.str],
+                 organization_id: _builtins.str):
+        pulumi.set(__self__, "disable", disable)
+        pulumi.set(__self__, "flows", flows)
+        pulumi.set(__self__, "organization_id", organization_id)
+
+    @_builtins.property
+    @pulumi.getter
+    def disable(self) -> _builtins.bool:
+        """
+        Set to true to remove the default organization.
+        """
+        return pulumi.get(self, "disable")
+
+    @_builtins.property
+    @pulumi.getter
+    def flows(self) -> Sequence[_builtins.str]:
+        """
+        Flows the default organization applies to; the only value is client_credentials.
+        """
+        return pulumi.get(self, "flows")
+
+    @_builtins.property
+    @pulumi.getter(name="organizationId")
+    def organization_id(self) -> _builtins.str:
+        """
+        Id of the organization (org_...).
+        """
+        return pulumi.get(self, "organization_id")
+
+
+@pulumi.output_type
+class GetClientExpressConfigurationResult(dict):
+    """
+    Okta Integration Network express configuration of an application.
+    """
+    def __init__(__self__, *,
+                 admin_login_domain: _builtins.str,
+                 connection_profile_id: _builtins.str,
+                 enable_client: _builtins.bool,
+                 enable_organization: _builtins.bool,
+                 initiate_login_uri_template: _builtins.str,
+                 linked_clients: Sequence['GetClientExpressConfigurationLinkedClientResult'],
+                 oin_submission_id: _builtins.str,
+                 okta_oin_client_id: _builtins.str,
+                 user_attribute_profile_id: _builtins.str):
+        pulumi.set(__self__, "admin_login_domain", admin_login_domain)
+        pulumi.set(__self__, "connection_profile_id", connection_profile_id)
+        pulumi.set(__self__, "enable_client", enable_client)
+        pulumi.set(__self__, "enable_organization", enable_organization)
+        pulumi.set(__self__, "initiate_login_uri_template", initiate_login_uri_template)
+        pulumi.set(__self__, "linked_clients", linked_clients)
+        pulumi.set(__self__, "oin_submission_id", oin_submission_id)
+        pulumi.set(__self__, "okta_oin_client_id", okta_oin_client_id)
+        pulumi.set(__self__, "user_attribute_profile_id", user_attribute_profile_id)
+
+    @_builtins.property
+    @pulumi.getter(name="adminLoginDomain")
+    def admin_login_domain(self) -> _builtins.str:
+        """
+        Domain that administrators of the customer's Okta org sign in with.
+        """
+        return pulumi.get(self, "admin_login_domain")
+
+    @_builtins.property
+    @pulumi.getter(name="connectionProfileId")
+    def connection_profile_id(self) -> _builtins.str:
+        """
+        Id of the connection profile used for connections that express configuration creates.
+        """
+        return pulumi.get(self, "connection_profile_id")
+
+    @_builtins.property
+    @pulumi.getter(name="enableClient")
+    def enable_client(self) -> _builtins.bool:
+        """
+        Whether the connection express configuration creates is enabled for this application.
+        """
+        return pulumi.get(self, "enable_client")
+
+    @_builtins.property
+    @pulumi.getter(name="enableOrganization")
+    def enable_organization(self) -> _builtins.bool:
+        """
+        Whether the connection express configuration creates is enabled for the organization.
+        """
+        return pulumi.get(self, "enable_organization")
+
+    @_builtins.property
+    @pulumi.getter(name="initiateLoginUriTemplate")
+    def initiate_login_uri_template(self) -> _builtins.str:
+        """
+        Template of the URI that starts a login from Okta, with placeholders filled per organization.
+        """
+        return pulumi.get(self, "initiate_login_uri_template")
+
+    @_builtins.property
+    @pulumi.getter(name="linkedClients")
+    def linked_clients(self) -> Sequence['GetClientExpressConfigurationLinkedClientResult']:
+        """
+        Other applications linked to this express configuration.
+        """
+        return pulumi.get(self, "linked_clients")
+
+    @_builtins.property
+    @pulumi.getter(name="oinSubmissionId")
+    def oin_submission_id(self) -> _builtins.str:
+        """
+        Id of the Okta Integration Network submission.
+        """
+        return pulumi.get(self, "oin_submission_id")
+
+    @_builtins.property
+    @pulumi.getter(name="oktaOinClientId")
+    def okta_oin_client_id(self) -> _builtins.str:
+        """
+        Client id of the Okta Integration Network application.
+        """
+        return pulumi.get(self, "okta_oin_client_id")
+
+    @_builtins.property
+    @pulumi.getter(name="userAttributeProfileId")
+    def user_attribute_profile_id(self) -> _builtins.str:
+        """
+        Id of the user attribute profile applied to users from the connection.
+        """
+        return pulumi.get(self, "user_attribute_profile_id")
+
+
+@pulumi.output_type
+class GetClientExpressConfigurationLinkedClientResult(dict):
+    """
+    An application linked to an express configuration.
+    """
+    def __init__(__self__, *,
+                 client_id: _builtins.str):
+        pulumi.set(__self__, "client_id", client_id)
+
+    @_builtins.property
+    @pulumi.getter(name="clientId")
+    def client_id(self) -> _builtins.str:
+        """
+        Client id of the linked application.
+        """
+        return pulumi.get(self, "client_id")
+
+
+@pulumi.output_type
+class GetClientFedcmLoginResult(dict):
+    """
+    Federated Credential Management (FedCM) settings of an application.
+    """
+    def __init__(__self__, *,
+                 googles: Sequence['GetClientFedcmLoginGoogleResult']):
+        pulumi.set(__self__, "googles", googles)
+
+    @_builtins.property
+    @pulumi.getter
+    def googles(self) -> Sequence['GetClientFedcmLoginGoogleResult']:
+        """
+        FedCM settings for Google sign-in.
+        """
+        return pulumi.get(self, "googles")
+
+
+@pulumi.output_type
+class GetClientFedcmLoginGoogleResult(dict):
+    """
+    FedCM settings for Google.
+    """
+    def __init__(__self__, *,
+                 is_enabled: _builtins.bool):
+        pulumi.set(__self__, "is_enabled", is_enabled)
+
+    @_builtins.property
+    @pulumi.getter(name="isEnabled")
+    def is_enabled(self) -> _builtins.bool:
+        """
+        Whether users may sign in with Google through the browser's FedCM prompt.
+        """
+        return pulumi.get(self, "is_enabled")
+
+
+@pulumi.output_type
+class GetClientGrantsClientGrantResult(dict):
+    """
+    A client grant.
+    """
+    def __init__(__self__, *,
+                 allow_all_scopes: _builtins.bool,
+                 audience: _builtins.str,
+                 client_id: _builtins.str,
+                 default_for: _builtins.str,
+                 id: _builtins.str,
+                 scopes: Sequence[_builtins.str],
+                 subject_type: _builtins.str):
+        pulumi.set(__self__, "allow_all_scopes", allow_all_scopes)
+        pulumi.set(__self__, "audience", audience)
+        pulumi.set(__self__, "client_id", client_id)
+        pulumi.set(__self__, "default_for", default_for)
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "scopes", scopes)
+        pulumi.set(__self__, "subject_type", subject_type)
+
+    @_builtins.property
+    @pulumi.getter(name="allowAllScopes")
+    def allow_all_scopes(self) -> _builtins.bool:
+        """
+        Whether the grant covers every scope the API defines, now and later, instead of the list in `scopes`. Not allowed on Auth0 system APIs.
+        """
+        return pulumi.get(self, "allow_all_scopes")
+
+    @_builtins.property
+    @pulumi.getter
+    def audience(self) -> _builtins.str:
+        """
+        Identifier of the API (its `identifier`, the token audience) that the grant is for. The API must exist; changing it replaces the ClientGrant.
+        """
+        return pulumi.get(self, "audience")
+
+    @_builtins.property
+    @pulumi.getter(name="clientId")
+    def client_id(self) -> _builtins.str:
+        """
+        Client id of the application receiving the grant. Changing it replaces the ClientGrant.
+        """
+        return pulumi.get(self, "client_id")
+
+    @_builtins.property
+    @pulumi.getter(name="defaultFor")
+    def default_for(self) -> _builtins.str:
+        """
+        Makes this a default grant for a class of applications instead of one application; the only value is third_party_clients. Changing it replaces the ClientGrant.
+        """
+        return pulumi.get(self, "default_for")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        """
+        The grant's id.
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def scopes(self) -> Sequence[_builtins.str]:
+        """
+        The API's scopes (permission values) that the application may request, for example read:data. Each must be defined on the API.
+        """
+        return pulumi.get(self, "scopes")
+
+    @_builtins.property
+    @pulumi.getter(name="subjectType")
+    def subject_type(self) -> _builtins.str:
+        """
+        Who the grant authorizes: client (machine-to-machine, the default) or user. Changing it replaces the ClientGrant.
+        """
+        return pulumi.get(self, "subject_type")
+
+
+@pulumi.output_type
+class GetClientJwtConfigurationResult(dict):
+    """
+    How Auth0 signs ID tokens for an application.
+    """
+    def __init__(__self__, *,
+                 alg: _builtins.str,
+                 lifetime_in_seconds: _builtins.int,
+                 scopes: Mapping[str, _builtins.str],
+                 secret_encoded: _builtins.bool):
+        pulumi.set(__self__, "alg", alg)
+        pulumi.set(__self__, "lifetime_in_seconds", lifetime_in_seconds)
+        pulumi.set(__self__, "scopes", scopes)
+        pulumi.set(__self__, "secret_encoded", secret_encoded)
+
+    @_builtins.property
+    @pulumi.getter
+    def alg(self) -> _builtins.str:
+        """
+        Signing algorithm of ID tokens. One of: HS256, RS256, RS512, PS256.
+        """
+        return pulumi.get(self, "alg")
+
+    @_builtins.property
+    @pulumi.getter(name="lifetimeInSeconds")
+    def lifetime_in_seconds(self) -> _builtins.int:
+        """
+        Lifetime of ID tokens, in seconds. Auth0 defaults it to 36000 (10 hours).
+        """
+        return pulumi.get(self, "lifetime_in_seconds")
+
+    @_builtins.property
+    @pulumi.getter
+    def scopes(self) -> Mapping[str, _builtins.str]:
+        """
+        Map of extra scopes and the claims they add to tokens (legacy).
+        """
+        return pulumi.get(self, "scopes")
+
+    @_builtins.property
+    @pulumi.getter(name="secretEncoded")
+    def secret_encoded(self) -> _builtins.bool:
+        """
+        Whether the client secret is base64 encoded when used as an HS256 key (legacy). Auth0 does not allow changing it, so a change replaces the Client.
+        """
+        return pulumi.get(self, "secret_encoded")
+
+
+@pulumi.output_type
+class GetClientMobileResult(dict):
+    """
+    Native mobile app identity of an application.
+    """
+    def __init__(__self__, *,
+                 androids: Sequence['GetClientMobileAndroidResult'],
+                 ios: Sequence['GetClientMobileIoResult']):
+        pulumi.set(__self__, "androids", androids)
+        pulumi.set(__self__, "ios", ios)
+
+    @_builtins.property
+    @pulumi.getter
+    def androids(self) -> Sequence['GetClientMobileAndroidResult']:
+        """
+        Android app identity.
+        """
+        return pulumi.get(self, "androids")
+
+    @_builtins.property
+    @pulumi.getter
+    def ios(self) -> Sequence['GetClientMobileIoResult']:
+        """
+        iOS app identity.
+        """
+        return pulumi.get(self, "ios")
+
+
+@pulumi.output_type
+class GetClientMobileAndroidResult(dict):
+    """
+    Android app identity, used for Android App Links.
+    """
+    def __init__(__self__, *,
+                 app_package_name: _builtins.str,
+                 sha256_cert_fingerprints: Sequence[_builtins.str]):
+        pulumi.set(__self__, "app_package_name", app_package_name)
+        pulumi.set(__self__, "sha256_cert_fingerprints", sha256_cert_fingerprints)
+
+    @_builtins.property
+    @pulumi.getter(name="appPackageName")
+    def app_package_name(self) -> _builtins.str:
+        """
+        Package name of the Android app, for example com.example.app.
+        """
+        return pulumi.get(self, "app_package_name")
+
+    @_builtins.property
+    @pulumi.getter(name="sha256CertFingerprints")
+    def sha256_cert_fingerprints(self) -> Sequence[_builtins.str]:
+        """
+        SHA-256 fingerprints of the certificates the app is signed with.
+        """
+        return pulumi.get(self, "sha256_cert_fingerprints")
+
+
+@pulumi.output_type
+class GetClientMobileIoResult(dict):
+    """
+    iOS app identity, used for universal links.
+    """
+    def __init__(__self__, *,
+                 app_bundle_identifier: _builtins.str,
+                 team_id: _builtins.str):
+        pulumi.set(__self__, "app_bundle_identifier", app_bundle_identifier)
+        pulumi.set(__self__, "team_id", team_id)
+
+    @_builtins.property
+    @pulumi.getter(name="appBundleIdentifier")
+    def app_bundle_identifier(self) -> _builtins.str:
+        """
+        Bundle identifier of the iOS app, for example com.example.app.
+        """
+        return pulumi.get(self, "app_bundle_identifier")
+
+    @_builtins.property
+    @pulumi.getter(name="teamId")
+    def team_id(self) -> _builtins.str:
+        """
+        Apple developer team id.
+        """
+        return pulumi.get(self, "team_id")
+
+
+@pulumi.output_type
+class GetClientMyOrganizationConfigurationResult(dict):
+    """
+    Settings for the My Organization self-service portal.
+    """
+    def __init__(__self__, *,
+                 allowed_strategies: Sequence[_builtins.str],
+                 connection_deletion_behavior: _builtins.str,
+                 connection_profile_id: _builtins.str,
+                 invitation_landing_client_id: _builtins.str,
+                 user_attribute_profile_id: _builtins.str):
+        pulumi.set(__self__, "allowed_strategies", allowed_strategies)
+        pulumi.set(__self__, "connection_deletion_behavior", connection_deletion_behavior)
+        pulumi.set(__self__, "connection_profile_id", connection_profile_id)
+        pulumi.set(__self__, "invitation_landing_client_id", invitation_landing_client_id)
+        pulumi.set(__self__, "user_attribute_profile_id", user_attribute_profile_id)
+
+    @_builtins.property
+    @pulumi.getter(name="allowedStrategies")
+    def allowed_strategies(self) -> Sequence[_builtins.str]:
+        """
+        Identity provider types organization admins may add. Values: pingfederate, adfs, waad, google-apps, okta, oidc, samlp.
+        """
+        return pulumi.get(self, "allowed_strategies")
+
+    @_builtins.property
+    @pulumi.getter(name="connectionDeletionBehavior")
+    def connection_deletion_behavior(self) -> _builtins.str:
+        """
+        Whether admins may delete connections. One of: allow, allow_if_empty (only when no users use it).
+        """
+        return pulumi.get(self, "connection_deletion_behavior")
+
+    @_builtins.property
+    @pulumi.getter(name="connectionProfileId")
+    def connection_profile_id(self) -> _builtins.str:
+        """
+        Id of the connection profile applied to connections admins create.
+        """
+        return pulumi.get(self, "connection_profile_id")
+
+    @_builtins.property
+    @pulumi.getter(name="invitationLandingClientId")
+    def invitation_landing_client_id(self) -> _builtins.str:
+        """
+        Client id of the application that invited users land on.
+        """
+        return pulumi.get(self, "invitation_landing_client_id")
+
+    @_builtins.property
+    @pulumi.getter(name="userAttributeProfileId")
+    def user_attribute_profile_id(self) -> _builtins.str:
+        """
+        Id of the user attribute profile applied to connections admins create.
+        """
+        return pulumi.get(self, "user_attribute_profile_id")
+
+
+@pulumi.output_type
+class GetClientNativeSocialLoginResult(dict):
+    """
+    Native social login settings of an application.
+    """
+    def __init__(__self__, *,
+                 apples: Sequence['GetClientNativeSocialLoginAppleResult'],
+                 facebooks: Sequence['GetClientNativeSocialLoginFacebookResult'],
+                 googles: Sequence['GetClientNativeSocialLoginGoogleResult']):
+        pulumi.set(__self__, "apples", apples)
+        pulumi.set(__self__, "facebooks", facebooks)
+        pulumi.set(__self__, "googles", googles)
+
+    @_builtins.property
+    @pulumi.getter
+    def apples(self) -> Sequence['GetClientNativeSocialLoginAppleResult']:
+        """
+        Sign in with Apple using native tokens.
+        """
+        return pulumi.get(self, "apples")
+
+    @_builtins.property
+    @pulumi.getter
+    def facebooks(self) -> Sequence['GetClientNativeSocialLoginFacebookResult']:
+        """
+        Facebook login using native tokens.
+        """
+        return pulumi.get(self, "facebooks")
+
+    @_builtins.property
+    @pulumi.getter
+    def googles(self) -> Sequence['GetClientNativeSocialLoginGoogleResult']:
+        """
+        Google sign-in using native tokens.
+        """
+        return pulumi.get(self, "googles")
+
+
+@pulumi.output_type
+class GetClientNativeSocialLoginAppleResult(dict):
+    """
+    Native Sign in with Apple.
+    """
+    def __init__(__self__, *,
+                 enabled: _builtins.bool):
+        pulumi.set(__self__, "enabled", enabled)
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> _builtins.bool:
+        """
+        Whether the app may exchange native Apple tokens for Auth0 tokens.
+        """
+        return pulumi.get(self, "enabled")
+
+
+@pulumi.output_type
+class GetClientNativeSocialLoginFacebookResult(dict):
+    """
+    Native Facebook login.
+    """
+    def __init__(__self__, *,
+                 enabled: _builtins.bool):
+        pulumi.set(__self__, "enabled", enabled)
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> _builtins.bool:
+        """
+        Whether the app may exchange native Facebook tokens for Auth0 tokens.
+        """
+        return pulumi.get(self, "enabled")
+
+
+@pulumi.output_type
+class GetClientNativeSocialLoginGoogleResult(dict):
+    """
+    Native Google sign-in.
+    """
+    def __init__(__self__, *,
+                 enabled: _builtins.bool):
+        pulumi.set(__self__, "enabled", enabled)
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> _builtins.bool:
+        """
+        Whether the app may exchange native Google tokens for Auth0 tokens.
+        """
+        return pulumi.get(self, "enabled")
+
+
+@pulumi.output_type
+class GetClientOidcLogoutResult(dict):
+    """
+    OpenID Connect back-channel logout settings of an application.
+    """
+    def __init__(__self__, *,
+                 backchannel_logout_initiators: Sequence['GetClientOidcLogoutBackchannelLogoutInitiatorResult'],
+                 backchannel_logout_session_metadatas: Sequence['GetClientOidcLogoutBackchannelLogoutSessionMetadataResult'],
+                 backchannel_logout_urls: Sequence[_builtins.str]):
+        pulumi.set(__self__, "backchannel_logout_initiators", backchannel_logout_initiators)
+        pulumi.set(__self__, "backchannel_logout_session_metadatas", backchannel_logout_session_metadatas)
+        pulumi.set(__self__, "backchannel_logout_urls", backchannel_logout_urls)
+
+    @_builtins.property
+    @pulumi.getter(name="backchannelLogoutInitiators")
+    def backchannel_logout_initiators(self) -> Sequence['GetClientOidcLogoutBackchannelLogoutInitiatorResult']:
+        """
+        Which events send logout tokens.
+        """
+        return pulumi.get(self, "backchannel_logout_initiators")
+
+    @_builtins.property
+    @pulumi.getter(name="backchannelLogoutSessionMetadatas")
+    def backchannel_logout_session_metadatas(self) -> Sequence['GetClientOidcLogoutBackchannelLogoutSessionMetadataResult']:
+        """
+        Whether logout tokens carry session metadata.
+        """
+        return pulumi.get(self, "backchannel_logout_session_metadatas")
+
+    @_builtins.property
+    @pulumi.getter(name="backchannelLogoutUrls")
+    def backchannel_logout_urls(self) -> Sequence[_builtins.str]:
+        """
+        URLs that receive logout tokens.
+        """
+        return pulumi.get(self, "backchannel_logout_urls")
+
+
+@pulumi.output_type
+class GetClientOidcLogoutBackchannelLogoutInitiatorResult(dict):
+    """
+    Events that send back-channel logout tokens.
+    """
+    def __init__(__self__, *,
+                 mode: _builtins.str,
+                 selected_initiators: Sequence[_builtins.str]):
+        pulumi.set(__self__, "mode", mode)
+        pulumi.set(__self__, "selected_initiators", selected_initiators)
+
+    @_builtins.property
+    @pulumi.getter
+    def mode(self) -> _builtins.str:
+        """
+        all (every event) or custom (only `selectedInitiators`).
+        """
+        return pulumi.get(self, "mode")
+
+    @_builtins.property
+    @pulumi.getter(name="selectedInitiators")
+    def selected_initiators(self) -> Sequence[_builtins.str]:
+        """
+        Events that send logout tokens when `mode` is custom. Values: rp-logout, idp-logout, password-changed, session-expired, session-revoked, account-deleted, email-identifier-changed, mfa-phone-unenrolled, account-deactivated.
+        """
+        return pulumi.get(self, "selected_initiators")
+
+
+@pulumi.output_type
+class GetClientOidcLogoutBackchannelLogoutSessionMetadataResult(dict):
+    """
+    Session metadata in back-channel logout tokens.
+    """
+    def __init__(__self__, *,
+                 include: _builtins.bool):
+        pulumi.set(__self__, "include", include)
+
+    @_builtins.property
+    @pulumi.getter
+    def include(self) -> _builtins.bool:
+        """
+        Whether logout tokens include the session's metadata.
+        """
+        return pulumi.get(self, "include")
+
+
+@pulumi.output_type
+class GetClientRefreshTokenResult(dict):
+    """
+    Refresh token behaviour of an application. Auth0 needs `rotationType` and `expirationType` on every change, so the whole block is sent each time.
+    """
+    def __init__(__self__, *,
+                 expiration_type: _builtins.str,
+                 idle_token_lifetime: _builtins.int,
+                 infinite_idle_token_lifetime: _builtins.bool,
+                 infinite_token_lifetime: _builtins.bool,
+                 leeway: _builtins.int,
+                 policies: Sequence['GetClientRefreshTokenPolicyResult'],
+                 rotation_type: _builtins.str,
+                 token_lifetime: _builtins.int):
+        pulumi.set(__self__, "expiration_type", expiration_type)
+        pulumi.set(__self__, "idle_token_lifetime", idle_token_lifetime)
+        pulumi.set(__self__, "infinite_idle_token_lifetime", infinite_idle_token_lifetime)
+        pulumi.set(__self__, "infinite_token_lifetime", infinite_token_lifetime)
+        pulumi.set(__self__, "leeway", leeway)
+        pulumi.set(__self__, "policies", policies)
+        pulumi.set(__self__, "rotation_type", rotation_type)
+        pulumi.set(__self__, "token_lifetime", token_lifetime)
+
+    @_builtins.property
+    @pulumi.getter(name="expirationType")
+    def expiration_type(self) -> _builtins.str:
+        """
+        expiring or non-expiring. Auth0 defaults it to non-expiring.
+        """
+        return pulumi.get(self, "expiration_type")
+
+    @_builtins.property
+    @pulumi.getter(name="idleTokenLifetime")
+    def idle_token_lifetime(self) -> _builtins.int:
+        """
+        Seconds a refresh token stays valid without being used. Auth0 defaults it to 1296000 (15 days).
+        """
+        return pulumi.get(self, "idle_token_lifetime")
+
+    @_builtins.property
+    @pulumi.getter(name="infiniteIdleTokenLifetime")
+    def infinite_idle_token_lifetime(self) -> _builtins.bool:
+        """
+        Whether refresh tokens never expire for inactivity. Auth0 defaults it to true for new applications.
+        """
+        return pulumi.get(self, "infinite_idle_token_lifetime")
+
+    @_builtins.property
+    @pulumi.getter(name="infiniteTokenLifetime")
+    def infinite_token_lifetime(self) -> _builtins.bool:
+        """
+        Whether refresh tokens have no absolute lifetime. Auth0 defaults it to true for new applications.
+        """
+        return pulumi.get(self, "infinite_token_lifetime")
+
+    @_builtins.property
+    @pulumi.getter
+    def leeway(self) -> _builtins.int:
+        """
+        Seconds a rotated refresh token may still be reused, to absorb retries. Auth0 defaults it to 0.
+        """
+        return pulumi.get(self, "leeway")
+
+    @_builtins.property
+    @pulumi.getter
+    def policies(self) -> Sequence['GetClientRefreshTokenPolicyResult']:
+        """
+        Audiences and scopes that refresh tokens may be exchanged for (multi-resource refresh tokens).
+        """
+        return pulumi.get(self, "policies")
+
+    @_builtins.property
+    @pulumi.getter(name="rotationType")
+    def rotation_type(self) -> _builtins.str:
+        """
+        rotating (each use returns a new refresh token) or non-rotating. Auth0 defaults it to non-rotating.
+        """
+        return pulumi.get(self, "rotation_type")
+
+    @_builtins.property
+    @pulumi.getter(name="tokenLifetime")
+    def token_lifetime(self) -> _builtins.int:
+        """
+        Absolute lifetime of a refresh token in seconds. Auth0 defaults it to 2592000 (30 days).
+        """
+        return pulumi.get(self, "token_lifetime")
+
+
+@pulumi.output_type
+class GetClientRefreshTokenPolicyResult(dict):
+    """
+    One API that refresh tokens of an application may be used for.
+    """
+    def __init__(__self__, *,
+                 audience: _builtins.str,
+                 scopes: Sequence[_builtins.str]):
+        pulumi.set(__self__, "audience", audience)
+        pulumi.set(__self__, "scopes", scopes)
+
+    @_builtins.property
+    @pulumi.getter
+    def audience(self) -> _builtins.str:
+        """
+        Identifier of the API.
+        """
+        return pulumi.get(self, "audience")
+
+    @_builtins.property
+    @pulumi.getter
+    def scopes(self) -> Sequence[_builtins.str]:
+        """
+        Scopes of the API that may be requested with the refresh token.
+        """
+        return pulumi.get(self, "scopes")
+
+
+@pulumi.output_type
+class GetClientSessionTransferResult(dict):
+    """
+    Native-to-web session transfer settings of an application.
+    """
+    def __init__(__self__, *,
+                 allow_refresh_token: _builtins.bool,
+                 allowed_authentication_methods: Sequence[_builtins.str],
+                 can_create_session_transfer_token: _builtins.bool,
+                 delegations: Sequence['GetClientSessionTransferDelegationResult'],
+                 enforce_cascade_revocation: _builtins.bool,
+                 enforce_device_binding: _builtins.str,
+                 enforce_online_refresh_tokens: _builtins.bool):
+        pulumi.set(__self__, "allow_refresh_token", allow_refresh_token)
+        pulumi.set(__self__, "allowed_authentication_methods", allowed_authentication_methods)
+        pulumi.set(__self__, "can_create_session_transfer_token", can_create_session_transfer_token)
+        pulumi.set(__self__, "delegations", delegations)
+        pulumi.set(__self__, "enforce_cascade_revocation", enforce_cascade_revocation)
+        pulumi.set(__self__, "enforce_device_binding", enforce_device_binding)
+        pulumi.set(__self__, "enforce_online_refresh_tokens", enforce_online_refresh_tokens)
+
+    @_builtins.property
+    @pulumi.getter(name="allowRefreshToken")
+    def allow_refresh_token(self) -> _builtins.bool:
+        """
+        Whether a session transfer token may be exchanged for a refresh token as well.
+        """
+        return pulumi.get(self, "allow_refresh_token")
+
+    @_builtins.property
+    @pulumi.getter(name="allowedAuthenticationMethods")
+    def allowed_authentication_methods(self) -> Sequence[_builtins.str]:
+        """
+        How a session transfer token may be presented to the web app. Values: cookie, query.
+        """
+        return pulumi.get(self, "allowed_authentication_methods")
+
+    @_builtins.property
+    @pulumi.getter(name="canCreateSessionTransferToken")
+    def can_create_session_transfer_token(self) -> _builtins.bool:
+        """
+        Whether this (native) application may create session transfer tokens.
+        """
+        return pulumi.get(self, "can_create_session_transfer_token")
+
+    @_builtins.property
+    @pulumi.getter
+    def delegations(self) -> Sequence['GetClientSessionTransferDelegationResult']:
+        """
+        Delegated access settings for session transfer.
+        """
+        return pulumi.get(self, "delegations")
+
+    @_builtins.property
+    @pulumi.getter(name="enforceCascadeRevocation")
+    def enforce_cascade_revocation(self) -> _builtins.bool:
+        """
+        Whether revoking the original session also revokes sessions created from its transfer tokens.
+        """
+        return pulumi.get(self, "enforce_cascade_revocation")
+
+    @_builtins.property
+    @pulumi.getter(name="enforceDeviceBinding")
+    def enforce_device_binding(self) -> _builtins.str:
+        """
+        What the transferred session is bound to. One of: ip, asn, none.
+        """
+        return pulumi.get(self, "enforce_device_binding")
+
+    @_builtins.property
+    @pulumi.getter(name="enforceOnlineRefreshTokens")
+    def enforce_online_refresh_tokens(self) -> _builtins.bool:
+        """
+        Whether refresh tokens from a transferred session are online refresh tokens, ending with the session.
+        """
+        return pulumi.get(self, "enforce_online_refresh_tokens")
+
+
+@pulumi.output_type
+class GetClientSessionTransferDelegationResult(dict):
+    """
+    Delegated access settings for session transfer.
+    """
+    def __init__(__self__, *,
+                 allow_delegated_access: _builtins.bool,
+                 enforce_device_binding: _builtins.str):
+        pulumi.set(__self__, "allow_delegated_access", allow_delegated_access)
+        pulumi.set(__self__, "enforce_device_binding", enforce_device_binding)
+
+    @_builtins.property
+    @pulumi.getter(name="allowDelegatedAccess")
+    def allow_delegated_access(self) -> _builtins.bool:
+        """
+        Whether a session transfer token may be used for delegated access.
+        """
+        return pulumi.get(self, "allow_delegated_access")
+
+    @_builtins.property
+    @pulumi.getter(name="enforceDeviceBinding")
+    def enforce_device_binding(self) -> _builtins.str:
+        """
+        What a delegated session is bound to. One of: ip, asn.
+        """
+        return pulumi.get(self, "enforce_device_binding")
+
+
+@pulumi.output_type
+class GetClientSignedRequestObjectResult(dict):
+    """
+    Signed request object (JAR) settings.
+    """
+    def __init__(__self__, *,
+                 credentials: Sequence['GetClientSignedRequestObjectCredentialResult'],
+                 required: _builtins.bool):
+        pulumi.set(__self__, "credentials", credentials)
+        pulumi.set(__self__, "required", required)
+
+    @_builtins.property
+    @pulumi.getter
+    def credentials(self) -> Sequence['GetClientSignedRequestObjectCredentialResult']:
+        """
+        Public keys that verify the application's request objects.
+        """
+        return pulumi.get(self, "credentials")
+
+    @_builtins.property
+    @pulumi.getter
+    def required(self) -> _builtins.bool:
+        """
+        Whether Auth0 refuses authorization requests that are not signed request objects.
+        """
+        return pulumi.get(self, "required")
+
+
+@pulumi.output_type
+class GetClientSignedRequestObjectCredentialResult(dict):
+    """
+    A public key that verifies request objects.
+    """
+    def __init__(__self__, *,
+                 algorithm: _builtins.str,
+                 created_at: _builtins.str,
+                 credential_type: _builtins.str,
+                 expires_at: _builtins.str,
+                 id: _builtins.str,
+                 key_id: _builtins.str,
+                 name: _builtins.str,
+                 updated_at: _builtins.str):
+        pulumi.set(__self__, "algorithm", algorithm)
+        pulumi.set(__self__, "created_at", created_at)
+        pulumi.set(__self__, "credential_type", credential_type)
+        pulumi.set(__self__, "expires_at", expires_at)
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "key_id", key_id)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "updated_at", updated_at)
+
+    @_builtins.property
+    @pulumi.getter
+    def algorithm(self) -> _builtins.str:
+        """
+        Algorithm the request objects are signed with: RS256, RS384 or PS256. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "algorithm")
+
+    @_builtins.property
+    @pulumi.getter(name="createdAt")
+    def created_at(self) -> _builtins.str:
+        """
+        When Auth0 registered the key (ISO 8601).
+        """
+        return pulumi.get(self, "created_at")
+
+    @_builtins.property
+    @pulumi.getter(name="credentialType")
+    def credential_type(self) -> _builtins.str:
+        """
+        Kind of credential; public_key. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "credential_type")
+
+    @_builtins.property
+    @pulumi.getter(name="expiresAt")
+    def expires_at(self) -> _builtins.str:
+        """
+        When Auth0 stops accepting the key (ISO 8601).
+        """
+        return pulumi.get(self, "expires_at")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        """
+        Auth0's id for the credential.
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter(name="keyId")
+    def key_id(self) -> _builtins.str:
+        """
+        Key id (kid) Auth0 computed for the key.
+        """
+        return pulumi.get(self, "key_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        A name for the credential. Changing it replaces the credential.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter(name="updatedAt")
+    def updated_at(self) -> _builtins.str:
+        """
+        When the credential last changed (ISO 8601).
+        """
+        return pulumi.get(self, "updated_at")
+
+
+@pulumi.output_type
+class GetClientTokenExchangeResult(dict):
+    """
+    Token exchange settings of an application.
+    """
+    def __init__(__self__, *,
+                 allow_any_profile_of_types: Sequence[_builtins.str]):
+        pulumi.set(__self__, "allow_any_profile_of_types", allow_any_profile_of_types)
+
+    @_builtins.property
+    @pulumi.getter(name="allowAnyProfileOfTypes")
+    def allow_any_profile_of_types(self) -> Sequence[_builtins.str]:
+        """
+        Token exchange profile types the application may use with any profile. Values: custom_authentication, on_behalf_of_token_exchange.
+        """
+        return pulumi.get(self, "allow_any_profile_of_types")
+
+
+@pulumi.output_type
+class GetClientTokenQuotaResult(dict):
+    """
+    Access token quota of an application.
+    """
+    def __init__(__self__, *,
+                 client_credentials: Sequence['GetClientTokenQuotaClientCredentialResult']):
+        pulumi.set(__self__, "client_credentials", client_credentials)
+
+    @_builtins.property
+    @pulumi.getter(name="clientCredentials")
+    def client_credentials(self) -> Sequence['GetClientTokenQuotaClientCredentialResult']:
+        """
+        Quota for tokens from the client-credentials flow.
+        """
+        return pulumi.get(self, "client_credentials")
+
+
+@pulumi.output_type
+class GetClientTokenQuotaClientCredentialResult(dict):
+    """
+    How many client-credentials access tokens an application may get.
+    """
+    def __init__(__self__, *,
+                 enforce: _builtins.bool,
+                 per_day: _builtins.int,
+                 per_hour: _builtins.int):
+        pulumi.set(__self__, "enforce", enforce)
+        pulumi.set(__self__, "per_day", per_day)
+        pulumi.set(__self__, "per_hour", per_hour)
+
+    @_builtins.property
+    @pulumi.getter
+    def enforce(self) -> _builtins.bool:
+        """
+        Whether requests over the quota are refused (true) or only reported (false).
+        """
+        return pulumi.get(self, "enforce")
+
+    @_builtins.property
+    @pulumi.getter(name="perDay")
+    def per_day(self) -> _builtins.int:
+        """
+        Most tokens per day.
+        """
+        return pulumi.get(self, "per_day")
+
+    @_builtins.property
+    @pulumi.getter(name="perHour")
+    def per_hour(self) -> _builtins.int:
+        """
+        Most tokens per hour.
+        """
+        return pulumi.get(self, "per_hour")
+
+
+@pulumi.output_type
+class GetClientsClientResult(dict):
+    """
+    An application, as Auth0 holds it.
+    """
+    def __init__(__self__, *,
+                 allowed_clients: Sequence[_builtins.str],
+                 allowed_logout_urls: Sequence[_builtins.str],
+                 allowed_origins: Sequence[_builtins.str],
+                 app_type: _builtins.str,
+                 async_approval_notification_channels: Sequence[_builtins.str],
+                 callbacks: Sequence[_builtins.str],
+                 client_metadata: Mapping[str, _builtins.str],
+                 client_secret: _builtins.str,
+                 description: _builtins.str,
+                 express_configurations: Sequence['GetClientsClientExpressConfigurationResult'],
+                 external_client_id: _builtins.str,
+                 external_metadata_created_by: _builtins.str,
+                 external_metadata_type: _builtins.str,
+                 fedcm_logins: Sequence['GetClientsClientFedcmLoginResult'],
+                 grant_types: Sequence[_builtins.str],
+                 is_first_party: _builtins.bool,
+                 is_token_endpoint_ip_header_trusted: _builtins.bool,
+                 jwks_uri: _builtins.str,
+                 my_organization_configurations: Sequence['GetClientsClientMyOrganizationConfigurationResult'],
+                 oidc_logouts: Sequence['GetClientsClientOidcLogoutResult'],
+                 organization_discovery_methods: Sequence[_builtins.str],
+                 redirection_policy: _builtins.str,
+                 resource_server_identifier: _builtins.str,
+                 session_transfers: Sequence['GetClientsClientSessionTransferResult'],
+                 skip_non_verifiable_callback_uri_confirmation_prompt: _builtins.str,
+                 third_party_security_mode: _builtins.str,
+                 token_exchanges: Sequence['GetClientsClientTokenExchangeResult'],
+                 token_quotas: Sequence['GetClientsClientTokenQuotaResult'],
+                 web_origins: Sequence[_builtins.str],
+                 client_id: Optional[_builtins.str] = None,
+                 name: Optional[_builtins.str] = None):
+        pulumi.set(__self__, "allowed_clients", allowed_clients)
+        pulumi.set(__self__, "allowed_logout_urls", allowed_logout_urls)
+        pulumi.set(__self__, "allowed_origins", allowed_origins)
+        pulumi.set(__self__, "app_type", app_type)
+        pulumi.set(__self__, "async_approval_notification_channels", async_approval_notification_channels)
+        pulumi.set(__self__, "callbacks", callbacks)
+        pulumi.set(__self__, "client_metadata", client_metadata)
+        pulumi.set(__self__, "client_secret", client_secret)
+        pulumi.set(__self__, "description", description)
+        pulumi.set(__self__, "express_configurations", express_configurations)
+        pulumi.set(__self__, "external_client_id", external_client_id)
+        pulumi.set(__self__, "external_metadata_created_by", external_metadata_created_by)
+        pulumi.set(__self__, "external_metadata_type", external_metadata_type)
+        pulumi.set(__self__, "fedcm_logins", fedcm_logins)
+        pulumi.set(__self__, "grant_types", grant_types)
+        pulumi.set(__self__, "is_first_party", is_first_party)
+        pulumi.set(__self__, "is_token_endpoint_ip_header_trusted", is_token_endpoint_ip_header_trusted)
+        pulumi.set(__self__, "jwks_uri", jwks_uri)
+        pulumi.set(__self__, "my_organization_configurations", my_organization_configurations)
+        pulumi.set(__self__, "oidc_logouts", oidc_logouts)
+        pulumi.set(__self__, "organization_discovery_methods", organization_discovery_methods)
+        pulumi.set(__self__, "redirection_policy", redirection_policy)
+        pulumi.set(__self__, "resource_server_identifier", resource_server_identifier)
+        pulumi.set(__self__, "session_transfers", session_transfers)
+        pulumi.set(__self__, "skip_non_verifiable_callback_uri_confirmation_prompt", skip_non_verifiable_callback_uri_confirmation_prompt)
+        pulumi.set(__self__, "third_party_security_mode", third_party_security_mode)
+        pulumi.set(__self__, "token_exchanges", token_exchanges)
+        pulumi.set(__self__, "token_quotas", token_quotas)
+        pulumi.set(__self__, "web_origins", web_origins)
+        if client_id is not None:
+            pulumi.set(__self__, "client_id", client_id)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter(name="allowedClients")
+    def allowed_clients(self) -> Sequence[_builtins.str]:
+        """
+        Ids of other applications allowed to request delegation tokens on behalf of this one.
+        """
+        return pulumi.get(self, "allowed_clients")
+
+    @_builtins.property
+    @pulumi.getter(name="allowedLogoutUrls")
+    def allowed_logout_urls(self) -> Sequence[_builtins.str]:
+        """
+        URLs Auth0 may redirect to after a user logs out (the `returnTo` of the logout endpoint). Wildcards are allowed in the subdomain.
+        """
+        return pulumi.get(self, "allowed_logout_urls")
+
+    @_builtins.property
+    @pulumi.getter(name="allowedOrigins")
+    def allowed_origins(self) -> Sequence[_builtins.str]:
+        """
+        Origins allowed to make cross-origin requests to Auth0 from this application, for example with the embedded login or cross-origin authentication.
+        """
+        return pulumi.get(self, "allowed_origins")
+
+    @_builtins.property
+    @pulumi.getter(name="appType")
+    def app_type(self) -> _builtins.str:
+        """
+        The kind of application. One of: native, spa, regular_web, non_interactive (machine-to-machine), resource_server, express_configuration, rms, box, cloudbees, concur, dropbox, mscrm, echosign, egnyte, newrelic, office365, salesforce, sentry, sharepoint, slack, springcm, zendesk, zoom, sso_integration, oag.
+        """
+        return pulumi.get(self, "app_type")
+
+    @_builtins.property
+    @pulumi.getter(name="asyncApprovalNotificationChannels")
+    def async_approval_notification_channels(self) -> Sequence[_builtins.str]:
+        """
+        Channels Auth0 uses to ask the user for approval in Client-Initiated Backchannel Authentication (CIBA) requests. Values: guardian-push, email.
+        """
+        return pulumi.get(self, "async_approval_notification_channels")
+
+    @_builtins.property
+    @pulumi.getter
+    def callbacks(self) -> Sequence[_builtins.str]:
+        """
+        Allowed callback URLs: where Auth0 may send the user after authentication. Wildcards are allowed in the subdomain.
+        """
+        return pulumi.get(self, "callbacks")
+
+    @_builtins.property
+    @pulumi.getter(name="clientMetadata")
+    def client_metadata(self) -> Mapping[str, _builtins.str]:
+        """
+        Free-form string metadata on the application: at most 10 keys, each value at most 255 characters. Keys removed from the map are removed from Auth0.
+        """
+        return pulumi.get(self, "client_metadata")
+
+    @_builtins.property
+    @pulumi.getter(name="clientSecret")
+    def client_secret(self) -> _builtins.str:
+        """
+        The application's client secret (secret).
+        """
+        return pulumi.get(self, "client_secret")
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> _builtins.str:
+        """
+        Free-text description of the application, at most 140 characters. Defaults to "Managed by Pulumi".
+        """
+        return pulumi.get(self, "description")
+
+    @_builtins.property
+    @pulumi.getter(name="expressConfigurations")
+    def express_configurations(self) -> Sequence['GetClientsClientExpressConfigurationResult']:
+        """
+        Settings for Okta Integration Network (OIN) express configuration, used when `appType` is express_configuration.
+        """
+        return pulumi.get(self, "express_configurations")
+
+    @_builtins.property
+    @pulumi.getter(name="externalClientId")
+    def external_client_id(self) -> _builtins.str:
+        """
+        Identifier the client carries in an external system, as reported by Auth0. Read-only.
+        """
+        return pulumi.get(self, "external_client_id")
+
+    @_builtins.property
+    @pulumi.getter(name="externalMetadataCreatedBy")
+    def external_metadata_created_by(self) -> _builtins.str:
+        """
+        Who registered the application's external metadata, as reported by Auth0: admin or client. Read-only.
+        """
+        return pulumi.get(self, "external_metadata_created_by")
+
+    @_builtins.property
+    @pulumi.getter(name="externalMetadataType")
+    def external_metadata_type(self) -> _builtins.str:
+        """
+        Kind of external metadata document the application was registered from, as reported by Auth0 (for example cimd). Read-only.
+        """
+        return pulumi.get(self, "external_metadata_type")
+
+    @_builtins.property
+    @pulumi.getter(name="fedcmLogins")
+    def fedcm_logins(self) -> Sequence['GetClientsClientFedcmLoginResult']:
+        """
+        Federated Credential Management (FedCM) settings, letting browsers sign users in with an identity provider such as Google without third-party cookies.
+        """
+        return pulumi.get(self, "fedcm_logins")
+
+    @_builtins.property
+    @pulumi.getter(name="grantTypes")
+    def grant_types(self) -> Sequence[_builtins.str]:
+        """
+        OAuth 2.0 grant types the application may use, such as authorization_code, implicit, refresh_token, client_credentials, password or urn:ietf:params:oauth:grant-type:device_code. Auth0 picks a default set by `appType` when it is not set.
+        """
+        return pulumi.get(self, "grant_types")
+
+    @_builtins.property
+    @pulumi.getter(name="isFirstParty")
+    def is_first_party(self) -> _builtins.bool:
+        """
+        Whether the application is owned by the tenant (first party) rather than by a third party. Third-party applications must ask the user for consent. Auth0 defaults it to true.
+        """
+        return pulumi.get(self, "is_first_party")
+
+    @_builtins.property
+    @pulumi.getter(name="isTokenEndpointIpHeaderTrusted")
+    def is_token_endpoint_ip_header_trusted(self) -> _builtins.bool:
+        """
+        Whether Auth0 trusts the client IP in the `auth0-forwarded-for` header on token requests from this application; only allowed for confidential applications. Auth0 defaults it to false.
+        """
+        return pulumi.get(self, "is_token_endpoint_ip_header_trusted")
+
+    @_builtins.property
+    @pulumi.getter(name="jwksUri")
+    def jwks_uri(self) -> _builtins.str:
+        """
+        URL of the JSON Web Key Set holding the application's signing keys, as reported by Auth0. Read-only.
+        """
+        return pulumi.get(self, "jwks_uri")
+
+    @_builtins.property
+    @pulumi.getter(name="myOrganizationConfigurations")
+    def my_organization_configurations(self) -> Sequence['GetClientsClientMyOrganizationConfigurationResult']:
+        """
+        Settings for the My Organization self-service portal when this application is used for it.
+        """
+        return pulumi.get(self, "my_organization_configurations")
+
+    @_builtins.property
+    @pulumi.getter(name="oidcLogouts")
+    def oidc_logouts(self) -> Sequence['GetClientsClientOidcLogoutResult']:
+        """
+        OpenID Connect back-channel logout settings: where logout tokens are sent and which events send them.
+        """
+        return pulumi.get(self, "oidc_logouts")
+
+    @_builtins.property
+    @pulumi.getter(name="organizationDiscoveryMethods")
+    def organization_discovery_methods(self) -> Sequence[_builtins.str]:
+        """
+        How the login prompt finds the user's organization. Values: email, organization_name.
+        """
+        return pulumi.get(self, "organization_discovery_methods")
+
+    @_builtins.property
+    @pulumi.getter(name="redirectionPolicy")
+    def redirection_policy(self) -> _builtins.str:
+        """
+        How Auth0 redirects users back to the application after errors. One of: allow_always, open_redirect_protection.
+        """
+        return pulumi.get(self, "redirection_policy")
+
+    @_builtins.property
+    @pulumi.getter(name="resourceServerIdentifier")
+    def resource_server_identifier(self) -> _builtins.str:
+        """
+        Identifier of the API this application belongs to, for applications that Auth0 creates for an API. Auth0 accepts it only at creation, so changing it replaces the Client.
+        """
+        return pulumi.get(self, "resource_server_identifier")
+
+    @_builtins.property
+    @pulumi.getter(name="sessionTransfers")
+    def session_transfers(self) -> Sequence['GetClientsClientSessionTransferResult']:
+        """
+        Native-to-web session transfer settings: whether this application may create and accept session transfer tokens, and how they are bound to a device.
+        """
+        return pulumi.get(self, "session_transfers")
+
+    @_builtins.property
+    @pulumi.getter(name="skipNonVerifiableCallbackUriConfirmationPrompt")
+    def skip_non_verifiable_callback_uri_confirmation_prompt(self) -> _builtins.str:
+        """
+        Whether Auth0 skips the confirmation prompt before redirecting to a callback URI it cannot verify (for example a custom scheme). One of: true, false, null (Auth0 decides).
+        """
+        return pulumi.get(self, "skip_non_verifiable_callback_uri_confirmation_prompt")
+
+    @_builtins.property
+    @pulumi.getter(name="thirdPartySecurityMode")
+    def third_party_security_mode(self) -> _builtins.str:
+        """
+        How strictly Auth0 checks a third-party application's settings. One of: strict, permissive.
+        """
+        return pulumi.get(self, "third_party_security_mode")
+
+    @_builtins.property
+    @pulumi.getter(name="tokenExchanges")
+    def token_exchanges(self) -> Sequence['GetClientsClientTokenExchangeResult']:
+        """
+        Which token exchange profiles (Custom Token Exchange) this application may use.
+        """
+        return pulumi.get(self, "token_exchanges")
+
+    @_builtins.property
+    @pulumi.getter(name="tokenQuotas")
+    def token_quotas(self) -> Sequence['GetClientsClientTokenQuotaResult']:
+        """
+        Per-application limits on how many access tokens the client-credentials flow may issue.
+        """
+        return pulumi.get(self, "token_quotas")
+
+    @_builtins.property
+    @pulumi.getter(name="webOrigins")
+    def web_origins(self) -> Sequence[_builtins.str]:
+        """
+        Origins allowed for web message response mode and silent authentication (checkSession) from browser-based applications.
+        """
+        return pulumi.get(self, "web_origins")
+
+    @_builtins.property
+    @pulumi.getter(name="clientId")
+    def client_id(self) -> Optional[_builtins.str]:
+        """
+        The application's client id.
+        """
+        return pulumi.get(self, "client_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> Optional[_builtins.str]:
+        """
+        Name of the application, shown to users on the login and consent pages. Must not contain `<` or `>`.
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class GetClientsClientExpressConfigurationResult(dict):
+    """
+    Okta Integration Network express configuration of an application.
+    """
+    def __init__(__self__, *,
+                 admin_login_domain: _builtins.str,
+                 connection_profile_id: _builtins.str,
+                 enable_client: _builtins.bool,
+                 enable_organization: _builtins.bool,
+                 initiate_login_uri_template: _builtins.str,
+                 linked_clients: Sequence['GetClientsClientExpressConfigurationLinkedClientResult'],
+                 oin_submission_id: _builtins.str,
+                 okta_oin_client_id: _builtins.str,
+                 user_attribute_profile_id: _builtins.str):
+        pulumi.set(__self__, "admin_login_domain", admin_login_domain)
+        pulumi.set(__self__, "connection_profile_id", connection_profile_id)
+        pulumi.set(__self__, "enable_client", enable_client)
+        pulumi.set(__self__, "enable_organization", enable_organization)
+        pulumi.set(__self__, "initiate_login_uri_template", initiate_login_uri_template)
+        pulumi.set(__self__, "linked_clients", linked_clients)
+        pulumi.set(__self__, "oin_submission_id", oin_submission_id)
+        pulumi.set(__self__, "okta_oin_client_id", okta_oin_client_id)
+        pulumi.set(__self__, "user_attribute_profile_id", user_attribute_profile_id)
+
+    @_builtins.property
+    @pulumi.getter(name="adminLoginDomain")
+    def admin_login_domain(self) -> _builtins.str:
+        """
+        Domain that administrators of the customer's Okta org sign in with.
+        """
+        return pulumi.get(self, "admin_login_domain")
+
+    @_builtins.property
+    @pulumi.getter(name="connectionProfileId")
+    def connection_profile_id(self) -> _builtins.str:
+        """
+        Id of the connection profile used for connections that express configuration creates.
+        """
+        return pulumi.get(self, "connection_profile_id")
+
+    @_builtins.property
+    @pulumi.getter(name="enableClient")
+    def enable_client(self) -> _builtins.bool:
+        """
+        Whether the connection express configuration creates is enabled for this application.
+        """
+        return pulumi.get(self, "enable_client")
+
+    @_builtins.property
+    @pulumi.getter(name="enableOrganization")
+    def enable_organization(self) -> _builtins.bool:
+        """
+        Whether the connection express configuration creates is enabled for the organization.
+        """
+        return pulumi.get(self, "enable_organization")
+
+    @_builtins.property
+    @pulumi.getter(name="initiateLoginUriTemplate")
+    def initiate_login_uri_template(self) -> _builtins.str:
+        """
+        Template of the URI that starts a login from Okta, with placeholders filled per organization.
+        """
+        return pulumi.get(self, "initiate_login_uri_template")
+
+    @_builtins.property
+    @pulumi.getter(name="linkedClients")
+    def linked_clients(self) -> Sequence['GetClientsClientExpressConfigurationLinkedClientResult']:
+        """
+        Other applications linked to this express configuration.
+        """
+        return pulumi.get(self, "linked_clients")
+
+    @_builtins.property
+    @pulumi.getter(name="oinSubmissionId")
+    def oin_submission_id(self) -> _builtins.str:
+        """
+        Id of the Okta Integration Network submission.
+        """
+        return pulumi.get(self, "oin_submission_id")
+
+    @_builtins.property
+    @pulumi.getter(name="oktaOinClientId")
+    def okta_oin_client_id(self) -> _builtins.str:
+        """
+        Client id of the Okta Integration Network application.
+        """
+        return pulumi.get(self, "okta_oin_client_id")
+
+    @_builtins.property
+    @pulumi.getter(name="userAttributeProfileId")
+    def user_attribute_profile_id(self) -> _builtins.str:
+        """
+        Id of the user attribute profile applied to users from the connection.
+        """
+        return pulumi.get(self, "user_attribute_profile_id")
+
+
+@pulumi.output_type
+class GetClientsClientExpressConfigurationLinkedClientResult(dict):
+    """
+    An application linked to an express configuration.
+    """
+    def __init__(__self__, *,
+                 client_id: _builtins.str):
+        pulumi.set(__self__, "client_id", client_id)
+
+    @_builtins.property
+    @pulumi.getter(name="clientId")
+    def client_id(self) -> _builtins.str:
+        """
+        Client id of the linked application.
+        """
+        return pulumi.get(self, "client_id")
+
+
+@pulumi.output_type
+class GetClientsClientFedcmLoginResult(dict):
+    """
+    Federated Credential Management (FedCM) settings of an application.
+    """
+    def __init__(__self__, *,
+                 googles: Sequence['GetClientsClientFedcmLoginGoogleResult']):
+        pulumi.set(__self__, "googles", googles)
+
+    @_builtins.property
+    @pulumi.getter
+    def googles(self) -> Sequence['GetClientsClientFedcmLoginGoogleResult']:
+        """
+        FedCM settings for Google sign-in.
+        """
+        return pulumi.get(self, "googles")
+
+
+@pulumi.output_type
+class GetClientsClientFedcmLoginGoogleResult(dict):
+    """
+    FedCM settings for Google.
+    """
+    def __init__(__self__, *,
+                 is_enabled: _builtins.bool):
+        pulumi.set(__self__, "is_enabled", is_enabled)
+
+    @_builtins.property
+    @pulumi.getter(name="isEnabled")
+    def is_enabled(self) -> _builtins.bool:
+        """
+        Whether users may sign in with Google through the browser's FedCM prompt.
+        """
+        return pulumi.get(self, "is_enabled")
+
+
+@pulumi.output_type
+class GetClientsClientMyOrganizationConfigurationResult(dict):
+    """
+    Settings for the My Organization self-service portal.
+    """
+    def __init__(__self__, *,
+                 allowed_strategies: Sequence[_builtins.str],
+                 connection_deletion_behavior: _builtins.str,
+                 connection_profile_id: _builtins.str,
+                 invitation_landing_client_id: _builtins.str,
+                 user_attribute_profile_id: _builtins.str):
+        pulumi.set(__self__, "allowed_strategies", allowed_strategies)
+        pulumi.set(__self__, "connection_deletion_behavior", connection_deletion_behavior)
+        pulumi.set(__self__, "connection_profile_id", connection_profile_id)
+        pulumi.set(__self__, "invitation_landing_client_id", invitation_landing_client_id)
+        pulumi.set(__self__, "user_attribute_profile_id", user_attribute_profile_id)
+
+    @_builtins.property
+    @pulumi.getter(name="allowedStrategies")
+    def allowed_strategies(self) -> Sequence[_builtins.str]:
+        """
+        Identity provider types organization admins may add. Values: pingfederate, adfs, waad, google-apps, okta, oidc, samlp.
+        """
+        return pulumi.get(self, "allowed_strategies")
+
+    @_builtins.property
+    @pulumi.getter(name="connectionDeletionBehavior")
+    def connection_deletion_behavior(self) -> _builtins.str:
+        """
+        Whether admins may delete connections. One of: allow, allow_if_empty (only when no users use it).
+        """
+        return pulumi.get(self, "connection_deletion_behavior")
+
+    @_builtins.property
+    @pulumi.getter(name="connectionProfileId")
+    def connection_profile_id(self) -> _builtins.str:
+        """
+        Id of the connection profile applied to connections admins create.
+        """
+        return pulumi.get(self, "connection_profile_id")
+
+    @_builtins.property
+    @pulumi.getter(name="invitationLandingClientId")
+    def invitation_landing_client_id(self) -> _builtins.str:
+        """
+        Client id of the application that invited users land on.
+        """
+        return pulumi.get(self, "invitation_landing_client_id")
+
+    @_builtins.property
+    @pulumi.getter(name="userAttributeProfileId")
+    def user_attribute_profile_id(self) -> _builtins.str:
+        """
+        Id of the user attribute profile applied to connections admins create.
+        """
+        return pulumi.get(self, "user_attribute_profile_id")
+
+
+@pulumi.output_type
+class GetClientsClientOidcLogoutResult(dict):
+    """
+    OpenID Connect back-channel logout settings of an application.
+    """
+    def __init__(__self__, *,
+                 backchannel_logout_initiators: Sequence['GetClientsClientOidcLogoutBackchannelLogoutInitiatorResult'],
+                 backchannel_logout_session_metadatas: Sequence['GetClientsClientOidcLogoutBackchannelLogoutSessionMetadataResult'],
+                 backchannel_logout_urls: Sequence[_builtins.str]):
+        pulumi.set(__self__, "backchannel_logout_initiators", backchannel_logout_initiators)
+        pulumi.set(__self__, "backchannel_logout_session_metadatas", backchannel_logout_session_metadatas)
+        pulumi.set(__self__, "backchannel_logout_urls", backchannel_logout_urls)
+
+    @_builtins.property
+    @pulumi.getter(name="backchannelLogoutInitiators")
+    def backchannel_logout_initiators(self) -> Sequence['GetClientsClientOidcLogoutBackchannelLogoutInitiatorResult']:
+        """
+        Which events send logout tokens.
+        """
+        return pulumi.get(self, "backchannel_logout_initiators")
+
+    @_builtins.property
+    @pulumi.getter(name="backchannelLogoutSessionMetadatas")
+    def backchannel_logout_session_metadatas(self) -> Sequence['GetClientsClientOidcLogoutBackchannelLogoutSessionMetadataResult']:
+        """
+        Whether logout tokens carry session metadata.
+        """
+        return pulumi.get(self, "backchannel_logout_session_metadatas")
+
+    @_builtins.property
+    @pulumi.getter(name="backchannelLogoutUrls")
+    def backchannel_logout_urls(self) -> Sequence[_builtins.str]:
+        """
+        URLs that receive logout tokens.
+        """
+        return pulumi.get(self, "backchannel_logout_urls")
+
+
+@pulumi.output_type
+class GetClientsClientOidcLogoutBackchannelLogoutInitiatorResult(dict):
+    """
+    Events that send back-channel logout tokens.
+    """
+    def __init__(__self__, *,
+                 mode: _builtins.str,
+                 selected_initiators: Sequence[_builtins.str]):
+        pulumi.set(__self__, "mode", mode)
+        pulumi.set(__self__, "selected_initiators", selected_initiators)
+
+    @_builtins.property
+    @pulumi.getter
+    def mode(self) -> _builtins.str:
+        """
+        all (every event) or custom (only `selectedInitiators`).
+        """
+        return pulumi.get(self, "mode")
+
+    @_builtins.property
+    @pulumi.getter(name="selectedInitiators")
+    def selected_initiators(self) -> Sequence[_builtins.str]:
+        """
+        Events that send logout tokens when `mode` is custom. Values: rp-logout, idp-logout, password-changed, session-expired, session-revoked, account-deleted, email-identifier-changed, mfa-phone-unenrolled, account-deactivated.
+        """
+        return pulumi.get(self, "selected_initiators")
+
+
+@pulumi.output_type
+class GetClientsClientOidcLogoutBackchannelLogoutSessionMetadataResult(dict):
+    """
+    Session metadata in back-channel logout tokens.
+    """
+    def __init__(__self__, *,
+                 include: _builtins.bool):
+        pulumi.set(__self__, "include", include)
+
+    @_builtins.property
+    @pulumi.getter
+    def include(self) -> _builtins.bool:
+        """
+        Whether logout tokens include the session's metadata.
+        """
+        return pulumi.get(self, "include")
+
+
+@pulumi.output_type
+class GetClientsClientSessionTransferResult(dict):
+    """
+    Native-to-web session transfer settings of an application.
+    """
+    def __init__(__self__, *,
+                 allow_refresh_token: _builtins.bool,
+                 allowed_authentication_methods: Sequence[_builtins.str],
+                 can_create_session_transfer_token: _builtins.bool,
+                 delegations: Sequence['GetClientsClientSessionTransferDelegationResult'],
+                 enforce_cascade_revocation: _builtins.bool,
+                 enforce_device_binding: _builtins.str,
+                 enforce_online_refresh_tokens: _builtins.bool):
+        pulumi.set(__self__, "allow_refresh_token", allow_refresh_token)
+        pulumi.set(__self__, "allowed_authentication_methods", allowed_authentication_methods)
+        pulumi.set(__self__, "can_create_session_transfer_token", can_create_session_transfer_token)
+        pulumi.set(__self__, "delegations", delegations)
+        pulumi.set(__self__, "enforce_cascade_revocation", enforce_cascade_revocation)
+        pulumi.set(__self__, "enforce_device_binding", enforce_device_binding)
+        pulumi.set(__self__, "enforce_online_refresh_tokens", enforce_online_refresh_tokens)
+
+    @_builtins.property
+    @pulumi.getter(name="allowRefreshToken")
+    def allow_refresh_token(self) -> _builtins.bool:
+        """
+        Whether a session transfer token may be exchanged for a refresh token as well.
+        """
+        return pulumi.get(self, "allow_refresh_token")
+
+    @_builtins.property
+    @pulumi.getter(name="allowedAuthenticationMethods")
+    def allowed_authentication_methods(self) -> Sequence[_builtins.str]:
+        """
+        How a session transfer token may be presented to the web app. Values: cookie, query.
+        """
+        return pulumi.get(self, "allowed_authentication_methods")
+
+    @_builtins.property
+    @pulumi.getter(name="canCreateSessionTransferToken")
+    def can_create_session_transfer_token(self) -> _builtins.bool:
+        """
+        Whether this (native) application may create session transfer tokens.
+        """
+        return pulumi.get(self, "can_create_session_transfer_token")
+
+    @_builtins.property
+    @pulumi.getter
+    def delegations(self) -> Sequence['GetClientsClientSessionTransferDelegationResult']:
+        """
+        Delegated access settings for session transfer.
+        """
+        return pulumi.get(self, "delegations")
+
+    @_builtins.property
+    @pulumi.getter(name="enforceCascadeRevocation")
+    def enforce_cascade_revocation(self) -> _builtins.bool:
+        """
+        Whether revoking the original session also revokes sessions created from its transfer tokens.
+        """
+        return pulumi.get(self, "enforce_cascade_revocation")
+
+    @_builtins.property
+    @pulumi.getter(name="enforceDeviceBinding")
+    def enforce_device_binding(self) -> _builtins.str:
+        """
+        What the transferred session is bound to. One of: ip, asn, none.
+        """
+        return pulumi.get(self, "enforce_device_binding")
+
+    @_builtins.property
+    @pulumi.getter(name="enforceOnlineRefreshTokens")
+    def enforce_online_refresh_tokens(self) -> _builtins.bool:
+        """
+        Whether refresh tokens from a transferred session are online refresh tokens, ending with the session.
+        """
+        return pulumi.get(self, "enforce_online_refresh_tokens")
+
+
+@pulumi.output_type
+class GetClientsClientSessionTransferDelegationResult(dict):
+    """
+    Delegated access settings for session transfer.
+    """
+    def __init__(__self__, *,
+                 allow_delegated_access: _builtins.bool,
+                 enforce_device_binding: _builtins.str):
+        pulumi.set(__self__, "allow_delegated_access", allow_delegated_access)
+        pulumi.set(__self__, "enforce_device_binding", enforce_device_binding)
+
+    @_builtins.property
+    @pulumi.getter(name="allowDelegatedAccess")
+    def allow_delegated_access(self) -> _builtins.bool:
+        """
+        Whether a session transfer token may be used for delegated access.
+        """
+        return pulumi.get(self, "allow_delegated_access")
+
+    @_builtins.property
+    @pulumi.getter(name="enforceDeviceBinding")
+    def enforce_device_binding(self) -> _builtins.str:
+        """
+        What a delegated session is bound to. One of: ip, asn.
+        """
+        return pulumi.get(self, "enforce_device_binding")
+
+
+@pulumi.output_type
+class GetClientsClientTokenExchangeResult(dict):
+    """
+    Token exchange settings of an application.
+    """
+    def __init__(__self__, *,
+                 allow_any_profile_of_types: Sequence[_builtins.str]):
+        pulumi.set(__self__, "allow_any_profile_of_types", allow_any_profile_of_types)
+
+    @_builtins.property
+    @pulumi.getter(name="allowAnyProfileOfTypes")
+    def allow_any_profile_of_types(self) -> Sequence[_builtins.str]:
+        """
+        Token exchange profile types the application may use with any profile. Values: custom_authentication, on_behalf_of_token_exchange.
+        """
+        return pulumi.get(self, "allow_any_profile_of_types")
+
+
+@pulumi.output_type
+class GetClientsClientTokenQuotaResult(dict):
+    """
+    Access token quota of an application.
+    """
+    def __init__(__self__, *,
+                 client_credentials: Sequence['GetClientsClientTokenQuotaClientCredentialResult']):
+        pulumi.set(__self__, "client_credentials", client_credentials)
+
+    @_builtins.property
+    @pulumi.getter(name="clientCredentials")
+    def client_credentials(self) -> Sequence['GetClientsClientTokenQuotaClientCredentialResult']:
+        """
+        Quota for tokens from the client-credentials flow.
+        """
+        return pulumi.get(self, "client_credentials")
+
+
+@pulumi.output_type
+class GetClientsClientTokenQuotaClientCredentialResult(dict):
+    """
+    How many client-credentials access tokens an application may get.
+    """
+    def __init__(__self__, *,
+                 enforce: _builtins.bool,
+                 per_day: _builtins.int,
+                 per_hour: _builtins.int):
+        pulumi.set(__self__, "enforce", enforce)
+        pulumi.set(__self__, "per_day", per_day)
+        pulumi.set(__self__, "per_hour", per_hour)
+
+    @_builtins.property
+    @pulumi.getter
+    def enforce(self) -> _builtins.bool:
+        """
+        Whether requests over the quota are refused (true) or only reported (false).
+        """
+        return pulumi.get(self, "enforce")
+
+    @_builtins.property
+    @pulumi.getter(name="perDay")
+    def per_day(self) -> _builtins.int:
+        """
+        Most tokens per day.
+        """
+        return pulumi.get(self, "per_day")
+
+    @_builtins.property
+    @pulumi.getter(name="perHour")
+    def per_hour(self) -> _builtins.int:
+        """
+        Most tokens per hour.
+        """
+        return pulumi.get(self, "per_hour")
+
+
+@pulumi.output_type
+class GetResourceServerAuthorizationDetailResult(dict):
+    """
+    One Rich Authorization Request type of an API.
+    """
+    def __init__(__self__, *,
+                 disable: _builtins.bool,
+                 type: _builtins.str):
+        pulumi.set(__self__, "disable", disable)
+        pulumi.set(__self__, "type", type)
+
+    @_builtins.property
+    @pulumi.getter
+    def disable(self) -> _builtins.bool:
+        """
+        Set to true to remove all authorization detail types from the API.
+        """
+        return pulumi.get(self, "disable")
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> _builtins.str:
+        """
+        Name of the authorization detail type, for example payment_initiation.
+        """
+        return pulumi.get(self, "type")
+
+
+@pulumi.output_type
+class GetResourceServerAuthorizationPolicyResult(dict):
+    """
+    The authorization policy attached to an API.
+    """
+    def __init__(__self__, *,
+                 policy_id: _builtins.str):
+        pulumi.set(__self__, "policy_id", policy_id)
+
+    @_builtins.property
+    @pulumi.getter(name="policyId")
+    def policy_id(self) -> _builtins.str:
+        """
+        Id of the policy.
+        """
+        return pulumi.get(self, "policy_id")
+
+
+@pulumi.output_type
+class GetResourceServerProofOfPossessionResult(dict):
+    """
+    Sender-constraining (proof-of-possession) settings of an API.
+    """
+    def __init__(__self__, *,
+                 disable: _builtins.bool,
+                 mechanism: _builtins.str,
+                 required: _builtins.bool,
+                 required_for: _builtins.str):
+        pulumi.set(__self__, "disable", disable)
+        pulumi.set(__self__, "mechanism", mechanism)
+        pulumi.set(__self__, "required", required)
+        pulumi.set(__self__, "required_for", required_for)
+
+    @_builtins.property
+    @pulumi.getter
+    def disable(self) -> _builtins.bool:
+        """
+        Set to true to remove the proof-of-possession settings.
+        """
+        return pulumi.get(self, "disable")
+
+    @_builtins.property
+    @pulumi.getter
+    def mechanism(self) -> _builtins.str:
+        """
+        How tokens are bound to the client. One of: mtls, dpop.
+        """
+        return pulumi.get(self, "mechanism")
+
+    @_builtins.property
+    @pulumi.getter
+    def required(self) -> _builtins.bool:
+        """
+        Whether tokens for this API must be sender-constrained.
+        """
+        return pulumi.get(self, "required")
+
+    @_builtins.property
+    @pulumi.getter(name="requiredFor")
+    def required_for(self) -> _builtins.str:
+        """
+        Which applications must use it. One of: public_clients, all_clients.
+        """
+        return pulumi.get(self, "required_for")
+
+
+@pulumi.output_type
+class GetResourceServerScopeResult(dict):
+    """
+    Extension (not in the official provider): one permission that an API defines.
+    """
+    def __init__(__self__, *,
+                 description: _builtins.str,
+                 name: _builtins.str):
+        pulumi.set(__self__, "description", description)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> _builtins.str:
+        """
+        Human-readable explanation of the scope, shown on the consent page.
+        """
+        return pulumi.get(self, "description")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        The scope's value, e.g. read:data.
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class GetResourceServerSubjectTypeAuthorizationResult(dict):
+    """
+    Per-subject-type access policies of an API.
+    """
+    def __init__(__self__, *,
+                 clients: Sequence['GetResourceServerSubjectTypeAuthorizationClientResult'],
+                 users: Sequence['GetResourceServerSubjectTypeAuthorizationUserResult']):
+        pulumi.set(__self__, "clients", clients)
+        pulumi.set(__self__, "users", users)
+
+    @_builtins.property
+    @pulumi.getter
+    def clients(self) -> Sequence['GetResourceServerSubjectTypeAuthorizationClientResult']:
+        """
+        Policy for applications acting on their own behalf (client credentials).
+        """
+        return pulumi.get(self, "clients")
+
+    @_builtins.property
+    @pulumi.getter
+    def users(self) -> Sequence['GetResourceServerSubjectTypeAuthorizationUserResult']:
+        """
+        Policy for applications acting on behalf of users.
+        """
+        return pulumi.get(self, "users")
+
+
+@pulumi.output_type
+class GetResourceServerSubjectTypeAuthorizationClientResult(dict):
+    """
+    Access policy for applications acting on their own behalf.
+    """
+    def __init__(__self__, *,
+                 policy: _builtins.str):
+        pulumi.set(__self__, "policy", policy)
+
+    @_builtins.property
+    @pulumi.getter
+    def policy(self) -> _builtins.str:
+        """
+        One of: deny_all, require_client_grant.
+        """
+        return pulumi.get(self, "policy")
+
+
+@pulumi.output_type
+class GetResourceServerSubjectTypeAuthorizationUserResult(dict):
+    """
+    Access policy for applications acting on behalf of users.
+    """
+    def __init__(__self__, *,
+                 policy: _builtins.str):
+        pulumi.set(__self__, "policy", policy)
+
+    @_builtins.property
+    @pulumi.getter
+    def policy(self) -> _builtins.str:
+        """
+        One of: allow_all, deny_all, require_client_grant.
+        """
+        return pulumi.get(self, "policy")
+
+
+@pulumi.output_type
+class GetResourceServerTokenEncryptionResult(dict):
+    """
+    Access token encryption (JWE) settings of an API.
+    """
+    def __init__(__self__, *,
+                 disable: _builtins.bool,
+                 encryption_keys: Sequence['GetResourceServerTokenEncryptionEncryptionKeyResult'],
+                 format: _builtins.str):
+        pulumi.set(__self__, "disable", disable)
+        pulumi.set(__self__, "encryption_keys", encryption_keys)
+        pulumi.set(__self__, "format", format)
+
+    @_builtins.property
+    @pulumi.getter
+    def disable(self) -> _builtins.bool:
+        """
+        Set to true to turn token encryption off.
+        """
+        return pulumi.get(self, "disable")
+
+    @_builtins.property
+    @pulumi.getter(name="encryptionKeys")
+    def encryption_keys(self) -> Sequence['GetResourceServerTokenEncryptionEncryptionKeyResult']:
+        """
+        Public key used to encrypt tokens.
+        """
+        return pulumi.get(self, "encryption_keys")
+
+    @_builtins.property
+    @pulumi.getter
+    def format(self) -> _builtins.str:
+        """
+        Format of encrypted tokens; the only value is compact-nested-jwe.
+        """
+        return pulumi.get(self, "format")
+
+
+@pulumi.output_type
+class GetResourceServerTokenEncryptionEncryptionKeyResult(dict):
+    """
+    Public key that encrypts an API's access tokens.
+    """
+    def __init__(__self__, *,
+                 algorithm: _builtins.str,
+                 kid: _builtins.str,
+                 name: _builtins.str,
+                 pem: _builtins.str):
+        pulumi.set(__self__, "algorithm", algorithm)
+        pulumi.set(__self__, "kid", kid)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "pem", pem)
+
+    @_builtins.property
+    @pulumi.getter
+    def algorithm(self) -> _builtins.str:
+        """
+        Key encryption algorithm. One of: RSA-OAEP-256, RSA-OAEP-384, RSA-OAEP-512.
+        """
+        return pulumi.get(self, "algorithm")
+
+    @_builtins.property
+    @pulumi.getter
+    def kid(self) -> _builtins.str:
+        """
+        Key id put in the token header.
+        """
+        return pulumi.get(self, "kid")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name of the key.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def pem(self) -> _builtins.str:
+        """
+        The public key or certificate, PEM encoded.
+        """
+        return pulumi.get(self, "pem")
+
+
+@pulumi.output_type
 class ResourceServerAuthorizationDetail(dict):
     """
     One Rich Authorization Request type of an API.
@@ -2558,7 +6893,7 @@ class ResourceServerProofOfPossession(dict):
 
 
 @pulumi.output_type
-class ResourceServerScope(dict):
+class ResourceServerScopeType(dict):
     """
     Extension (not in the official provider): one permission that an API defines.
     """
@@ -2582,6 +6917,35 @@ class ResourceServerScope(dict):
     def description(self) -> Optional[_builtins.str]:
         """
         Human-readable explanation of the scope, shown on the consent page.
+        """
+        return pulumi.get(self, "description")
+
+
+@pulumi.output_type
+class ResourceServerScopesScope(dict):
+    """
+    One permission an API defines.
+    """
+    def __init__(__self__, *,
+                 name: _builtins.str,
+                 description: Optional[_builtins.str] = None):
+        pulumi.set(__self__, "name", name)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        The scope's value, as requested and granted, e.g. read:data.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> Optional[_builtins.str]:
+        """
+        What the scope allows, shown to users on consent screens.
         """
         return pulumi.get(self, "description")
 

@@ -26,7 +26,7 @@ class ResourceServerArgs:
                  enforce_policies: pulumi.Input[Optional[_builtins.bool]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  proof_of_possession: pulumi.Input[Optional['ResourceServerProofOfPossessionArgs']] = None,
-                 scopes: pulumi.Input[Optional[Sequence[pulumi.Input['ResourceServerScopeArgs']]]] = None,
+                 scopes: pulumi.Input[Optional[Sequence[pulumi.Input['ResourceServerScopeTypeArgs']]]] = None,
                  signing_alg: pulumi.Input[Optional[_builtins.str]] = None,
                  signing_secret: pulumi.Input[Optional[_builtins.str]] = None,
                  skip_consent_for_verifiable_first_party_clients: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -49,7 +49,7 @@ class ResourceServerArgs:
         :param pulumi.Input[_builtins.bool] enforce_policies: Whether Auth0 enforces role-based access control for this API, so tokens carry only the permissions granted through roles.
         :param pulumi.Input[_builtins.str] name: Friendly name of the API, at most 200 characters, without `<` or `>`.
         :param pulumi.Input['ResourceServerProofOfPossessionArgs'] proof_of_possession: Whether access tokens for this API must be sender-constrained, and by which mechanism.
-        :param pulumi.Input[Sequence[pulumi.Input['ResourceServerScopeArgs']]] scopes: Extension (not in the official provider): the permissions (scopes) this API defines, each with a value and a description. When unset, the API's scopes in Auth0 are left as they are; when set, the list replaces them.
+        :param pulumi.Input[Sequence[pulumi.Input['ResourceServerScopeTypeArgs']]] scopes: Extension (not in the official provider): the permissions (scopes) this API defines, each with a value and a description. When unset, the API's scopes in Auth0 are left as they are; when set, the list replaces them.
         :param pulumi.Input[_builtins.str] signing_alg: Algorithm used to sign access tokens for this API. One of: HS256, RS256, RS512, PS256. Auth0 defaults it to RS256.
         :param pulumi.Input[_builtins.str] signing_secret: Secret used to sign access tokens when `signingAlg` is HS256; at least 16 characters. Auth0 generates one when it is not set.
         :param pulumi.Input[_builtins.bool] skip_consent_for_verifiable_first_party_clients: Whether first-party applications with a verifiable callback skip the user consent prompt for this API. Auth0 defaults it to false.
@@ -222,14 +222,14 @@ class ResourceServerArgs:
 
     @_builtins.property
     @pulumi.getter
-    def scopes(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['ResourceServerScopeArgs']]]]:
+    def scopes(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['ResourceServerScopeTypeArgs']]]]:
         """
         Extension (not in the official provider): the permissions (scopes) this API defines, each with a value and a description. When unset, the API's scopes in Auth0 are left as they are; when set, the list replaces them.
         """
         return pulumi.get(self, "scopes")
 
     @scopes.setter
-    def scopes(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['ResourceServerScopeArgs']]]]):
+    def scopes(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['ResourceServerScopeTypeArgs']]]]):
         pulumi.set(self, "scopes", value)
 
     @_builtins.property
@@ -356,7 +356,7 @@ class _ResourceServerState:
                  is_system: pulumi.Input[Optional[_builtins.bool]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  proof_of_possession: pulumi.Input[Optional['ResourceServerProofOfPossessionArgs']] = None,
-                 scopes: pulumi.Input[Optional[Sequence[pulumi.Input['ResourceServerScopeArgs']]]] = None,
+                 scopes: pulumi.Input[Optional[Sequence[pulumi.Input['ResourceServerScopeTypeArgs']]]] = None,
                  signing_alg: pulumi.Input[Optional[_builtins.str]] = None,
                  signing_secret: pulumi.Input[Optional[_builtins.str]] = None,
                  skip_consent_for_verifiable_first_party_clients: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -381,7 +381,7 @@ class _ResourceServerState:
         :param pulumi.Input[_builtins.bool] is_system: Whether this is an API that Auth0 manages itself, such as the Auth0 Management API; system APIs cannot be deleted and mostly cannot be changed. Read-only.
         :param pulumi.Input[_builtins.str] name: Friendly name of the API, at most 200 characters, without `<` or `>`.
         :param pulumi.Input['ResourceServerProofOfPossessionArgs'] proof_of_possession: Whether access tokens for this API must be sender-constrained, and by which mechanism.
-        :param pulumi.Input[Sequence[pulumi.Input['ResourceServerScopeArgs']]] scopes: Extension (not in the official provider): the permissions (scopes) this API defines, each with a value and a description. When unset, the API's scopes in Auth0 are left as they are; when set, the list replaces them.
+        :param pulumi.Input[Sequence[pulumi.Input['ResourceServerScopeTypeArgs']]] scopes: Extension (not in the official provider): the permissions (scopes) this API defines, each with a value and a description. When unset, the API's scopes in Auth0 are left as they are; when set, the list replaces them.
         :param pulumi.Input[_builtins.str] signing_alg: Algorithm used to sign access tokens for this API. One of: HS256, RS256, RS512, PS256. Auth0 defaults it to RS256.
         :param pulumi.Input[_builtins.str] signing_secret: Secret used to sign access tokens when `signingAlg` is HS256; at least 16 characters. Auth0 generates one when it is not set.
         :param pulumi.Input[_builtins.bool] skip_consent_for_verifiable_first_party_clients: Whether first-party applications with a verifiable callback skip the user consent prompt for this API. Auth0 defaults it to false.
@@ -583,14 +583,14 @@ class _ResourceServerState:
 
     @_builtins.property
     @pulumi.getter
-    def scopes(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['ResourceServerScopeArgs']]]]:
+    def scopes(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['ResourceServerScopeTypeArgs']]]]:
         """
         Extension (not in the official provider): the permissions (scopes) this API defines, each with a value and a description. When unset, the API's scopes in Auth0 are left as they are; when set, the list replaces them.
         """
         return pulumi.get(self, "scopes")
 
     @scopes.setter
-    def scopes(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['ResourceServerScopeArgs']]]]):
+    def scopes(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['ResourceServerScopeTypeArgs']]]]):
         pulumi.set(self, "scopes", value)
 
     @_builtins.property
@@ -717,7 +717,7 @@ class ResourceServer(pulumi.CustomResource):
                  identifier: pulumi.Input[Optional[_builtins.str]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  proof_of_possession: pulumi.Input[Optional[Union['ResourceServerProofOfPossessionArgs', 'ResourceServerProofOfPossessionArgsDict']]] = None,
-                 scopes: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ResourceServerScopeArgs', 'ResourceServerScopeArgsDict']]]]] = None,
+                 scopes: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ResourceServerScopeTypeArgs', 'ResourceServerScopeTypeArgsDict']]]]] = None,
                  signing_alg: pulumi.Input[Optional[_builtins.str]] = None,
                  signing_secret: pulumi.Input[Optional[_builtins.str]] = None,
                  skip_consent_for_verifiable_first_party_clients: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -788,7 +788,7 @@ class ResourceServer(pulumi.CustomResource):
                  identifier: pulumi.Input[Optional[_builtins.str]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  proof_of_possession: pulumi.Input[Optional[Union['ResourceServerProofOfPossessionArgs', 'ResourceServerProofOfPossessionArgsDict']]] = None,
-                 scopes: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ResourceServerScopeArgs', 'ResourceServerScopeArgsDict']]]]] = None,
+                 scopes: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ResourceServerScopeTypeArgs', 'ResourceServerScopeTypeArgsDict']]]]] = None,
                  signing_alg: pulumi.Input[Optional[_builtins.str]] = None,
                  signing_secret: pulumi.Input[Optional[_builtins.str]] = None,
                  skip_consent_for_verifiable_first_party_clients: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -853,7 +853,7 @@ class ResourceServer(pulumi.CustomResource):
             is_system: pulumi.Input[Optional[_builtins.bool]] = None,
             name: pulumi.Input[Optional[_builtins.str]] = None,
             proof_of_possession: pulumi.Input[Optional[Union['ResourceServerProofOfPossessionArgs', 'ResourceServerProofOfPossessionArgsDict']]] = None,
-            scopes: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ResourceServerScopeArgs', 'ResourceServerScopeArgsDict']]]]] = None,
+            scopes: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ResourceServerScopeTypeArgs', 'ResourceServerScopeTypeArgsDict']]]]] = None,
             signing_alg: pulumi.Input[Optional[_builtins.str]] = None,
             signing_secret: pulumi.Input[Optional[_builtins.str]] = None,
             skip_consent_for_verifiable_first_party_clients: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -1019,7 +1019,7 @@ class ResourceServer(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def scopes(self) -> pulumi.Output[Optional[Sequence['outputs.ResourceServerScope']]]:
+    def scopes(self) -> pulumi.Output[Optional[Sequence['outputs.ResourceServerScopeType']]]:
         """
         Extension (not in the official provider): the permissions (scopes) this API defines, each with a value and a description. When unset, the API's scopes in Auth0 are left as they are; when set, the list replaces them.
         """

@@ -1,8 +1,9 @@
 """API-surface comparison of our Python and TypeScript SDKs with the official pulumi-auth0 3.49.0 ones.
 
-Covers the three resources (Client, ResourceServer, ClientGrant), their Args, State and nested
-types, the Provider and config. Every difference must be listed, with its reason, in
-expected-differences.txt; differences not listed there, and listed ones that no longer occur, fail.
+Covers every token of the parity fixture (the machine-to-machine cut of the official schema): its
+resources with their Args, State and nested types, its functions with their signatures, Args,
+Result and nested types, the Provider and config. Every difference must be listed, with its reason,
+in expected-differences.txt; differences not listed there, and listed ones that no longer occur, fail.
 
 usage: compare.py --ours-py DIR --official-py DIR --ours-dts JSON --official-dts JSON --report FILE
 (the .d.ts surfaces come from dts_surface.js).
@@ -11,6 +12,7 @@ usage: compare.py --ours-py DIR --official-py DIR --ours-dts JSON --official-dts
 import argparse
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -18,7 +20,7 @@ import py_surface  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
-# The official schema cut to the three resources (copied from ../shared/reference by the provider tests).
+# The official schema cut to the machine-to-machine toolkit (copied from ../shared/reference by the provider tests).
 REFERENCE_NAME = "pulumi-auth0-v3.49.0-m2m.schema.json"
 REFERENCE = next(
     (p for p in (os.path.join(ROOT, "provider", "tests", "fixtures", REFERENCE_NAME),
@@ -26,28 +28,59 @@ REFERENCE = next(
     None,
 )
 
-TS_RESOURCE_FILES = ["client.d.ts", "clientGrant.d.ts", "resourceServer.d.ts", "provider.d.ts"]
 TS_OTHER_FILES = ["types/input.d.ts", "types/output.d.ts", "config/vars.d.ts", "index.d.ts"]
-TS_FILES = TS_RESOURCE_FILES + TS_OTHER_FILES
-INDEX_NAMES = {"Client", "ClientGrant", "ResourceServer", "Provider"}
 
 
-def type_names():
-    """Short names of the object types of the three resources, in our schema and the official one."""
-    names = set()
-    if REFERENCE is None:
-        raise SystemExit(f"sdk-compare: {REFERENCE_NAME} not found in provider/tests/fixtures or ../shared/reference")
-    for path in (os.path.join(ROOT, "schema.json"), REFERENCE):
-        with open(path, encoding="utf-8") as f:
-            for token in json.load(f).get("types", {}):
-                name = token.rsplit(":", 1)[-1]
-                if not name.startswith("get"):
-                    names.add(name)
-    return names
+def snake(name):
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+def capitalised(name):
+    return name[:1].upper() + name[1:]
+
+
+class Tokens:
+    """What the fixture covers: its resources and functions, and the object types of both schemas."""
+
+    def __init__(self):
+        if REFERENCE is None:
+            raise SystemExit(f"sdk-compare: {REFERENCE_NAME} not found in provider/tests/fixtures or ../shared/reference")
+        with open(REFERENCE, encoding="utf-8") as f:
+            reference = json.load(f)
+        # `auth0:index/clientGrant:ClientGrant` -> ("clientGrant", "ClientGrant")
+        self.resources = sorted(t.split(":")[1].split("/")[1] for t in reference.get("resources", {}))
+        self.functions = sorted(t.rsplit(":", 1)[-1] for t in reference.get("functions", {}))
+        self.type_names = set()
+        for path in (os.path.join(ROOT, "schema.json"), REFERENCE):
+            with open(path, encoding="utf-8") as f:
+                for token in json.load(f).get("types", {}):
+                    self.type_names.add(capitalised(token.rsplit(":", 1)[-1]))
+
+    def py_modules(self):
+        return [snake(m) for m in self.resources + self.functions] + ["provider"]
+
+    def ts_files(self):
+        return [f"{m}.d.ts" for m in self.resources + self.functions] + ["provider.d.ts"] + TS_OTHER_FILES
+
+    def index_names(self):
+        """What index.d.ts must export for the covered tokens."""
+        names = {"Provider", "ProviderArgs", "config", "types"}
+        for m in self.resources:
+            r = capitalised(m)
+            names |= {r, f"{r}Args", f"{r}State"}
+        for f in self.functions:
+            c = capitalised(f)
+            names |= {f, f"{f}Output", f"{c}Args", f"{c}Result", f"{c}OutputArgs"}
+        return names
 
 
 def py_facts(surface):
     facts = set()
+    for mod, defs in surface["functions"].items():
+        for name, params in defs.items():
+            facts.add(f"py {mod}.{name}()")
+            for p in params:
+                facts.add(f"py {mod}.{name}() param {p}")
     for mod, classes in surface["modules"].items():
         if classes is None:
             facts.add(f"py module {mod}: absent")
@@ -77,17 +110,19 @@ def py_facts(surface):
     return facts
 
 
-def ts_facts(surface, names):
+def ts_facts(surface, tokens, side):
     facts = set()
-    for f in TS_FILES:
-        decls = surface.get(f)
+    for f in tokens.ts_files():
+        if f not in surface:
+            raise SystemExit(f"sdk-compare: the {side} .d.ts surface has no {f}; add it to DTS_FILES in the Makefile")
+        decls = surface[f]
         if decls is None:
             facts.add(f"ts {f}: absent")
             continue
         for name, d in decls.items():
-            if f.startswith("types/") and name not in names:
+            if f.startswith("types/") and name not in tokens.type_names:
                 continue
-            if f == "index.d.ts" and name.removesuffix("Args").removesuffix("State") not in INDEX_NAMES | {"config", "types"}:
+            if f == "index.d.ts" and name not in tokens.index_names():
                 continue
             facts.add(f"ts {f} {d['kind']} {name}")
             for p in d.get("props", []):
@@ -96,6 +131,8 @@ def ts_facts(surface, names):
                 facts.add(f"ts {f} {name} static {p}")
             for c in d.get("ctors", []):
                 facts.add(f"ts {f} {name} constructor({', '.join(c)})")
+            if "signature" in d:
+                facts.add(f"ts {f} {name}{d['signature']}")
     return facts
 
 
@@ -117,13 +154,14 @@ def main():
         ap.add_argument(a, required=True)
     args = ap.parse_args()
 
-    names = type_names()
-    ours = py_facts(py_surface.surface(args.ours_py, names))
-    official = py_facts(py_surface.surface(args.official_py, names))
+    tokens = Tokens()
+    modules = tokens.py_modules()
+    ours = py_facts(py_surface.surface(args.ours_py, modules, tokens.type_names))
+    official = py_facts(py_surface.surface(args.official_py, modules, tokens.type_names))
     with open(args.ours_dts, encoding="utf-8") as f:
-        ours |= ts_facts(json.load(f), names)
+        ours |= ts_facts(json.load(f), tokens, "our")
     with open(args.official_dts, encoding="utf-8") as f:
-        official |= ts_facts(json.load(f), names)
+        official |= ts_facts(json.load(f), tokens, "official")
 
     diffs = {f"extra: {x}" for x in ours - official} | {f"missing: {x}" for x in official - ours}
     expected = load_expected()
@@ -133,6 +171,8 @@ def main():
     lines = [
         "# SDK API surface: ours vs official pulumi-auth0 3.49.0 (Python and TypeScript)",
         "",
+        f"tokens: {len(tokens.resources)} resources ({', '.join(tokens.resources)}), "
+        f"{len(tokens.functions)} functions ({', '.join(tokens.functions)}), the provider and config",
         f"compared facts: ours {len(ours)}, official {len(official)}, common {len(ours & official)}",
         f"differences: {len(diffs)} ({len(diffs) - len(unexpected)} documented, {len(unexpected)} not documented)",
         "",

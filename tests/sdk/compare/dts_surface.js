@@ -43,6 +43,14 @@ function surfaceOf(file) {
             }
             i.props.sort();
             out[st.name.text] = i;
+        } else if (ts.isFunctionDeclaration(st) && st.name) {
+            const params = st.parameters.map((p) => p.name.getText(sf) + (p.questionToken ? "?" : "") + ": " + (p.type ? p.type.getText(sf) : ""));
+            out[st.name.text] = { kind: "function", signature: "(" + params.join(", ") + "): " + (st.type ? st.type.getText(sf) : "") };
+        } else if (ts.isExportDeclaration(st) && st.exportClause && ts.isNamedExports(st.exportClause)) {
+            // `export { XArgs, XState } from "./x"` (official) and `export type { ... }` (ours) alike.
+            for (const e of st.exportClause.elements) {
+                out[e.name.text] = out[e.name.text] || { kind: "export" };
+            }
         } else if (ts.isVariableStatement(st)) {
             for (const d of st.declarationList.declarations) {
                 out[d.name.getText(sf)] = { kind: "const" };

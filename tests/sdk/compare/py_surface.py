@@ -3,7 +3,6 @@
 import ast
 import os
 
-RESOURCE_MODULES = ["client", "client_grant", "resource_server", "provider"]
 
 
 def _is_property(fn):
@@ -62,15 +61,33 @@ def _classes(path, wanted=None):
     return out
 
 
-def surface(pkg_dir, type_names):
-    """The surface of the three resources, the provider, config and the named nested types."""
-    result = {"modules": {}, "types": {}, "config": None}
-    for mod in RESOURCE_MODULES:
+def _functions(path):
+    """Module-level functions (get_client, get_client_output) and their parameters."""
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        tree = ast.parse(f.read())
+    return {n.name: _params(n) for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")}
+
+
+def surface(pkg_dir, modules, type_names):
+    """The surface of the named modules (resources, the provider, functions), config and the named
+    nested types; a function type's output class ends in `Result`."""
+    result = {"modules": {}, "functions": {}, "types": {}, "config": None}
+    for mod in modules:
         result["modules"][mod] = _classes(os.path.join(pkg_dir, mod + ".py"))
+        defs = _functions(os.path.join(pkg_dir, mod + ".py"))
+        if defs:
+            result["functions"][mod] = defs
 
     def nested(name):
-        base = name[:-8] if name.endswith("ArgsDict") else name[:-4] if name.endswith("Args") else name
-        return base in type_names
+        # XArgs, XArgsDict, X, XResult; X may carry the Type suffix sdk-gen adds on a name clash.
+        for suffix in ("ArgsDict", "Args", "Result", ""):
+            if name.endswith(suffix):
+                base = name[: len(name) - len(suffix)]
+                if base in type_names or base.removesuffix("Type") in type_names:
+                    return True
+        return False
 
     result["types"]["_inputs"] = _classes(os.path.join(pkg_dir, "_inputs.py"), nested)
     result["types"]["outputs"] = _classes(os.path.join(pkg_dir, "outputs.py"), nested)

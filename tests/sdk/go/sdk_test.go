@@ -3,6 +3,7 @@
 package sdktest
 
 import (
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ const domain = "tenant.example.auth0.com"
 type recordingMocks struct {
 	mu         sync.Mutex
 	registered []pulumi.MockResourceArgs
+	invoked    []pulumi.MockCallArgs
 }
 
 func (m *recordingMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
@@ -41,8 +43,62 @@ func (m *recordingMocks) NewResource(args pulumi.MockResourceArgs) (string, reso
 	return args.Name + "-id", state, nil
 }
 
+// Call answers invokes like the provider would, in wire names, and records what was sent.
 func (m *recordingMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	return args.Args, nil
+	m.mu.Lock()
+	m.invoked = append(m.invoked, args)
+	m.mu.Unlock()
+	in := args.Args.Mappable()
+	str := func(k, def string) string {
+		if v, ok := in[k].(string); ok {
+			return v
+		}
+		return def
+	}
+	var out map[string]interface{}
+	switch args.Token {
+	case "auth0:index/getClient:getClient":
+		out = map[string]interface{}{
+			"id": str("clientId", "cid-by-name"), "clientId": str("clientId", "cid-by-name"),
+			"name": str("name", "Service Client"), "appType": "non_interactive",
+			"mobiles": []interface{}{map[string]interface{}{
+				"androids": []interface{}{map[string]interface{}{"appPackageName": "com.example"}},
+			}},
+		}
+	case "auth0:index/getClients:getClients":
+		out = map[string]interface{}{
+			"id": "clients-lookup", "nameFilter": str("nameFilter", ""),
+			"clients": []interface{}{map[string]interface{}{"clientId": "cid-1", "name": "Service Client"}},
+		}
+	case "auth0:index/getResourceServer:getResourceServer":
+		out = map[string]interface{}{
+			"id": "rs-1", "identifier": str("identifier", "https://api.example.com/"), "tokenLifetime": 86400,
+			"scopes": []interface{}{map[string]interface{}{"name": "read:data", "description": "Read data"}},
+		}
+	case "auth0:index/getClientGrants:getClientGrants":
+		out = map[string]interface{}{
+			"id": "grants-lookup",
+			"clientGrants": []interface{}{map[string]interface{}{
+				"id": "cgr-1", "clientId": str("clientId", "cid-1"), "audience": "https://api.example.com/",
+				"scopes": []interface{}{"read:data"},
+			}},
+		}
+	default:
+		return resource.PropertyMap{}, nil
+	}
+	return resource.NewPropertyMapFromMap(out), nil
+}
+
+func (m *recordingMocks) invokesOf(token string) []map[string]interface{} {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var found []map[string]interface{}
+	for _, c := range m.invoked {
+		if c.Token == token {
+			found = append(found, c.Args.Mappable())
+		}
+	}
+	return found
 }
 
 func (m *recordingMocks) only(t *testing.T, typ, name string) pulumi.MockResourceArgs {
@@ -83,9 +139,9 @@ func TestServiceAuthProgramRegistersClientApiAndGrantWithWireNames(t *testing.T)
 		}
 		api, err := auth0.NewResourceServer(ctx, "service-api", &auth0.ResourceServerArgs{
 			Identifier: pulumi.String("https://" + domain + "/api/v2/"),
-			Scopes: auth0.ResourceServerScopeArray{
-				auth0.ResourceServerScopeArgs{Description: pulumi.StringPtr("Read data"), Value: pulumi.String("read:data")},
-				auth0.ResourceServerScopeArgs{Description: pulumi.StringPtr("Write data"), Value: pulumi.String("write:data")},
+			Scopes: auth0.ResourceServerScopeTypeArray{
+				auth0.ResourceServerScopeTypeArgs{Description: pulumi.StringPtr("Read data"), Value: pulumi.String("read:data")},
+				auth0.ResourceServerScopeTypeArgs{Description: pulumi.StringPtr("Write data"), Value: pulumi.String("write:data")},
 			},
 		})
 		if err != nil {
@@ -128,7 +184,7 @@ func TestOutputsAreTypedAndGetReadsAnExistingClient(t *testing.T) {
 		api, err := auth0.NewResourceServer(ctx, "typed-api", &auth0.ResourceServerArgs{
 			Identifier:    pulumi.String("https://typed.example.com/"),
 			TokenLifetime: pulumi.IntPtr(3600),
-			Scopes:        auth0.ResourceServerScopeArray{auth0.ResourceServerScopeArgs{Value: pulumi.String("read:data")}},
+			Scopes:        auth0.ResourceServerScopeTypeArray{auth0.ResourceServerScopeTypeArgs{Value: pulumi.String("read:data")}},
 		})
 		if err != nil {
 			return err
@@ -193,5 +249,141 @@ func TestConfigFallsBackToEnvironmentVariablesAndDefaults(t *testing.T) {
 	})
 	if gotDomain != "from-env.example.com" || !gotDebug || gotWait != 300 {
 		t.Errorf("config: domain=%q debug=%v rateLimitWaitSeconds=%d", gotDomain, gotDebug, gotWait)
+	}
+}
+
+// The machine-to-machine toolkit in the official v3 style: scopes in ResourceServerScopes or
+// ResourceServerScope, the authentication method in ClientCredentials, lookups with Lookup*/Get*.
+func TestM2MToolkitRegistersTheNewResourcesAndSendsTheLookupsWithWireNames(t *testing.T) {
+	var byName *auth0.LookupClientResult
+	var clients *auth0.GetClientsResult
+	var apiRead *auth0.LookupResourceServerResult
+	var grants *auth0.GetClientGrantsResult
+	var byIDClientID, firstClientName, firstGrantClient, apiOutIdentifier, firstScopeName string
+	mocks := run(t, func(ctx *pulumi.Context) error {
+		client, err := auth0.NewClient(ctx, "service", &auth0.ClientArgs{
+			Name:       pulumi.StringPtr("Service Client"),
+			AppType:    pulumi.StringPtr("non_interactive"),
+			GrantTypes: pulumi.StringArray{pulumi.String("client_credentials")},
+		})
+		if err != nil {
+			return err
+		}
+		api, err := auth0.NewResourceServer(ctx, "api", &auth0.ResourceServerArgs{
+			Name:       pulumi.StringPtr("API"),
+			Identifier: pulumi.String("https://api.example.com/"),
+		})
+		if err != nil {
+			return err
+		}
+		scopes, err := auth0.NewResourceServerScopes(ctx, "api-scopes", &auth0.ResourceServerScopesArgs{
+			ResourceServerIdentifier: api.Identifier,
+			Scopes: auth0.ResourceServerScopesScopeArray{
+				auth0.ResourceServerScopesScopeArgs{Name: pulumi.String("read:data"), Description: pulumi.StringPtr("Read data")},
+				auth0.ResourceServerScopesScopeArgs{Name: pulumi.String("write:data")},
+			},
+		})
+		if err != nil {
+			return err
+		}
+		if _, err = auth0.NewResourceServerScope(ctx, "api-admin", &auth0.ResourceServerScopeArgs{
+			ResourceServerIdentifier: api.Identifier,
+			Scope:                    pulumi.String("admin:data"),
+			Description:              pulumi.StringPtr("Administer data"),
+		}); err != nil {
+			return err
+		}
+		if _, err = auth0.NewClientGrant(ctx, "grant", &auth0.ClientGrantArgs{
+			ClientId: client.ID().ToStringOutput(),
+			Audience: api.Identifier,
+			Scopes:   pulumi.StringArray{pulumi.String("read:data")},
+		}, pulumi.DependsOn([]pulumi.Resource{scopes})); err != nil {
+			return err
+		}
+		if _, err = auth0.NewClientCredentials(ctx, "credentials", &auth0.ClientCredentialsArgs{
+			ClientId:             client.ID().ToStringOutput(),
+			AuthenticationMethod: pulumi.StringPtr("client_secret_post"),
+		}); err != nil {
+			return err
+		}
+		// Plain lookups.
+		if byName, err = auth0.LookupClient(ctx, &auth0.LookupClientArgs{Name: pulumi.StringRef("Service Client")}); err != nil {
+			return err
+		}
+		if clients, err = auth0.GetClients(ctx, &auth0.GetClientsArgs{NameFilter: pulumi.StringRef("Service"), AppTypes: []string{"non_interactive"}}); err != nil {
+			return err
+		}
+		if apiRead, err = auth0.LookupResourceServer(ctx, &auth0.LookupResourceServerArgs{Identifier: pulumi.StringRef("https://api.example.com/")}); err != nil {
+			return err
+		}
+		if grants, err = auth0.GetClientGrants(ctx, &auth0.GetClientGrantsArgs{ClientId: pulumi.StringRef("cid-1")}); err != nil {
+			return err
+		}
+		// Output lookups take other resources' outputs.
+		auth0.LookupClientOutput(ctx, auth0.LookupClientOutputArgs{ClientId: client.ID().ToStringOutput()}).
+			ClientId().ApplyT(func(v *string) string { byIDClientID = *v; return *v })
+		auth0.GetClientsOutput(ctx, auth0.GetClientsOutputArgs{NameFilter: client.Name}).
+			Clients().Index(pulumi.Int(0)).Name().ApplyT(func(v *string) string { firstClientName = *v; return *v })
+		auth0.LookupResourceServerOutput(ctx, auth0.LookupResourceServerOutputArgs{Identifier: api.Identifier}).
+			ApplyT(func(r auth0.LookupResourceServerResult) string {
+				apiOutIdentifier = *r.Identifier
+				firstScopeName = r.Scopes[0].Name
+				return apiOutIdentifier
+			})
+		auth0.GetClientGrantsOutput(ctx, auth0.GetClientGrantsOutputArgs{ClientId: client.ID().ToStringOutput(), Audience: api.Identifier}).
+			ClientGrants().Index(pulumi.Int(0)).ClientId().ApplyT(func(v string) string { firstGrantClient = v; return v })
+		return nil
+	})
+
+	s := mocks.only(t, "auth0:index/resourceServerScopes:ResourceServerScopes", "api-scopes").Inputs.Mappable()
+	want := map[string]interface{}{
+		"resourceServerIdentifier": "https://api.example.com/",
+		"scopes": []interface{}{
+			map[string]interface{}{"name": "read:data", "description": "Read data"},
+			map[string]interface{}{"name": "write:data"},
+		},
+	}
+	if !reflect.DeepEqual(s, want) {
+		t.Errorf("ResourceServerScopes inputs: %v", s)
+	}
+	one := mocks.only(t, "auth0:index/resourceServerScope:ResourceServerScope", "api-admin").Inputs.Mappable()
+	if one["scope"] != "admin:data" || one["resourceServerIdentifier"] != "https://api.example.com/" || one["description"] != "Administer data" {
+		t.Errorf("ResourceServerScope inputs: %v", one)
+	}
+	c := mocks.only(t, "auth0:index/clientCredentials:ClientCredentials", "credentials").Inputs.Mappable()
+	if !reflect.DeepEqual(c, map[string]interface{}{"clientId": "service-id", "authenticationMethod": "client_secret_post"}) {
+		t.Errorf("ClientCredentials inputs: %v", c)
+	}
+
+	if byName.ClientId == nil || *byName.ClientId != "cid-by-name" || byName.Mobiles[0].Androids[0].AppPackageName != "com.example" {
+		t.Errorf("LookupClient: %+v", byName)
+	}
+	if clients.Id != "clients-lookup" || clients.Clients[0].ClientId == nil || *clients.Clients[0].ClientId != "cid-1" {
+		t.Errorf("GetClients: %+v", clients)
+	}
+	if apiRead.TokenLifetime != 86400 || apiRead.Scopes[0].Name != "read:data" {
+		t.Errorf("LookupResourceServer: %+v", apiRead)
+	}
+	if grants.ClientGrants[0].Id != "cgr-1" || grants.ClientGrants[0].Scopes[0] != "read:data" {
+		t.Errorf("GetClientGrants: %+v", grants)
+	}
+	if byIDClientID != "service-id" || firstClientName != "Service Client" || firstGrantClient != "service-id" || apiOutIdentifier != "https://api.example.com/" || firstScopeName != "read:data" {
+		t.Errorf("output lookups: clientId=%q grant client=%q api=%q scope=%q", byIDClientID, firstGrantClient, apiOutIdentifier, firstScopeName)
+	}
+
+	sent := func(token string) []map[string]interface{} { return mocks.invokesOf(token) }
+	wantSent := map[string][]map[string]interface{}{
+		"auth0:index/getClient:getClient": {{"name": "Service Client"}, {"clientId": "service-id"}},
+		"auth0:index/getClients:getClients": {
+			{"nameFilter": "Service", "appTypes": []interface{}{"non_interactive"}},
+			{"nameFilter": "Service Client"},
+		},
+		"auth0:index/getResourceServer:getResourceServer": {{"identifier": "https://api.example.com/"}, {"identifier": "https://api.example.com/"}},
+		"auth0:index/getClientGrants:getClientGrants":     {{"clientId": "cid-1"}, {"clientId": "service-id", "audience": "https://api.example.com/"}},
+	}
+	for token, want := range wantSent {
+		if got := sent(token); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s sent %v, want %v", token, got, want)
+		}
 	}
 }

@@ -7,6 +7,32 @@ import * as assert from "node:assert/strict";
 
 const DOMAIN = "tenant.example.auth0.com";
 const registered: pulumi.runtime.MockResourceArgs[] = [];
+const invoked: { token: string; inputs: Record<string, any> }[] = [];
+const invokeAnswers: Record<string, (args: Record<string, any>) => Record<string, any>> = {
+    "auth0:index/getClient:getClient": (args) => ({
+        id: args.clientId ?? "cid-by-name",
+        clientId: args.clientId ?? "cid-by-name",
+        name: args.name ?? "Service Client",
+        appType: "non_interactive",
+        clientSecret: "not-a-real-secret",
+        mobiles: [{ androids: [{ appPackageName: "com.example", sha256CertFingerprints: ["AB:CD"] }], ios: [] }],
+    }),
+    "auth0:index/getClients:getClients": (args) => ({
+        id: "clients-lookup",
+        nameFilter: args.nameFilter,
+        clients: [{ clientId: "cid-1", name: "Service Client", clientSecret: "s1" }],
+    }),
+    "auth0:index/getResourceServer:getResourceServer": (args) => ({
+        id: "rs-1",
+        identifier: args.identifier ?? "https://api.example.com/",
+        tokenLifetime: 86400,
+        scopes: [{ name: "read:data", description: "Read data" }],
+    }),
+    "auth0:index/getClientGrants:getClientGrants": (args) => ({
+        id: "grants-lookup",
+        clientGrants: [{ id: "cgr-1", clientId: args.clientId ?? "cid-1", audience: "https://api.example.com/", scopes: ["read:data"] }],
+    }),
+};
 
 pulumi.runtime.setMocks(
     {
@@ -24,7 +50,10 @@ pulumi.runtime.setMocks(
             return { id: `${args.name}-id`, state };
         },
         call(args: pulumi.runtime.MockCallArgs) {
-            return args.inputs;
+            // Invokes: answer like the provider would, in wire names.
+            invoked.push({ token: args.token, inputs: { ...args.inputs } });
+            const answer = invokeAnswers[args.token];
+            return answer ? answer(args.inputs) : {};
         },
     },
     "sdk-test",
@@ -159,4 +188,96 @@ test("setting the deprecated scope alias leaves the warning to the provider's Ch
         log.warn = original;
     }
     assert.deepEqual(warnings, []);
+});
+
+// The machine-to-machine toolkit in the official v3 style: scopes in ResourceServerScopes or
+// ResourceServerScope, the authentication method in ClientCredentials, lookups with get*.
+test("the m2m toolkit program registers the new resources and sends the lookups with wire names", async () => {
+    const client = new auth0.Client("m2m-service", {
+        name: "Service Client",
+        appType: "non_interactive",
+        grantTypes: ["client_credentials"],
+    });
+    const api = new auth0.ResourceServer("m2m-api", { name: "API", identifier: "https://api.example.com/" });
+    const scopes = new auth0.ResourceServerScopes("m2m-api-scopes", {
+        resourceServerIdentifier: api.identifier,
+        scopes: [
+            { name: "read:data", description: "Read data" },
+            { name: "write:data", description: "Write data" },
+        ],
+    });
+    const admin = new auth0.ResourceServerScope("m2m-api-admin", {
+        resourceServerIdentifier: api.identifier,
+        scope: "admin:data",
+        description: "Administer data",
+    });
+    const grant = new auth0.ClientGrant(
+        "m2m-grant",
+        { clientId: client.id, audience: api.identifier, scopes: ["read:data", "write:data"] },
+        { dependsOn: [scopes] },
+    );
+    const credentials = new auth0.ClientCredentials("m2m-credentials", {
+        clientId: client.id,
+        authenticationMethod: "client_secret_post",
+    });
+    await Promise.all([scopes.id, admin.id, grant.id, credentials.id].map(valueOf));
+
+    const [s] = registrationsOf("auth0:index/resourceServerScopes:ResourceServerScopes", "m2m-api-scopes");
+    assert.deepEqual(s.inputs, {
+        resourceServerIdentifier: "https://api.example.com/",
+        scopes: [
+            { name: "read:data", description: "Read data" },
+            { name: "write:data", description: "Write data" },
+        ],
+    });
+    const [one] = registrationsOf("auth0:index/resourceServerScope:ResourceServerScope", "m2m-api-admin");
+    assert.deepEqual(one.inputs, {
+        resourceServerIdentifier: "https://api.example.com/",
+        scope: "admin:data",
+        description: "Administer data",
+    });
+    const [c] = registrationsOf("auth0:index/clientCredentials:ClientCredentials", "m2m-credentials");
+    assert.deepEqual(c.inputs, { clientId: "m2m-service-id", authenticationMethod: "client_secret_post" });
+
+    // Plain lookups: a Promise of the typed result.
+    const byName: auth0.GetClientResult = await auth0.getClient({ name: "Service Client" });
+    assert.equal(byName.clientId, "cid-by-name");
+    assert.equal(byName.clientSecret, "not-a-real-secret");
+    const mobile: auth0.types.output.GetClientMobile = byName.mobiles[0];
+    assert.equal(mobile.androids[0].appPackageName, "com.example");
+    const clients: auth0.GetClientsResult = await auth0.getClients({ nameFilter: "Service", appTypes: ["non_interactive"] });
+    const first: auth0.types.output.GetClientsClient = clients.clients[0];
+    assert.equal(first.clientId, "cid-1");
+    const apiRead: auth0.GetResourceServerResult = await auth0.getResourceServer({ identifier: "https://api.example.com/" });
+    const scope: auth0.types.output.GetResourceServerScope = apiRead.scopes[0];
+    assert.equal(scope.name, "read:data");
+    assert.equal(apiRead.tokenLifetime, 86400);
+    const grants: auth0.GetClientGrantsResult = await auth0.getClientGrants({ clientId: "cid-1" });
+    const g0: auth0.types.output.GetClientGrantsClientGrant = grants.clientGrants[0];
+    assert.deepEqual(g0.scopes, ["read:data"]);
+
+    // Output lookups take other resources' outputs.
+    const byId = await valueOf(auth0.getClientOutput({ clientId: client.id }));
+    assert.equal(byId.clientId, "m2m-service-id");
+    const clientsOut = await valueOf(auth0.getClientsOutput({ nameFilter: client.name }));
+    assert.equal(clientsOut.clients.length, 1);
+    const apiOut = await valueOf(auth0.getResourceServerOutput({ identifier: api.identifier }));
+    assert.equal(apiOut.identifier, "https://api.example.com/");
+    const grantsOut = await valueOf(auth0.getClientGrantsOutput({ clientId: client.id, audience: api.identifier }));
+    assert.equal(grantsOut.clientGrants[0].clientId, "m2m-service-id");
+
+    const sent = (token: string) => invoked.filter((i) => i.token === token).map((i) => i.inputs);
+    assert.deepEqual(sent("auth0:index/getClient:getClient"), [{ name: "Service Client" }, { clientId: "m2m-service-id" }]);
+    assert.deepEqual(sent("auth0:index/getClients:getClients"), [
+        { nameFilter: "Service", appTypes: ["non_interactive"] },
+        { nameFilter: "Service Client" },
+    ]);
+    assert.deepEqual(sent("auth0:index/getResourceServer:getResourceServer"), [
+        { identifier: "https://api.example.com/" },
+        { identifier: "https://api.example.com/" },
+    ]);
+    assert.deepEqual(sent("auth0:index/getClientGrants:getClientGrants"), [
+        { clientId: "cid-1" },
+        { clientId: "m2m-service-id", audience: "https://api.example.com/" },
+    ]);
 });
