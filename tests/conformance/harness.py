@@ -391,6 +391,11 @@ class Driver:
         )
         return from_struct(resp.properties)
 
+    def invoke(self, token: str, args: dict):
+        """Invoke as the engine forwards a program's function call: (outputs, failures)."""
+        resp = self.stub.Invoke(self.pb.InvokeRequest(tok=token, args=to_struct(args)), timeout=self.timeout)
+        return from_struct(resp.__getattribute__("return")), list(resp.failures)
+
     def delete(self, type_token, name, id, state, inputs):
         self.stub.Delete(
             self.pb.DeleteRequest(

@@ -401,7 +401,6 @@ def test_a_malformed_urn_without_name_and_type_is_an_invalid_argument(plugin):
 
 UNIMPLEMENTED = {
     "Parameterize": provider_pb2.ParameterizeRequest(),
-    "Invoke": provider_pb2.InvokeRequest(tok="auth0:index/getClient:getClient"),
     "Call": provider_pb2.CallRequest(tok="auth0:index:someMethod"),
     "Construct": provider_pb2.ConstructRequest(type="auth0:index:Component", name="c"),
     "GetMapping": provider_pb2.GetMappingRequest(key="terraform"),

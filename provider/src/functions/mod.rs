@@ -160,6 +160,24 @@ mod tests {
     }
 
     #[test]
+    fn secret_outputs_are_secret_whether_or_not_the_schema_marks_them() {
+        let api = outputs_of(
+            lookup("auth0:index/getResourceServer:getResourceServer").unwrap().def(),
+            &serde_json::json!({"id": "abc", "identifier": "https://api/", "signing_secret": "hush"}),
+        );
+        assert!(api["signingSecret"].is_secret());
+        assert_eq!(api["resourceServerId"], Value::String("abc".into()));
+        assert!(!api["identifier"].is_secret());
+        let client = outputs_of(
+            lookup("auth0:index/getClient:getClient").unwrap().def(),
+            &serde_json::json!({"client_id": "c", "client_secret": "s", "signing_keys": [{"cert": "PEM"}]}),
+        );
+        assert!(client["clientSecret"].is_secret());
+        assert!(client["signingKeys"].is_secret());
+        assert_eq!(client["id"], Value::String("c".into()));
+    }
+
+    #[test]
     fn a_listing_id_is_stable_and_depends_on_the_filters() {
         let a: PropertyMap =
             [("audience".to_string(), Value::String("https://api/".into()))].into();

@@ -1,0 +1,305 @@
+"""The rest of the machine-to-machine toolkit through Pulumi's own stubs: the four functions
+(Invoke) and the resources ResourceServerScopes, ResourceServerScope and ClientCredentials,
+with the number of Auth0 requests each operation makes, counted by the emulator."""
+
+import json
+import time
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import grpc
+import pytest
+
+import harness
+from harness import API, CLIENT, GRANT, Driver, is_secret, reveal, secret
+
+GET_CLIENT = "auth0:index/getClient:getClient"
+GET_CLIENTS = "auth0:index/getClients:getClients"
+GET_API = "auth0:index/getResourceServer:getResourceServer"
+GET_GRANTS = "auth0:index/getClientGrants:getClientGrants"
+SCOPES = "auth0:index/resourceServerScopes:ResourceServerScopes"
+SCOPE = "auth0:index/resourceServerScope:ResourceServerScope"
+CREDENTIALS = "auth0:index/clientCredentials:ClientCredentials"
+
+APP = {"appType": "non_interactive", "grantTypes": ["client_credentials"]}
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{time.monotonic_ns()}"
+
+
+@pytest.fixture
+def app(driver):
+    name = unique("toolkit-app")
+    inputs = driver.checked(CLIENT, name, {"name": name, **APP})
+    client_id, state = driver.create(CLIENT, name, inputs)
+    yield name, client_id, state
+    driver.delete(CLIENT, name, client_id, state, inputs)
+
+
+@pytest.fixture
+def api(driver):
+    name = unique("toolkit-api")
+    identifier = f"https://{name}.example.com/"
+    inputs = driver.checked(API, name, {"name": name, "identifier": identifier})
+    api_id, state = driver.create(API, name, inputs)
+    yield identifier, api_id, state
+    driver.delete(API, name, api_id, state, inputs)
+
+
+def counted(emulator, call):
+    """Runs `call` and returns (its result, the Management API requests it made)."""
+    emulator.reset_stats()
+    result = call()
+    return result, emulator.management_calls()
+
+
+# ---------------------------------------------------------------- functions
+
+
+def test_get_client_by_id_is_one_request_and_returns_the_secret_as_a_secret(driver, emulator, app):
+    name, client_id, state = app
+    (outputs, failures), requests = counted(emulator, lambda: driver.invoke(GET_CLIENT, {"clientId": client_id}))
+    assert not failures
+    assert requests == 1
+    assert outputs["clientId"] == client_id and outputs["name"] == name and outputs["id"] == client_id
+    assert is_secret(outputs["clientSecret"]), "getClient must return clientSecret as a secret"
+    assert reveal(outputs["clientSecret"]) == reveal(state["clientSecret"])
+    assert outputs["appType"] == "non_interactive"
+
+
+def test_get_client_by_name_finds_the_one_client_with_that_name(driver, app):
+    name, client_id, _ = app
+    outputs, failures = driver.invoke(GET_CLIENT, {"name": name})
+    assert not failures and outputs["clientId"] == client_id
+
+
+def test_get_client_that_finds_nothing_fails_naming_the_input(driver):
+    with pytest.raises(grpc.RpcError) as err:
+        driver.invoke(GET_CLIENT, {"name": "no-such-application-anywhere"})
+    assert "no-such-application-anywhere" in err.value.details()
+    assert "getClient" in err.value.details()
+    with pytest.raises(grpc.RpcError) as err:
+        driver.invoke(GET_CLIENT, {"clientId": "nonexistentclientid"})
+    assert "nonexistentclientid" in err.value.details()
+
+
+def test_get_client_by_a_shared_name_fails_naming_both_client_ids(driver):
+    name = unique("twin")
+    made = []
+    for i in range(2):
+        inputs = driver.checked(CLIENT, f"{name}-{i}", {"name": name, **APP})
+        made.append((f"{name}-{i}", *driver.create(CLIENT, f"{name}-{i}", inputs), inputs))
+    try:
+        with pytest.raises(grpc.RpcError) as err:
+            driver.invoke(GET_CLIENT, {"name": name})
+        for _, client_id, _, _ in made:
+            assert client_id in err.value.details()
+    finally:
+        for logical, client_id, state, inputs in made:
+            driver.delete(CLIENT, logical, client_id, state, inputs)
+
+
+def test_get_client_without_an_id_or_a_name_is_a_check_failure_asking_nothing_of_auth0(driver, emulator):
+    (outputs, failures), requests = counted(emulator, lambda: driver.invoke(GET_CLIENT, {}))
+    assert requests == 0 and outputs == {}
+    assert [f.property for f in failures] == ["clientId"]
+    assert "name" in failures[0].reason
+
+
+def test_an_unknown_function_is_an_invalid_argument_naming_it(driver):
+    with pytest.raises(grpc.RpcError) as err:
+        driver.invoke("auth0:index/getRole:getRole", {})
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "getRole" in err.value.details() and "getClient" in err.value.details()
+
+
+def test_get_clients_filters_by_name_and_app_type_and_returns_secrets(driver, app):
+    name, client_id, _ = app
+    outputs, failures = driver.invoke(GET_CLIENTS, {"nameFilter": name.upper(), "appTypes": ["non_interactive"]})
+    assert not failures
+    assert [c["clientId"] for c in outputs["clients"]] == [client_id]
+    assert is_secret(outputs["clients"][0]["clientSecret"])
+    assert outputs["nameFilter"] == name.upper() and outputs["id"].startswith("getClients-")
+    again, _ = driver.invoke(GET_CLIENTS, {"nameFilter": name.upper(), "appTypes": ["non_interactive"]})
+    assert again["id"] == outputs["id"], "the same filters give the same id"
+    none, _ = driver.invoke(GET_CLIENTS, {"nameFilter": name, "appTypes": ["spa"]})
+    assert none["clients"] == []
+
+
+def test_get_resource_server_by_identifier_is_one_request_with_the_signing_secret_secret(driver, emulator, api):
+    identifier, api_id, _ = api
+    (outputs, failures), requests = counted(emulator, lambda: driver.invoke(GET_API, {"identifier": identifier}))
+    assert not failures and requests == 1
+    assert outputs["identifier"] == identifier
+    assert outputs["resourceServerId"] == api_id and outputs["id"] == api_id
+    # Auth0 returns a signing secret only where it keeps one; when it does, it stays secret
+    # (the provider's unit tests cover the marking).
+    assert "signingSecret" not in outputs or is_secret(outputs["signingSecret"])
+    by_id, _ = driver.invoke(GET_API, {"resourceServerId": api_id})
+    assert by_id["identifier"] == identifier
+
+
+def test_get_client_grants_uses_auth0s_filters_and_returns_the_grant(driver, emulator, app, api):
+    name, client_id, _ = app
+    identifier, _, _ = api
+    inputs = driver.checked(GRANT, name, {"clientId": client_id, "audience": identifier, "scopes": []})
+    grant_id, grant_state = driver.create(GRANT, name, inputs)
+    try:
+        (outputs, failures), requests = counted(
+            emulator, lambda: driver.invoke(GET_GRANTS, {"clientId": client_id, "audience": identifier})
+        )
+        assert not failures and requests == 1
+        assert [g["id"] for g in outputs["clientGrants"]] == [grant_id]
+        assert outputs["clientGrants"][0]["audience"] == identifier
+        assert outputs["clientGrants"][0]["clientId"] == client_id
+    finally:
+        driver.delete(GRANT, name, grant_id, grant_state, inputs)
+
+
+# ---------------------------------------------------------------- ResourceServerScopes
+
+
+def test_resource_server_scopes_own_the_list_with_one_request_per_operation(driver, emulator, api):
+    identifier, _, _ = api
+    name = unique("scopes")
+    news = {"resourceServerIdentifier": identifier, "scopes": [{"name": "read:data", "description": "Read"}, {"name": "write:data"}]}
+    inputs = driver.checked(SCOPES, name, news)
+    (scopes_id, state), requests = counted(emulator, lambda: driver.create(SCOPES, name, inputs))
+    assert requests == 1 and scopes_id == identifier
+    assert sorted(s["name"] for s in state["scopes"]) == ["read:data", "write:data"]
+    api_view, _ = driver.invoke(GET_API, {"identifier": identifier})
+    assert sorted(s["name"] for s in api_view["scopes"]) == ["read:data", "write:data"]
+
+    read, requests = counted(emulator, lambda: driver.read(SCOPES, name, scopes_id, state, inputs))
+    assert requests == 1 and read[0] == scopes_id
+
+    changed = driver.checked(SCOPES, name, {**news, "scopes": [{"name": "read:data", "description": "Read it"}]})
+    diff = driver.diff(SCOPES, name, scopes_id, state, changed, inputs)
+    assert list(diff.replaces) == []
+    state, requests = counted(emulator, lambda: driver.update(SCOPES, name, scopes_id, state, changed, inputs))
+    assert requests == 1 and [s["name"] for s in state["scopes"]] == ["read:data"]
+
+    _, requests = counted(emulator, lambda: driver.delete(SCOPES, name, scopes_id, state, changed))
+    assert requests == 1
+    api_view, _ = driver.invoke(GET_API, {"identifier": identifier})
+    assert api_view.get("scopes", []) == []
+
+
+def test_resource_server_scopes_import_by_the_apis_identifier(driver, api):
+    identifier, _, _ = api
+    name = unique("scopes")
+    inputs = driver.checked(SCOPES, name, {"resourceServerIdentifier": identifier, "scopes": [{"name": "read:data"}]})
+    scopes_id, state = driver.create(SCOPES, name, inputs)
+    imported_id, imported_state, imported_inputs = driver.read(SCOPES, name, identifier, {}, {})
+    assert imported_id == identifier
+    assert imported_inputs["resourceServerIdentifier"] == identifier
+    assert [s["name"] for s in imported_inputs["scopes"]] == ["read:data"]
+    driver.delete(SCOPES, name, scopes_id, state, inputs)
+
+
+# ---------------------------------------------------------------- ResourceServerScope
+
+
+def test_twenty_scopes_created_in_parallel_all_survive(driver, api):
+    identifier, _, _ = api
+    names = [f"scope:{i:02d}" for i in range(20)]
+
+    def create(scope):
+        logical = unique("scope")
+        inputs = driver.checked(SCOPE, logical, {"resourceServerIdentifier": identifier, "scope": scope, "description": f"d {scope}"})
+        scope_id, state = driver.create(SCOPE, logical, inputs)
+        return logical, scope_id, state, inputs
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        made = list(pool.map(create, names))
+    assert sorted(m[1] for m in made) == sorted(f"{identifier}::{n}" for n in names)
+    api_view, _ = driver.invoke(GET_API, {"identifier": identifier})
+    assert sorted(s["name"] for s in api_view["scopes"]) == names, "a parallel create lost a scope"
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        list(pool.map(lambda m: driver.delete(SCOPE, m[0], m[1], m[2], m[3]), made))
+    api_view, _ = driver.invoke(GET_API, {"identifier": identifier})
+    assert api_view.get("scopes", []) == []
+
+
+def test_a_scope_updates_its_description_and_imports_as_identifier_and_scope(driver, api):
+    identifier, _, _ = api
+    logical = unique("scope")
+    inputs = driver.checked(SCOPE, logical, {"resourceServerIdentifier": identifier, "scope": "read:data", "description": "Read"})
+    scope_id, state = driver.create(SCOPE, logical, inputs)
+    changed = driver.checked(SCOPE, logical, {**inputs, "description": "Read everything"})
+    diff = driver.diff(SCOPE, logical, scope_id, state, changed, inputs)
+    assert list(diff.replaces) == [] and "description" in diff.diffs
+    state = driver.update(SCOPE, logical, scope_id, state, changed, inputs)
+    assert state["description"] == "Read everything"
+    imported_id, _, imported_inputs = driver.read(SCOPE, logical, f"{identifier}::read:data", {}, {})
+    assert imported_id == f"{identifier}::read:data"
+    assert imported_inputs == {"resourceServerIdentifier": identifier, "scope": "read:data", "description": "Read everything"}
+    renamed = driver.checked(SCOPE, logical, {**changed, "scope": "read:all"})
+    assert "scope" in driver.diff(SCOPE, logical, scope_id, state, renamed, changed).replaces
+    driver.delete(SCOPE, logical, scope_id, state, changed)
+    assert driver.read(SCOPE, logical, scope_id, state, changed)[0] == ""
+
+
+# ---------------------------------------------------------------- ClientCredentials
+
+
+def token(emulator, client_id, client_secret, audience, method="client_secret_post"):
+    fields = {"grant_type": "client_credentials", "audience": audience}
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if method == "client_secret_post":
+        fields.update(client_id=client_id, client_secret=client_secret)
+    else:
+        import base64
+
+        pair = f"{urllib.parse.quote(client_id)}:{urllib.parse.quote(client_secret)}"
+        headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
+    req = urllib.request.Request(
+        emulator.base_url.rstrip("/") + "/oauth/token",
+        data=urllib.parse.urlencode(fields).encode(),
+        headers=headers,
+        method="POST",
+    )
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return json.load(resp)
+
+
+def test_client_credentials_set_a_secret_with_one_request_and_the_client_can_use_it(driver, emulator, app, api):
+    name, client_id, _ = app
+    identifier, _, _ = api
+    grant_inputs = driver.checked(GRANT, name, {"clientId": client_id, "audience": identifier, "scopes": []})
+    grant_id, grant_state = driver.create(GRANT, name, grant_inputs)
+    chosen = "a-secret-chosen-by-the-program-0123456789abcdefghij"
+    news = {"clientId": client_id, "authenticationMethod": "client_secret_post", "clientSecret": secret(chosen)}
+    inputs = driver.checked(CREDENTIALS, name, news)
+    try:
+        (creds_id, state), requests = counted(emulator, lambda: driver.create(CREDENTIALS, name, inputs))
+        assert requests == 1 and creds_id == client_id
+        assert state["authenticationMethod"] == "client_secret_post"
+        assert is_secret(state["clientSecret"]) and reveal(state["clientSecret"]) == chosen
+        assert "access_token" in token(emulator, client_id, chosen, identifier)
+
+        read, requests = counted(emulator, lambda: driver.read(CREDENTIALS, name, creds_id, state, inputs))
+        assert requests == 1 and read[1]["authenticationMethod"] == "client_secret_post"
+
+        basic = driver.checked(CREDENTIALS, name, {**news, "authenticationMethod": "client_secret_basic"})
+        state, requests = counted(emulator, lambda: driver.update(CREDENTIALS, name, creds_id, state, basic, inputs))
+        assert requests == 1 and state["authenticationMethod"] == "client_secret_basic"
+        assert "access_token" in token(emulator, client_id, chosen, identifier, method="client_secret_basic")
+
+        driver.delete(CREDENTIALS, name, creds_id, state, basic)
+        after, _ = driver.invoke(GET_CLIENT, {"clientId": client_id})
+        assert after["tokenEndpointAuthMethod"] == "client_secret_post", "delete returns the client to Auth0's default"
+    finally:
+        driver.delete(GRANT, name, grant_id, grant_state, grant_inputs)
+
+
+def test_client_credentials_check_names_the_block_a_method_needs(driver):
+    _, failures = driver.check(CREDENTIALS, unique("creds"), {"clientId": "abc", "authenticationMethod": "private_key_jwt"})
+    assert [f.property for f in failures] == ["privateKeyJwt"]
+    _, failures = driver.check(CREDENTIALS, unique("creds"), {"clientId": "abc", "authenticationMethod": "none", "clientSecret": secret("x")})
+    assert [f.property for f in failures] == ["clientSecret"]
+    _, failures = driver.check(CREDENTIALS, unique("creds"), {"clientId": "abc", "authenticationMethod": "client_secret_jwt"})
+    assert [f.property for f in failures] == ["authenticationMethod"]
