@@ -33,6 +33,8 @@ pub struct Auth0Provider {
     /// Check warnings already given, by resource URN: the engine may check a resource more
     /// than once in a run, and a program is told each thing once.
     checked_warnings: Mutex<HashSet<(String, String)>>,
+    /// Which resources of this run manage each API's scope list: identifier → (label, URN).
+    scope_owners: Mutex<BTreeMap<String, Vec<(&'static str, String)>>>,
 }
 
 impl Auth0Provider {
@@ -47,6 +49,7 @@ impl Auth0Provider {
             client: RwLock::new(None),
             env,
             checked_warnings: Mutex::new(HashSet::new()),
+            scope_owners: Mutex::new(BTreeMap::new()),
         })
     }
 
@@ -97,6 +100,32 @@ impl Auth0Provider {
         let warnings =
             std::mem::take(&mut *ctx.warnings.lock().unwrap_or_else(PoisonError::into_inner));
         self.warn(urn, warnings);
+    }
+
+    /// Records that `urn` manages the scope list of `identifier`, and says which other resource
+    /// of the run manages it too, if one does. Several ResourceServerScope entries of one API
+    /// share its list by design; anything else sharing it overwrites the others' scopes.
+    fn claim_scopes(&self, label: &'static str, urn: &str, identifier: String) -> Option<String> {
+        let mut owners = self
+            .scope_owners
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let claims = owners.entry(identifier.clone()).or_default();
+        if !claims.iter().any(|(_, u)| u == urn) {
+            claims.push((label, urn.to_string()));
+        }
+        let other = claims.iter().find(|(other_label, other_urn)| {
+            other_urn != urn
+                && !(label == "ResourceServerScope" && *other_label == "ResourceServerScope")
+        })?;
+        let (what, name) = (other.0, other.1.rsplit("::").next().unwrap_or(&other.1));
+        let owner = match what {
+            "ResourceServer" => format!("ResourceServer {name:?} (its `scopes`)"),
+            other => format!("{other} {name:?}"),
+        };
+        Some(format!(
+            "the scopes of API {identifier} are also managed by {owner}; each replaces the other's changes on every update, so manage them in one place: ResourceServerScopes, ResourceServerScope entries, or ResourceServer.scopes"
+        ))
     }
 
     fn env_lookup(&self) -> impl Fn(&str) -> Option<String> + '_ {
@@ -306,6 +335,11 @@ impl Provider for Auth0Provider {
         checker.check_map(&inputs, &spec.inputs, &spec.required_inputs, "");
         resource.check(&ctx, &req, &inputs, &mut checker);
         resource.normalize(&ctx, &mut inputs);
+        if let Some(identifier) = resource.scope_owner(&inputs) {
+            if let Some(warning) = self.claim_scopes(def.label, &req.urn, identifier) {
+                ctx.warn(warning);
+            }
+        }
         let mut warnings: Vec<String> = checker
             .deprecations
             .iter()

@@ -303,3 +303,31 @@ def test_client_credentials_check_names_the_block_a_method_needs(driver):
     assert [f.property for f in failures] == ["clientSecret"]
     _, failures = driver.check(CREDENTIALS, unique("creds"), {"clientId": "abc", "authenticationMethod": "client_secret_jwt"})
     assert [f.property for f in failures] == ["authenticationMethod"]
+
+
+# ---------------------------------------------------------------- two owners of one scope list
+
+
+def test_check_warns_when_two_resources_of_a_run_manage_the_same_apis_scopes(driver, engine):
+    from pulumi.runtime.proto import engine_pb2
+
+    identifier = f"https://{unique('shared')}.example.com/"
+    api_name, scopes_name = unique("owner-api"), unique("owner-scopes")
+    driver.checked(API, api_name, {"name": api_name, "identifier": identifier, "scopes": [{"value": "read:data"}]})
+    driver.checked(SCOPES, scopes_name, {"resourceServerIdentifier": identifier, "scopes": [{"name": "write:data"}]})
+    log = engine.wait_for_log(lambda log: scopes_name in log.urn and identifier in log.message, timeout=5)
+    assert log is not None, f"no warning for {scopes_name} among {engine.messages()}"
+    assert log.severity == engine_pb2.WARNING
+    assert api_name in log.message and "ResourceServer.scopes" in log.message
+
+
+def test_scope_entries_of_one_api_share_its_list_without_a_warning(driver, engine):
+    identifier = f"https://{unique('entries')}.example.com/"
+    names = [unique("entry") for _ in range(2)]
+    for i, name in enumerate(names):
+        driver.checked(SCOPE, name, {"resourceServerIdentifier": identifier, "scope": f"s:{i}"})
+    # An API without `scopes` leaves them to the entries.
+    api_name = unique("plain-api")
+    driver.checked(API, api_name, {"name": api_name, "identifier": identifier})
+    time.sleep(0.5)
+    assert not [m for m in engine.messages() if identifier in m], engine.messages()

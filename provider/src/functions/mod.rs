@@ -162,7 +162,9 @@ mod tests {
     #[test]
     fn secret_outputs_are_secret_whether_or_not_the_schema_marks_them() {
         let api = outputs_of(
-            lookup("auth0:index/getResourceServer:getResourceServer").unwrap().def(),
+            lookup("auth0:index/getResourceServer:getResourceServer")
+                .unwrap()
+                .def(),
             &serde_json::json!({"id": "abc", "identifier": "https://api/", "signing_secret": "hush"}),
         );
         assert!(api["signingSecret"].is_secret());

@@ -170,6 +170,12 @@ pub trait Resource: Send + Sync {
         None
     }
 
+    /// The API whose scope list these inputs manage, if they manage one (for the warning when
+    /// two resources of a program manage the same list).
+    fn scope_owner(&self, _inputs: &PropertyMap) -> Option<String> {
+        None
+    }
+
     /// How the operations reach Auth0 when the resource is not a plain collection.
     fn lifecycle(&self) -> Option<&dyn lifecycle::Lifecycle> {
         None

@@ -90,6 +90,12 @@ impl Resource for ResourceServer {
         &DEF
     }
 
+    /// An API's scopes are managed here only when `scopes` is set; unset leaves them alone.
+    fn scope_owner(&self, inputs: &PropertyMap) -> Option<String> {
+        inputs.get("scopes").filter(|v| !v.is_null())?;
+        inputs.get("identifier")?.as_str().map(str::to_string)
+    }
+
     fn normalize(&self, _ctx: &Context<'_>, inputs: &mut PropertyMap) {
         for name in [
             "authorizationDetails",

@@ -82,6 +82,13 @@ impl Resource for ResourceServerScopes {
         }
     }
 
+    fn scope_owner(&self, inputs: &PropertyMap) -> Option<String> {
+        inputs
+            .get("resourceServerIdentifier")?
+            .as_str()
+            .map(str::to_string)
+    }
+
     fn lifecycle(&self) -> Option<&dyn Lifecycle> {
         Some(&ScopesLifecycle)
     }
@@ -174,6 +181,13 @@ pub static SCOPE_DEF: ResourceDef = ResourceDef {
 impl Resource for ResourceServerScope {
     fn def(&self) -> &'static ResourceDef {
         &SCOPE_DEF
+    }
+
+    fn scope_owner(&self, inputs: &PropertyMap) -> Option<String> {
+        inputs
+            .get("resourceServerIdentifier")?
+            .as_str()
+            .map(str::to_string)
     }
 
     fn lifecycle(&self) -> Option<&dyn Lifecycle> {
