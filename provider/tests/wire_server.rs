@@ -40,6 +40,7 @@ enum Call {
     Read(rpc::ReadRequest),
     Update(rpc::UpdateRequest),
     Delete(rpc::DeleteRequest),
+    Invoke(rpc::InvokeRequest),
     Cancel,
 }
 
@@ -169,6 +170,24 @@ impl Provider for FakeProvider {
     }
     async fn delete(&self, req: rpc::DeleteRequest) -> rpc::Result<()> {
         self.record(Call::Delete(req))
+    }
+    async fn invoke(&self, req: rpc::InvokeRequest) -> rpc::Result<rpc::InvokeResponse> {
+        let failures = match req.args.contains_key("clientId") {
+            true => vec![],
+            false => vec![rpc::CheckFailure {
+                property: "clientId".into(),
+                reason: "or name is required; set one of them".into(),
+            }],
+        };
+        self.record(Call::Invoke(req))?;
+        let outputs = match failures.is_empty() {
+            true => map(&[
+                ("clientId", Value::from("abc")),
+                ("clientSecret", Value::from("s3cret").into_secret()),
+            ]),
+            false => PropertyMap::new(),
+        };
+        Ok(rpc::InvokeResponse { outputs, failures })
     }
     async fn cancel(&self) {
         self.calls.lock().unwrap().push(Call::Cancel);
@@ -800,20 +819,44 @@ async fn a_panicking_provider_answers_internal_and_the_server_keeps_serving() {
 }
 
 #[tokio::test]
+async fn invoke_decodes_args_and_encodes_secret_outputs_and_failures() {
+    let (provider, mut client) = fixture().await;
+    let resp = client
+        .invoke(pb::InvokeRequest {
+            tok: "auth0:index/getClient:getClient".into(),
+            args: Some(pstruct(&[("clientId", pstr("abc"))])),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let outputs = resp.r#return.unwrap();
+    assert_eq!(outputs.fields["clientId"], pstr("abc"));
+    assert_eq!(outputs.fields["clientSecret"], psecret(pstr("s3cret")));
+    assert!(resp.failures.is_empty());
+    let Call::Invoke(req) = &provider.calls()[0] else {
+        panic!("Invoke not called")
+    };
+    assert_eq!(req.token, "auth0:index/getClient:getClient");
+    assert_eq!(req.args["clientId"], Value::from("abc"));
+
+    let refused = client
+        .invoke(pb::InvokeRequest {
+            tok: "auth0:index/getClient:getClient".into(),
+            args: Some(pstruct(&[])),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(refused.failures.len(), 1);
+    assert_eq!(refused.failures[0].property, "clientId");
+}
+
+#[tokio::test]
 async fn unsupported_rpcs_answer_unimplemented() {
     let (provider, mut client) = fixture().await;
     let mut codes = vec![
-        (
-            "Invoke",
-            client
-                .invoke(pb::InvokeRequest {
-                    tok: "auth0:index:getClient".into(),
-                    ..Default::default()
-                })
-                .await
-                .unwrap_err()
-                .code(),
-        ),
         (
             "Construct",
             client
