@@ -331,3 +331,30 @@ def test_scope_entries_of_one_api_share_its_list_without_a_warning(driver, engin
     driver.checked(API, api_name, {"name": api_name, "identifier": identifier})
     time.sleep(0.5)
     assert not [m for m in engine.messages() if identifier in m], engine.messages()
+
+
+def test_a_write_only_secret_is_sent_again_only_when_its_version_changes(driver, app, api, emulator):
+    name, client_id, _ = app
+    identifier, _, _ = api
+    grant_inputs = driver.checked(GRANT, name, {"clientId": client_id, "audience": identifier, "scopes": []})
+    grant_id, grant_state = driver.create(GRANT, name, grant_inputs)
+    first, second = "first-write-only-secret-0123456789abcdefghijklmn", "second-write-only-secret-0123456789abcdefghijk"
+    base = {"clientId": client_id, "authenticationMethod": "client_secret_post"}
+    inputs = driver.checked(CREDENTIALS, name, {**base, "clientSecretWo": secret(first), "clientSecretWoVersion": 1})
+    try:
+        creds_id, state = driver.create(CREDENTIALS, name, inputs)
+        assert "access_token" in token(emulator, client_id, first, identifier)
+
+        same_version = driver.checked(CREDENTIALS, name, {**base, "clientSecretWo": secret(second), "clientSecretWoVersion": 1})
+        state = driver.update(CREDENTIALS, name, creds_id, state, same_version, inputs)
+        assert "access_token" in token(emulator, client_id, first, identifier), "sent without a version change"
+
+        bumped = driver.checked(CREDENTIALS, name, {**base, "clientSecretWo": secret(second), "clientSecretWoVersion": 2})
+        diff = driver.diff(CREDENTIALS, name, creds_id, state, bumped, same_version)
+        assert "clientSecretWoVersion" in diff.diffs and list(diff.replaces) == []
+        state = driver.update(CREDENTIALS, name, creds_id, state, bumped, same_version)
+        assert "access_token" in token(emulator, client_id, second, identifier)
+        assert state["clientSecretWoVersion"] == 2
+        driver.delete(CREDENTIALS, name, creds_id, state, bumped)
+    finally:
+        driver.delete(GRANT, name, grant_id, grant_state, grant_inputs)

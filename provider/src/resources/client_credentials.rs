@@ -57,11 +57,12 @@ pub static DEF: ResourceDef = ResourceDef {
         ),
     ],
     set_properties: &[],
-    provider_only: &["clientSecretWoVersion"],
+    provider_only: &[],
     clear_with_null: &[],
     secret_outputs: &[],
-    // Sent to Auth0, never returned by it.
-    write_only: &["clientSecretWo"],
+    // Never returned by Auth0: state keeps the program's values. The version is never sent
+    // either; a change of it is what sends `clientSecretWo` again.
+    write_only: &["clientSecretWo", "clientSecretWoVersion"],
     unclearable: &[],
     merged_maps: &[],
     rotation: None,
