@@ -1,6 +1,7 @@
 //! Functions (invokes) in the validated model, and the names object types take in the SDKs.
 
-use super::{err, object_name, Ctx, Property, Resource, SchemaError, Side};
+use super::validate::{Ctx, Side};
+use super::{err, object_name, Property, Resource, SchemaError};
 use crate::names;
 use crate::schema::{RawFunction, RawObject};
 use std::collections::{BTreeMap, BTreeSet};
@@ -37,7 +38,7 @@ impl Ctx<'_> {
     /// The SDK name of an object or enum type: the token's name with a capital first letter
     /// (`getClientMobile` -> `GetClientMobile`). Languages whose names would clash rename further
     /// (see `Package::renaming_objects`).
-    pub(super) fn type_name(&self, token: &str, at: &str) -> Result<String, SchemaError> {
+    pub(in crate::model) fn type_name(&self, token: &str, at: &str) -> Result<String, SchemaError> {
         Ok(names::pascal_case(&self.short_name(token, at)?))
     }
 
