@@ -4,6 +4,7 @@ with the number of Auth0 requests each operation makes, counted by the emulator.
 
 import json
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -358,3 +359,125 @@ def test_a_write_only_secret_is_sent_again_only_when_its_version_changes(driver,
         driver.delete(CREDENTIALS, name, creds_id, state, bumped)
     finally:
         driver.delete(GRANT, name, grant_id, grant_state, grant_inputs)
+
+
+# ---------------------------------------------------------------- private_key_jwt
+
+
+def key_pair(directory, name):
+    """An RSA key and a self-signed certificate for it, made with the openssl command line."""
+    import subprocess
+
+    key, cert = f"{directory}/{name}.key", f"{directory}/{name}.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+         "-days", "30", "-subj", f"/CN={name}"],
+        check=True, capture_output=True, timeout=60,
+    )
+    with open(cert) as f:
+        return key, f.read()
+
+
+def client_assertion(key_path, client_id, audience):
+    """A private_key_jwt client assertion (RS256), signed with openssl."""
+    import base64
+    import subprocess
+    import uuid
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    now = int(time.time())
+    header = b64(json.dumps({"alg": "RS256", "typ": "JWT"}).encode())
+    claims = b64(json.dumps({"iss": client_id, "sub": client_id, "aud": audience, "iat": now,
+                             "exp": now + 60, "jti": str(uuid.uuid4())}).encode())
+    signed = subprocess.run(
+        ["openssl", "dgst", "-sha256", "-sign", key_path],
+        input=f"{header}.{claims}".encode(), capture_output=True, check=True, timeout=30,
+    ).stdout
+    return f"{header}.{claims}.{b64(signed)}"
+
+
+def assertion_token(emulator, key_path, client_id, audience):
+    """(status, body) of a client-credentials token request authenticated with private_key_jwt."""
+    fields = {
+        "grant_type": "client_credentials",
+        "audience": audience,
+        "client_id": client_id,
+        "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        "client_assertion": client_assertion(key_path, client_id, emulator.base_url.rstrip("/") + "/"),
+    }
+    req = urllib.request.Request(
+        emulator.base_url.rstrip("/") + "/oauth/token",
+        data=urllib.parse.urlencode(fields).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, json.load(resp)
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
+
+
+def test_private_key_jwt_credentials_register_rotate_and_retire(driver, emulator, app, api, tmp_path):
+    name, client_id, _ = app
+    identifier, _, _ = api
+    grant_inputs = driver.checked(GRANT, name, {"clientId": client_id, "audience": identifier, "scopes": []})
+    grant_id, grant_state = driver.create(GRANT, name, grant_inputs)
+    first_key, first_pem = key_pair(tmp_path, "first")
+    second_key, second_pem = key_pair(tmp_path, "second")
+
+    def wanted(*pems):
+        return {
+            "clientId": client_id,
+            "authenticationMethod": "private_key_jwt",
+            "privateKeyJwt": {"credentials": [{"name": f"key-{i}", "pem": pem, "credentialType": "public_key"} for i, pem in enumerate(pems)]},
+        }
+
+    inputs = driver.checked(CREDENTIALS, name, wanted(first_pem))
+    try:
+        (creds_id, state), requests = counted(emulator, lambda: driver.create(CREDENTIALS, name, inputs))
+        assert requests == 2, "one POST registering the key, one PATCH attaching it"
+        assert state["authenticationMethod"] == "private_key_jwt"
+        [credential] = state["privateKeyJwt"]["credentials"]
+        assert credential["id"] and credential["keyId"] and credential["pem"] == first_pem
+        status, body = assertion_token(emulator, first_key, client_id, identifier)
+        assert status == 200 and "access_token" in body, body
+        assert token_refused(emulator, client_id, identifier)
+
+        diff = driver.diff(CREDENTIALS, name, creds_id, state, driver.checked(CREDENTIALS, name, wanted(first_pem)), inputs)
+        assert list(diff.diffs) == [], "an unchanged key is no change"
+
+        rotated = driver.checked(CREDENTIALS, name, wanted(second_pem))
+        state, requests = counted(emulator, lambda: driver.update(CREDENTIALS, name, creds_id, state, rotated, inputs))
+        assert requests == 3, "POST the new key, PATCH the attachment, DELETE the old key"
+        assert [c["pem"] for c in state["privateKeyJwt"]["credentials"]] == [second_pem]
+        assert assertion_token(emulator, second_key, client_id, identifier)[0] == 200
+        assert assertion_token(emulator, first_key, client_id, identifier)[0] == 401
+
+        read = driver.read(CREDENTIALS, name, creds_id, state, rotated)
+        assert read[1]["privateKeyJwt"]["credentials"][0]["id"] == state["privateKeyJwt"]["credentials"][0]["id"]
+
+        driver.delete(CREDENTIALS, name, creds_id, state, rotated)
+        after, _ = driver.invoke(GET_CLIENT, {"clientId": client_id})
+        assert after["tokenEndpointAuthMethod"] == "client_secret_post"
+        assert after.get("clientAuthenticationMethods", []) in ([], [{}]), after.get("clientAuthenticationMethods")
+    finally:
+        driver.delete(GRANT, name, grant_id, grant_state, grant_inputs)
+
+
+def token_refused(emulator, client_id, audience) -> bool:
+    """A client on private_key_jwt cannot get a token with its secret."""
+    fields = {"grant_type": "client_credentials", "audience": audience, "client_id": client_id, "client_secret": "anything"}
+    req = urllib.request.Request(
+        emulator.base_url.rstrip("/") + "/oauth/token",
+        data=urllib.parse.urlencode(fields).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        method="POST",
+    )
+    try:
+        urllib.request.urlopen(req, timeout=10)
+        return False
+    except urllib.error.HTTPError as err:
+        return err.code in (400, 401, 403)
