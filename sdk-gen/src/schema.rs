@@ -58,17 +58,15 @@ pub struct RawConfig {
     pub unknown: BTreeMap<String, Value>,
 }
 
+/// A resource: an object schema (its outputs) plus the inputs and flags only resources have.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawResource {
-    #[serde(default)]
-    pub description: Option<String>,
+    /// `description`, `properties`, `required`, `type` and any key sdk-gen does not know.
+    #[serde(flatten)]
+    pub object: RawObject,
     #[serde(default)]
     pub input_properties: BTreeMap<String, RawProperty>,
-    #[serde(default)]
-    pub properties: BTreeMap<String, RawProperty>,
-    #[serde(default)]
-    pub required: Vec<String>,
     #[serde(default)]
     pub required_inputs: Vec<String>,
     #[serde(default)]
@@ -81,12 +79,9 @@ pub struct RawResource {
     pub methods: BTreeMap<String, Value>,
     #[serde(default)]
     pub aliases: Vec<Value>,
-    #[serde(default, rename = "type")]
-    pub ty: Option<String>,
-    #[serde(flatten)]
-    pub unknown: BTreeMap<String, Value>,
 }
 
+/// An object schema: a resource's output side, or its `stateInputs`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawObject {

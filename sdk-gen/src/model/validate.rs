@@ -1,185 +1,13 @@
-//! The validated model: `$ref`s resolved, required lists applied, names chosen per language.
-//! Everything the language templates need is here, so they never look at raw JSON.
+//! Raw schema to validated model: package keys, type definitions and resources, with an error that
+//! names the place and the fix for anything sdk-gen cannot render.
 
+use super::{
+    err, object_name, EnumType, EnumValue, ObjectType, Package, Resource, SchemaError, TypeRef,
+};
 use crate::names;
-use crate::schema::{RawPackage, RawProperty, RawResource, RawTypeDef};
+use crate::schema::{RawPackage, RawResource, RawTypeDef};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
-
-/// A schema that sdk-gen cannot turn into SDKs, with the place and the fix in one sentence.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SchemaError(pub String);
-
-impl fmt::Display for SchemaError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for SchemaError {}
-
-fn err<T>(msg: impl Into<String>) -> Result<T, SchemaError> {
-    Err(SchemaError(msg.into()))
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum TypeRef {
-    String,
-    Integer,
-    Number,
-    Boolean,
-    Any,
-    Array(Box<TypeRef>),
-    Map(Box<TypeRef>),
-    /// An object type, by its short name (`ClientAddonsAws`).
-    Object(String),
-    /// An enum type, by its short name.
-    Enum(String),
-}
-
-#[derive(Debug, Clone)]
-pub struct Property {
-    /// The wire name, as in schema.json (`clientId`).
-    pub name: String,
-    pub python_name: String,
-    pub description: String,
-    pub ty: TypeRef,
-    pub required: bool,
-    pub secret: bool,
-    /// Documented in every SDK. Setting a deprecated input is not warned about by the SDKs:
-    /// the provider's Check warns once per resource, for every language, YAML included.
-    pub deprecation: Option<String>,
-    pub default: Option<Value>,
-    pub default_env: Vec<String>,
-    pub replace_on_changes: bool,
-}
-
-impl Property {
-    pub fn go_name(&self) -> String {
-        names::pascal_case(&self.name)
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct ObjectType {
-    pub token: String,
-    pub name: String,
-    pub description: String,
-    pub properties: Vec<Property>,
-    /// Reachable from some resource's inputs (or unreferenced).
-    pub is_input: bool,
-    /// Reachable from some resource's outputs (or unreferenced).
-    pub is_output: bool,
-    /// `language.nodejs.requiredOutputs`: properties always present in the TypeScript output type.
-    pub node_required_outputs: Vec<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct EnumValue {
-    /// PascalCase member name.
-    pub name: String,
-    pub value: Value,
-    pub description: String,
-    pub deprecation: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct EnumType {
-    pub token: String,
-    pub name: String,
-    pub description: String,
-    /// String, Integer, Number or Boolean.
-    pub underlying: TypeRef,
-    pub values: Vec<EnumValue>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Resource {
-    pub token: String,
-    /// `ClientGrant`; `Provider` for the provider resource.
-    pub name: String,
-    pub description: String,
-    pub deprecation: Option<String>,
-    pub inputs: Vec<Property>,
-    pub outputs: Vec<Property>,
-    pub state: Vec<Property>,
-    pub is_provider: bool,
-}
-
-impl Resource {
-    /// Module (file) name in Python: `client_grant`.
-    pub fn python_module(&self) -> String {
-        names::snake_case(&self.name)
-    }
-    /// File name in TypeScript: `clientGrant`.
-    pub fn ts_module(&self) -> String {
-        names::camel_case(&self.name)
-    }
-    /// Wire names of outputs that are secret.
-    pub fn secret_outputs(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self
-            .outputs
-            .iter()
-            .filter(|p| p.secret)
-            .map(|p| p.name.as_str())
-            .collect();
-        for p in &self.inputs {
-            if p.secret && !names.contains(&p.name.as_str()) {
-                names.push(p.name.as_str());
-            }
-        }
-        names.sort();
-        names
-    }
-    /// Outputs that are not also inputs: computed by the provider.
-    pub fn output_only(&self) -> impl Iterator<Item = &Property> {
-        self.outputs
-            .iter()
-            .filter(|o| !self.inputs.iter().any(|i| i.name == o.name))
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Package {
-    pub name: String,
-    pub version: String,
-    pub display_name: String,
-    pub description: String,
-    pub homepage: Option<String>,
-    pub repository: Option<String>,
-    pub license: Option<String>,
-    pub publisher: Option<String>,
-    pub keywords: Vec<String>,
-    pub plugin_download_url: Option<String>,
-    pub python_package: String,
-    pub python_requires: BTreeMap<String, String>,
-    pub npm_package: String,
-    pub npm_description: String,
-    pub go_import_path: String,
-    pub config: Vec<Property>,
-    pub provider: Resource,
-    pub resources: Vec<Resource>,
-    pub objects: Vec<ObjectType>,
-    pub enums: Vec<EnumType>,
-}
-
-impl Package {
-    pub fn object(&self, name: &str) -> Option<&ObjectType> {
-        self.objects.iter().find(|o| o.name == name)
-    }
-    pub fn enum_type(&self, name: &str) -> Option<&EnumType> {
-        self.enums.iter().find(|e| e.name == name)
-    }
-    /// The Go package name: the last path element of the import path.
-    pub fn go_package(&self) -> String {
-        self.go_import_path
-            .rsplit('/')
-            .next()
-            .unwrap_or(&self.name)
-            .replace('-', "")
-    }
-}
 
 /// Package-level keys that only carry metadata for the registry; sdk-gen does not need them.
 const IGNORED_PACKAGE_KEYS: &[&str] = &[
@@ -355,36 +183,27 @@ fn closure(objects: &[ObjectType], roots: &BTreeSet<String>) -> BTreeSet<String>
     seen
 }
 
-/// The object type a property holds, directly or as array/map elements.
-pub fn object_name(ty: &TypeRef) -> Option<&str> {
-    match ty {
-        TypeRef::Object(n) => Some(n),
-        TypeRef::Array(t) | TypeRef::Map(t) => object_name(t),
-        _ => None,
-    }
-}
-
 enum TypeDef {
     Object(ObjectType),
     Enum(EnumType),
 }
 
 #[derive(Clone, Copy, PartialEq)]
-enum Side {
+pub(super) enum Side {
     Input,
     Output,
     Neither,
 }
 
-struct Ctx<'a> {
-    raw: &'a RawPackage,
-    inputs: BTreeSet<String>,
-    outputs: BTreeSet<String>,
+pub(super) struct Ctx<'a> {
+    pub(super) raw: &'a RawPackage,
+    pub(super) inputs: BTreeSet<String>,
+    pub(super) outputs: BTreeSet<String>,
 }
 
 impl Ctx<'_> {
     /// `auth0:index/ClientAddons:ClientAddons` -> `ClientAddons`, checking package and module.
-    fn short_name(&self, token: &str, at: &str) -> Result<String, SchemaError> {
+    pub(super) fn short_name(&self, token: &str, at: &str) -> Result<String, SchemaError> {
         let parts: Vec<&str> = token.split(':').collect();
         if parts.len() != 3 || parts[0] != self.raw.name {
             return err(format!(
@@ -530,7 +349,7 @@ impl Ctx<'_> {
         } else {
             self.short_name(token, &at)?
         };
-        if let Some(key) = r.unknown.keys().next() {
+        if let Some(key) = r.object.unknown.keys().next() {
             return err(format!(
                 "{at}: key `{key}` is not supported by sdk-gen; remove it"
             ));
@@ -550,7 +369,7 @@ impl Ctx<'_> {
         }
         for (list, what, props) in [
             (&r.required_inputs, "requiredInputs", &r.input_properties),
-            (&r.required, "required", &r.properties),
+            (&r.object.required, "required", &r.object.properties),
         ] {
             for n in list {
                 if !props.contains_key(n) {
@@ -568,8 +387,8 @@ impl Ctx<'_> {
         )?;
         let outputs = self.properties(
             &format!("{at}.properties"),
-            &r.properties,
-            &r.required,
+            &r.object.properties,
+            &r.object.required,
             Side::Output,
         )?;
         let state = match &r.state_inputs {
@@ -584,202 +403,13 @@ impl Ctx<'_> {
         Ok(Resource {
             token: token.to_string(),
             name,
-            description: r.description.clone().unwrap_or_default(),
+            description: r.object.description.clone().unwrap_or_default(),
             deprecation: r.deprecation_message.clone(),
             inputs,
             outputs,
             state,
             is_provider,
         })
-    }
-
-    fn properties(
-        &mut self,
-        at: &str,
-        props: &BTreeMap<String, RawProperty>,
-        required: &[String],
-        side: Side,
-    ) -> Result<Vec<Property>, SchemaError> {
-        let mut out = Vec::new();
-        let mut py_names = BTreeMap::new();
-        for (name, p) in props {
-            let here = format!("{at}.{name}");
-            if !names::is_identifier(name) {
-                return err(format!("{here}: property name is not an identifier; rename it to camelCase letters and digits"));
-            }
-            let prop = self.property(&here, name, p, required.contains(name), side)?;
-            if let Some(other) = py_names.insert(prop.python_name.clone(), name.clone()) {
-                return err(format!(
-                    "{here}: Python name \"{}\" clashes with property \"{other}\"; set language.python.name on one of them",
-                    prop.python_name
-                ));
-            }
-            out.push(prop);
-        }
-        Ok(out)
-    }
-
-    fn property(
-        &mut self,
-        at: &str,
-        name: &str,
-        p: &RawProperty,
-        required: bool,
-        side: Side,
-    ) -> Result<Property, SchemaError> {
-        if let Some(key) = p.unknown.keys().next() {
-            return err(format!(
-                "{at}: key `{key}` is not supported by sdk-gen; remove it"
-            ));
-        }
-        if let Some(di) = &p.default_info {
-            if let Some(key) = di.unknown.keys().next() {
-                return err(format!("{at}.defaultInfo: key `{key}` is not supported by sdk-gen; use only `environment`"));
-            }
-        }
-        let ty = self.type_ref(at, p, side)?;
-        if let Some(d) = &p.default {
-            let fits = match &ty {
-                TypeRef::String => d.is_string(),
-                TypeRef::Integer => d.is_i64() || d.is_u64(),
-                TypeRef::Number => d.is_number(),
-                TypeRef::Boolean => d.is_boolean(),
-                TypeRef::Enum(_) => !d.is_object() && !d.is_array(),
-                _ => false,
-            };
-            if !fits {
-                return err(format!(
-                    "{at}.default: {d} is not a valid default for this property; defaults must be a scalar of the property's type"
-                ));
-            }
-        }
-        if p.default_info
-            .as_ref()
-            .is_some_and(|d| !d.environment.is_empty())
-            && !matches!(
-                ty,
-                TypeRef::String
-                    | TypeRef::Integer
-                    | TypeRef::Number
-                    | TypeRef::Boolean
-                    | TypeRef::Enum(_)
-            )
-        {
-            return err(format!(
-                "{at}.defaultInfo: environment defaults are only supported on scalar properties; remove defaultInfo"
-            ));
-        }
-        let python_name = match p.language.get("python").and_then(|l| l.get("name")) {
-            Some(Value::String(n)) if names::is_identifier(n) => n.clone(),
-            Some(other) => {
-                return err(format!("{at}.language.python.name: {other} is not a Python identifier; use snake_case letters"))
-            }
-            None => names::python_name(name),
-        };
-        let deprecation = match (&p.deprecation_message, p.deprecated) {
-            (Some(m), _) => Some(m.clone()),
-            (None, Some(true)) => Some(format!("{name} is deprecated.")),
-            _ => None,
-        };
-        Ok(Property {
-            name: name.to_string(),
-            python_name,
-            description: p.description.clone().unwrap_or_default(),
-            ty,
-            required,
-            secret: p.secret,
-            deprecation,
-            default: p.default.clone(),
-            default_env: p
-                .default_info
-                .as_ref()
-                .map(|d| d.environment.clone())
-                .unwrap_or_default(),
-            replace_on_changes: p.replace_on_changes || p.will_replace_on_changes,
-        })
-    }
-
-    fn type_ref(&mut self, at: &str, p: &RawProperty, side: Side) -> Result<TypeRef, SchemaError> {
-        if let Some(r) = &p.reference {
-            if p.ty.as_deref().is_some_and(|t| {
-                t != "object" && t != "string" && t != "integer" && t != "number" && t != "boolean"
-            }) {
-                return err(format!(
-                    "{at}: both `type` and `$ref` are set; keep only `$ref`"
-                ));
-            }
-            return match r.as_str() {
-                "pulumi.json#/Any" | "pulumi.json#/Json" => Ok(TypeRef::Any),
-                _ => {
-                    let Some(token) = r.strip_prefix("#/types/") else {
-                        return err(format!(
-                            "{at}: $ref \"{r}\" is not supported; sdk-gen resolves #/types/<token> and pulumi.json#/Any only"
-                        ));
-                    };
-                    let Some(def) = self.raw.types.get(token) else {
-                        return err(format!("{at}: $ref \"{r}\" points to no entry of `types`; add the type or fix the reference"));
-                    };
-                    let name = self.short_name(token, at)?;
-                    if def.enum_values.is_some() {
-                        Ok(TypeRef::Enum(name))
-                    } else {
-                        match side {
-                            Side::Input => {
-                                self.inputs.insert(name.clone());
-                            }
-                            Side::Output => {
-                                self.outputs.insert(name.clone());
-                            }
-                            Side::Neither => {}
-                        }
-                        Ok(TypeRef::Object(name))
-                    }
-                }
-            };
-        }
-        let Some(ty) = p.ty.as_deref() else {
-            return err(format!(
-                "{at}: neither `type` nor `$ref` is set; add a type"
-            ));
-        };
-        let item = |ctx: &mut Self,
-                    inner: &Option<Box<RawProperty>>,
-                    key: &str|
-         -> Result<TypeRef, SchemaError> {
-            match inner {
-                Some(i) => {
-                    if let Some(k) = i.unknown.keys().next() {
-                        return err(format!(
-                            "{at}.{key}: key `{k}` is not supported by sdk-gen; remove it"
-                        ));
-                    }
-                    ctx.type_ref(&format!("{at}.{key}"), i, side)
-                }
-                None => Ok(TypeRef::Any),
-            }
-        };
-        match ty {
-            "string" => Ok(TypeRef::String),
-            "integer" => Ok(TypeRef::Integer),
-            "number" => Ok(TypeRef::Number),
-            "boolean" => Ok(TypeRef::Boolean),
-            "array" => {
-                if p.items.is_none() {
-                    return err(format!("{at}: array without `items`; add items with the element type"));
-                }
-                Ok(TypeRef::Array(Box::new(item(self, &p.items, "items")?)))
-            }
-            "object" => {
-                // A map: an object with additionalProperties and no named properties.
-                Ok(TypeRef::Map(Box::new(match &p.additional_properties {
-                    Some(_) => item(self, &p.additional_properties, "additionalProperties")?,
-                    None => TypeRef::Any,
-                })))
-            }
-            other => err(format!(
-                "{at}: type \"{other}\" is not supported; use string, integer, number, boolean, array, object or a $ref"
-            )),
-        }
     }
 }
 
@@ -835,6 +465,17 @@ mod tests {
     fn resources_outside_the_index_module_are_rejected() {
         let e = error_of(r#"{"name": "p", "resources": {"p:other/thing:Thing": {}}}"#);
         assert!(e.contains("only generates the index module"), "{e}");
+    }
+
+    #[test]
+    fn an_unknown_resource_key_is_rejected_naming_it() {
+        let e = error_of(
+            r#"{"name": "p", "resources": {"p:index/thing:Thing": {"inputProperties": {}, "colour": "red"}}}"#,
+        );
+        assert!(
+            e.contains("resources.p:index/thing:Thing: key `colour` is not supported"),
+            "{e}"
+        );
     }
 
     #[test]
