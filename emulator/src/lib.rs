@@ -29,6 +29,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+mod credential_key;
 mod error;
 mod http;
 mod keys;
@@ -38,6 +39,7 @@ mod schema;
 mod server;
 mod tenant;
 mod thumbprint;
+mod timestamp;
 
 pub use error::ApiError;
 pub use keys::SigningKey;

@@ -2,6 +2,7 @@
 //! and the handlers. Handlers hold the tenant lock only while touching state, never across an await.
 
 mod collections;
+mod credentials;
 mod management;
 mod token;
 
@@ -217,6 +218,7 @@ pub(crate) fn router(app: Shared) -> Router {
         .into_iter()
         .fold(Router::new(), |r, c| r.merge(collections::routes(c)))
         .route("/api/v2/clients/{id}/rotate-secret", post(rotate_secret))
+        .merge(credentials::routes())
         .route_layer(middleware::from_fn_with_state(
             app.clone(),
             management_layer,

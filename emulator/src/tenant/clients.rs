@@ -130,7 +130,12 @@ impl Tenant {
 
     pub fn create_client(&mut self, body: &Value) -> Result<Object, ApiError> {
         validate(RequestSchema::CreateClient, body)?;
-        let body = body.as_object().cloned().unwrap_or_default();
+        let mut body = body.as_object().cloned().unwrap_or_default();
+        check_one_auth_setting(&body)?;
+        // Credentials given inline are created with the client, so it needs its id first.
+        let id = new_client_id();
+        body.insert("client_id".into(), json!(id));
+        let credentials = self.take_inline_credentials(&id, &mut body)?;
         if let Some(identifier) = body
             .get("resource_server_identifier")
             .and_then(Value::as_str)
@@ -140,7 +145,6 @@ impl Tenant {
             }
         }
         let client = self.client_with_defaults(body);
-        let id = client["client_id"].as_str().unwrap_or_default().to_string();
         // The API of a resource_server client points back at it (TestAccClientResourceServer.yaml #4).
         if let Some(identifier) = client
             .get("resource_server_identifier")
@@ -158,6 +162,7 @@ impl Tenant {
             }
         }
         self.clients.insert(id, client.clone());
+        self.store_credentials(credentials);
         Ok(client)
     }
 
@@ -210,6 +215,25 @@ impl Tenant {
                 }
             }
         }
+        // The Terraform provider notes that Auth0 "doesn't accept nil on both of these"
+        // (resource_credentials.go, detachCredentialsFromClient).
+        if body.get("token_endpoint_auth_method") == Some(&Value::Null)
+            && body.get("client_authentication_methods") == Some(&Value::Null)
+        {
+            return Err(ApiError::bad_request(
+                "token_endpoint_auth_method and client_authentication_methods cannot both be null; set one of them",
+                "invalid_body",
+            ));
+        }
+        check_one_auth_setting(&client)?;
+        self.check_credential_references(id, &client)?;
+        // A client back on a secret method has a secret again: the one it had, or a new one when
+        // it was created with credentials.
+        if !client.contains_key("client_authentication_methods")
+            && !client.contains_key("client_secret")
+        {
+            client.insert("client_secret".into(), json!(new_client_secret()));
+        }
         self.clients.insert(id.to_string(), client.clone());
         Ok(client)
     }
@@ -225,6 +249,7 @@ impl Tenant {
         if self.clients.shift_remove(id).is_some() {
             self.client_grants
                 .retain(|_, g| g.get("client_id").and_then(Value::as_str) != Some(id));
+            self.forget_credentials_of(id);
         }
         Ok(())
     }
@@ -249,6 +274,20 @@ impl Tenant {
     pub fn client_by_credentials(&self, id: &str) -> Option<&Object> {
         self.clients.get(id)
     }
+}
+
+/// A client authenticates either with a secret method (`token_endpoint_auth_method`) or with
+/// credentials (`client_authentication_methods`); the recordings set one and null the other in
+/// the same PATCH (TestAccClientCredentialsImport.yaml #28, #37).
+fn check_one_auth_setting(client: &Object) -> Result<(), ApiError> {
+    let set = |k: &str| client.get(k).is_some_and(|v| !v.is_null());
+    if set("token_endpoint_auth_method") && set("client_authentication_methods") {
+        return Err(ApiError::bad_request(
+            "token_endpoint_auth_method and client_authentication_methods cannot both be set; send token_endpoint_auth_method: null with client_authentication_methods",
+            "invalid_body",
+        ));
+    }
+    Ok(())
 }
 
 /// session_transfer merges into the current settings (or Auth0's defaults); a key sent as null is
