@@ -29,6 +29,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+mod client_assertion;
 mod credential_key;
 mod error;
 mod http;

@@ -69,6 +69,8 @@ pub(crate) struct App {
     pub faults: Mutex<Faults>,
     pub counters: Mutex<Counters>,
     tokens: Mutex<HashMap<String, TokenInfo>>,
+    /// The private_key_jwt assertions already used (`client_id\njti`), until they expire.
+    spent_assertions: Mutex<HashMap<String, u64>>,
     pub persister: Option<Persister>,
     pub base_url: String,
 }
@@ -101,6 +103,7 @@ impl App {
             faults: Mutex::new(Faults::new(faults)),
             counters: Mutex::new(Counters::default()),
             tokens: Mutex::new(HashMap::new()),
+            spent_assertions: Mutex::new(HashMap::new()),
             persister,
             base_url,
         }

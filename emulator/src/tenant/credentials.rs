@@ -12,6 +12,7 @@
 use serde_json::{json, Value};
 
 use super::{random_alnum, Object, Tenant};
+use crate::client_assertion::AssertionKey;
 use crate::credential_key::CredentialKey;
 use crate::error::ApiError;
 use crate::schema::{validate, RequestSchema};
@@ -470,6 +471,33 @@ impl Tenant {
         Ok(())
     }
 
+    /// The credentials a client may sign `private_key_jwt` assertions with: its `public_key`
+    /// credentials named in `client_authentication_methods.private_key_jwt`. None when the client
+    /// does not exist or does not use private_key_jwt.
+    pub fn assertion_keys(&self, client_id: &str) -> Option<Vec<AssertionKey>> {
+        let client = self.clients.get(client_id)?;
+        let method = client
+            .get("client_authentication_methods")?
+            .get("private_key_jwt")?;
+        let keys = referenced_ids(method)
+            .iter()
+            .filter_map(|id| self.credentials.get(id))
+            .filter(|c| c.get("client_id").and_then(Value::as_str) == Some(client_id))
+            .filter_map(|c| {
+                let key = CredentialKey::from_pem(c.get("pem")?.as_str()?).ok()?;
+                Some(AssertionKey {
+                    kid: c.get("kid")?.as_str()?.to_string(),
+                    alg: c.get("alg")?.as_str()?.to_string(),
+                    key,
+                    expires_at: c
+                        .get("expires_at")
+                        .and_then(Value::as_str)
+                        .and_then(timestamp::parse_rfc3339),
+                })
+            })
+            .collect();
+        Some(keys)
+    }
 }
 
 #[cfg(test)]
@@ -566,4 +594,22 @@ mod tests {
         assert!(err.contains("seed the client first"), "{err}");
     }
 
+    #[test]
+    fn only_the_credentials_private_key_jwt_names_sign_assertions() {
+        let mut t = tenant();
+        let (id, cred) = client_with_credential(&mut t);
+        assert!(
+            t.assertion_keys(&id).is_none(),
+            "not on private_key_jwt yet"
+        );
+        t.update_client(
+            &id,
+            &json!({"client_authentication_methods": {"private_key_jwt": {"credentials": [{"id": cred}]}}, "token_endpoint_auth_method": null}),
+        )
+        .unwrap();
+        let keys = t.assertion_keys(&id).unwrap();
+        assert_eq!(keys.len(), 1);
+        assert_eq!(keys[0].alg, "RS256");
+        assert!(t.assertion_keys("nobody").is_none());
+    }
 }
