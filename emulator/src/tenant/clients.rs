@@ -264,11 +264,68 @@ impl Tenant {
     }
 
     pub fn list_clients(&self, q: &ListQuery) -> Result<Value, ApiError> {
+        if let Some(query) = q.get("q") {
+            return self.search_clients(query, q);
+        }
         Filter::new()
             .one_of("app_type", q.all("app_type"))
             .flag("global", q.bool("is_global")?)
             .flag("is_first_party", q.bool("is_first_party")?)
+            .equals("external_client_id", q.get("external_client_id"))
             .page(&self.clients, q, "clients", TotalsShape::Clients)
+    }
+
+    /// GET /clients?q=…: Auth0 documents two permitted Lucene queries, no other filter beside
+    /// them, and checkpoint paging (node-auth0 GetClientsRequest.q: "Permitted Queries:
+    /// client_grant.organization_id:{organization_id}, client_grant.allow_any_organization:true";
+    /// "Cannot be used in combination with other filters"; "Requires use of the from and take
+    /// paging parameters").
+    fn search_clients(&self, query: &str, q: &ListQuery) -> Result<Value, ApiError> {
+        const PAGING: &[&str] = &[
+            "q",
+            "from",
+            "take",
+            "fields",
+            "include_fields",
+            "include_totals",
+        ];
+        if let Some((other, _)) = q.pairs.iter().find(|(k, _)| !PAGING.contains(&k.as_str())) {
+            return Err(ApiError::query(format!(
+                "'q cannot be combined with other filters' on property {other}."
+            )));
+        }
+        if q.get("take").is_none() {
+            return Err(ApiError::query(
+                "'q requires checkpoint paging; add take (and from for the next pages)' on property q.",
+            ));
+        }
+        let (field, value) = query.split_once(':').unwrap_or((query, ""));
+        let value = value.trim_matches('"');
+        let grantees: Vec<String> = match (field.trim(), value) {
+            ("client_grant.allow_any_organization", "true") => self
+                .client_grants
+                .values()
+                .filter(|g| g.get("allow_any_organization") == Some(&Value::Bool(true)))
+                .filter_map(|g| {
+                    g.get("client_id")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
+                .collect(),
+            // The emulator keeps no organizations, so no grant is associated with one.
+            ("client_grant.organization_id", org) if !org.is_empty() => Vec::new(),
+            _ => {
+                return Err(ApiError::query(format!(
+                    "'Unsupported query: {query}; GET /clients takes client_grant.organization_id:{{organization_id}} or client_grant.allow_any_organization:true' on property q."
+                )));
+            }
+        };
+        Filter::new().among("client_id", grantees).page(
+            &self.clients,
+            q,
+            "clients",
+            TotalsShape::Clients,
+        )
     }
 
     pub fn client_by_credentials(&self, id: &str) -> Option<&Object> {
