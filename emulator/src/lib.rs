@@ -29,6 +29,8 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+mod client_assertion;
+mod credential_key;
 mod error;
 mod http;
 mod keys;
@@ -38,6 +40,7 @@ mod schema;
 mod server;
 mod tenant;
 mod thumbprint;
+mod timestamp;
 
 pub use error::ApiError;
 pub use keys::SigningKey;

@@ -8,7 +8,7 @@ use rsa::traits::PublicKeyParts;
 use rsa::RsaPublicKey;
 
 /// Split one DER element off `input`: (whole element, content, rest).
-fn element(input: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
+pub(crate) fn element(input: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
     let (&_tag, after_tag) = input.split_first()?;
     let (&first, mut after_len) = after_tag.split_first()?;
     let len = if first < 0x80 {

@@ -5,6 +5,8 @@
 //! - Objects the recorded tenant already held (seen in a response before, or without, their
 //!   creation in the cassette) are seeded first, with their recorded ids.
 //! - Ids the emulator generates are mapped from the recorded ones as they appear in responses.
+//! - Credentials are seeded under the client their URL names; their timestamps, like secrets, are
+//!   compared by presence only.
 //! - The emulator's own bootstrap client and system API are left out of list comparisons.
 
 mod common;
@@ -53,6 +55,36 @@ const KNOWN_DIVERGENCES: &[(&str, &str, &str)] = &[
         "TestAccDataClientHideClientSecret.yaml",
         ".cross_origin_authentication",
         "older Auth0 default",
+    ),
+    // Awaiting issue-13 (client defaults and nested PATCH merging), which these newer cassettes
+    // record: a client created with token_endpoint_auth_method client_secret_post gets the
+    // machine-to-machine refresh_token lifetimes whatever its app_type (#0, #24)…
+    (
+        "TestAccClientCanSetDefaultAuthMethodOnCreate.yaml",
+        ".refresh_token.token_lifetime",
+        "issue-13: refresh_token defaults follow token_endpoint_auth_method",
+    ),
+    (
+        "TestAccClientCanSetDefaultAuthMethodOnCreate.yaml",
+        ".refresh_token.idle_token_lifetime",
+        "issue-13: refresh_token defaults follow token_endpoint_auth_method",
+    ),
+    // …a jwt_configuration given on create keeps secret_encoded: false beside it (#0)…
+    (
+        "TestAccClientCredentialsPrivateKeyJWTFullRotation.yaml",
+        ".jwt_configuration.secret_encoded",
+        "issue-13: jwt_configuration merges into its defaults on create",
+    ),
+    // …and PATCH {"jwt_configuration":{"alg":"RS256"}} merges into the stored one (#8).
+    (
+        "TestAccClientAuthenticationMethodsPrivateKeyJWT.yaml",
+        ".jwt_configuration.secret_encoded",
+        "issue-13: PATCH merges jwt_configuration",
+    ),
+    (
+        "TestAccClientAuthenticationMethodsPrivateKeyJWT.yaml",
+        ".jwt_configuration.lifetime_in_seconds",
+        "issue-13: PATCH merges jwt_configuration",
     ),
 ];
 
@@ -113,6 +145,7 @@ enum Kind {
     ResourceServer,
     Client,
     Grant,
+    Credential,
 }
 
 /// Classify an Auth0 object and give its id.
@@ -125,6 +158,9 @@ fn identify(o: &Map<String, Value>) -> Option<(Kind, String)> {
     let id = o.get("id").and_then(Value::as_str)?;
     if id.starts_with("cgr_") {
         return Some((Kind::Grant, id.to_string()));
+    }
+    if id.starts_with("cred_") && o.contains_key("credential_type") {
+        return Some((Kind::Credential, id.to_string()));
     }
     if o.contains_key("identifier") {
         return Some((Kind::ResourceServer, id.to_string()));
@@ -170,7 +206,14 @@ fn pre_existing(interactions: &[Interaction]) -> Value {
         };
         let mut found = Vec::new();
         collect_objects(&v, &mut found);
-        for (kind, id, o) in found {
+        for (kind, id, mut o) in found {
+            if kind == Kind::Credential {
+                // A credential's client is in the URL, never in its body.
+                let Some(client_id) = credentials_client(&i.path) else {
+                    continue;
+                };
+                o.insert("client_id".into(), json!(client_id));
+            }
             if !created.contains(&id) && o.get("is_system") != Some(&Value::Bool(true)) {
                 seen.entry((kind, id)).or_insert(o);
             }
@@ -186,7 +229,15 @@ fn pre_existing(interactions: &[Interaction]) -> Value {
         "resource_servers": pick(Kind::ResourceServer),
         "clients": pick(Kind::Client),
         "client_grants": pick(Kind::Grant),
+        "credentials": pick(Kind::Credential),
     })
+}
+
+/// The client of a `/api/v2/clients/{id}/credentials[/…]` path.
+fn credentials_client(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("/api/v2/clients/")?;
+    let (client_id, tail) = rest.split_once('/')?;
+    tail.starts_with("credentials").then_some(client_id)
 }
 
 /// Replace every recorded id with the emulator's.
@@ -202,8 +253,17 @@ fn map_ids(text: &str, ids: &BTreeMap<String, String>) -> String {
 fn normalise(v: &mut Value, hidden_clients: &[String]) {
     match v {
         Value::Object(o) => {
-            for key in ["client_secret", "signing_keys"] {
-                if let Some(x) = o.get_mut(key) {
+            let credential = o
+                .get("id")
+                .and_then(Value::as_str)
+                .is_some_and(|id| id.starts_with("cred_"));
+            let generated: &[&str] = if credential {
+                &["created_at", "updated_at"]
+            } else {
+                &["client_secret", "signing_keys"]
+            };
+            for key in generated {
+                if let Some(x) = o.get_mut(*key) {
                     *x = json!("<generated>");
                 }
             }
@@ -375,7 +435,7 @@ async fn replay(path: &Path) -> (usize, usize, Vec<String>) {
 #[tokio::test]
 async fn every_recorded_interaction_replays_with_the_same_status_and_body() {
     let files = cassettes();
-    assert_eq!(files.len(), 17, "all 17 cassettes are fixtures");
+    assert_eq!(files.len(), 21, "all 21 cassettes are fixtures");
     let mut total = 0;
     let mut tolerated = 0;
     let mut failures = Vec::new();
@@ -386,12 +446,15 @@ async fn every_recorded_interaction_replays_with_the_same_status_and_body() {
         failures.append(&mut fails);
     }
     println!("replayed {total} interactions; {tolerated} differ only by a known divergence");
-    // The known divergences must stay few and must still be needed.
+    // The known divergences must stay few: 14 interactions for the older defaults, 76 for the
+    // issue-13 ones (17 in TestAccClientCanSetDefaultAuthMethodOnCreate, 16 in
+    // TestAccClientCredentialsPrivateKeyJWTFullRotation, 43 in
+    // TestAccClientAuthenticationMethodsPrivateKeyJWT), which go when issue-13 lands.
     assert!(
-        tolerated <= 20,
+        tolerated <= 90,
         "{tolerated} interactions rely on known divergences"
     );
-    assert!(total > 600, "replayed {total} interactions");
+    assert!(total > 850, "replayed {total} interactions");
     if let Ok(path) = std::env::var("FIDELITY_REPORT") {
         std::fs::write(path, failures.join("\n")).unwrap();
     }

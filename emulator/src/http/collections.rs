@@ -192,7 +192,7 @@ fn stored_view(o: &Object, _: &TokenInfo, _: &ListQuery) -> Value {
 }
 
 /// Parse a Management API request body: JSON, or form-encoded (as the OpenAPI allows).
-fn parse_body(headers: &HeaderMap, body: &Bytes) -> Result<Value, ApiError> {
+pub(super) fn parse_body(headers: &HeaderMap, body: &Bytes) -> Result<Value, ApiError> {
     let form = headers
         .get("content-type")
         .and_then(|v| v.to_str().ok())
@@ -215,17 +215,21 @@ fn parse_body(headers: &HeaderMap, body: &Bytes) -> Result<Value, ApiError> {
     })
 }
 
-/// A client as the caller may see it: `client_secret` only with `read:client_keys`, and the
-/// `fields`/`include_fields` selection applied.
+/// A client as the caller may see it: `client_secret` only with `read:client_keys` and only for a
+/// client that authenticates with it, and the `fields`/`include_fields` selection applied.
 fn client_view(c: &Object, info: &TokenInfo, q: &ListQuery) -> Value {
     let mut c = c.clone();
-    if !info.has("read:client_keys") {
+    // A client on private_key_jwt or mTLS shows no secret (TestAccClientCredentialsImport.yaml #7).
+    if !info.has("read:client_keys") || c.contains_key("client_authentication_methods") {
         c.shift_remove("client_secret");
     }
     let fields: Vec<String> = q.all("fields");
     if !fields.is_empty() {
         let include = q.get("include_fields") != Some("false");
-        c.retain(|k, _| fields.iter().any(|f| f == k) == include);
+        // signing_keys comes along with any selection (TestAccClientCredentialsImport.yaml #16).
+        c.retain(|k, _| {
+            fields.iter().any(|f| f == k) == include || (include && k == "signing_keys")
+        });
     }
     Value::Object(c)
 }

@@ -2,6 +2,7 @@
 //! and the handlers. Handlers hold the tenant lock only while touching state, never across an await.
 
 mod collections;
+mod credentials;
 mod management;
 mod token;
 
@@ -68,6 +69,8 @@ pub(crate) struct App {
     pub faults: Mutex<Faults>,
     pub counters: Mutex<Counters>,
     tokens: Mutex<HashMap<String, TokenInfo>>,
+    /// The private_key_jwt assertions already used (`client_id\njti`), until they expire.
+    spent_assertions: Mutex<HashMap<String, u64>>,
     pub persister: Option<Persister>,
     pub base_url: String,
 }
@@ -100,6 +103,7 @@ impl App {
             faults: Mutex::new(Faults::new(faults)),
             counters: Mutex::new(Counters::default()),
             tokens: Mutex::new(HashMap::new()),
+            spent_assertions: Mutex::new(HashMap::new()),
             persister,
             base_url,
         }
@@ -217,6 +221,7 @@ pub(crate) fn router(app: Shared) -> Router {
         .into_iter()
         .fold(Router::new(), |r, c| r.merge(collections::routes(c)))
         .route("/api/v2/clients/{id}/rotate-secret", post(rotate_secret))
+        .merge(credentials::routes())
         .route_layer(middleware::from_fn_with_state(
             app.clone(),
             management_layer,

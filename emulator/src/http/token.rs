@@ -12,6 +12,7 @@ use base64::Engine;
 use serde_json::{json, Value};
 
 use super::{epoch_now, lock, App, Shared};
+use crate::client_assertion::{self, Verified, ASSERTION_TYPE};
 use crate::error::OAuthError;
 use crate::tenant::{Object, Tenant};
 
@@ -94,15 +95,84 @@ fn token_params(headers: &HeaderMap, body: &Bytes) -> Result<TokenParams, OAuthE
     })
 }
 
-/// The client these credentials authenticate. A client without a secret (it authenticates with
-/// credentials) never matches, nor does an empty secret.
+/// The client these credentials authenticate. A client that authenticates with credentials
+/// (`client_authentication_methods`) never matches, nor does a client without a secret or an
+/// empty secret.
 fn authenticate<'t, 'a>(
     t: &'t Tenant,
     (id, secret): (&'a str, &'a str),
 ) -> Option<(&'t Object, &'a str)> {
     let client = t.client_by_credentials(id)?;
+    if client.contains_key("client_authentication_methods") {
+        return None;
+    }
     let stored = client.get("client_secret").and_then(Value::as_str)?;
     (!secret.is_empty() && constant_time_eq(stored, secret)).then_some((client, id))
+}
+
+/// The `client_assertion` of a private_key_jwt request, after checking its type; None for a
+/// request that authenticates with a secret.
+fn assertion_param(p: &HashMap<String, String>) -> Result<Option<&str>, OAuthError> {
+    let kind = p.get("client_assertion_type").map(String::as_str);
+    let assertion = p.get("client_assertion").map(String::as_str);
+    if kind.is_none() && assertion.is_none() {
+        return Ok(None);
+    }
+    if kind != Some(ASSERTION_TYPE) {
+        return Err(OAuthError::new(
+            400,
+            "invalid_request",
+            format!("client_assertion_type must be {ASSERTION_TYPE}"),
+        ));
+    }
+    let assertion = assertion
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| OAuthError::new(400, "invalid_request", "client_assertion is missing"))?;
+    if p.contains_key("client_secret") {
+        return Err(OAuthError::new(
+            400,
+            "invalid_request",
+            "Send either client_secret or client_assertion, not both",
+        ));
+    }
+    Ok(Some(assertion))
+}
+
+/// Verify a private_key_jwt assertion against its issuer's credentials and spend its jti.
+fn verify_assertion(
+    app: &App,
+    t: &Tenant,
+    assertion: &str,
+    client_id: Option<&str>,
+) -> Result<Verified, OAuthError> {
+    let refused = |why: String| OAuthError::new(401, "invalid_client", why);
+    let iss = client_assertion::issuer(assertion)
+        .ok_or_else(|| refused("client_assertion names no issuer (iss)".into()))?;
+    let keys = t.assertion_keys(&iss).ok_or_else(|| {
+        refused(format!(
+            "Client {iss} does not authenticate with private_key_jwt"
+        ))
+    })?;
+    let domain = t.domain();
+    // Auth0 takes its tenant URL; the token endpoint (as Auth0 names it, and where the emulator
+    // really listens) is what OIDC client libraries send.
+    let audiences = [
+        format!("https://{domain}/"),
+        format!("https://{domain}/oauth/token"),
+        format!("{}/oauth/token", app.base_url),
+    ];
+    let now = epoch_now();
+    let verified = client_assertion::verify(assertion, client_id, &audiences, &keys, now)?;
+    let mut spent = lock(&app.spent_assertions);
+    spent.retain(|_, exp| *exp > now);
+    let key = format!("{}\n{}", verified.client_id, verified.jti);
+    if spent.insert(key, verified.exp).is_some() {
+        return Err(refused(format!(
+            "client_assertion jti {} was already used; an assertion is good once",
+            verified.jti
+        )));
+    }
+    Ok(verified)
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
@@ -145,11 +215,26 @@ fn issue_token(app: &App, headers: &HeaderMap, body: &Bytes) -> Result<Value, OA
     let alternative = basic_form_decoded
         .as_ref()
         .map(|(id, secret)| (id.as_str(), secret.as_str()));
+    let assertion = assertion_param(&p)?;
     let (domain, audience, scopes, lifetime, client_id) = {
         let t = lock(&app.tenant);
-        let (client, client_id) = authenticate(&t, as_sent)
-            .or_else(|| alternative.and_then(|a| authenticate(&t, a)))
-            .ok_or_else(|| OAuthError::new(401, "access_denied", "Unauthorized"))?;
+        let (client, client_id): (&Object, String) = match assertion {
+            Some(a) => {
+                let sent = p.get("client_id").map(String::as_str);
+                let verified = verify_assertion(app, &t, a, sent)?;
+                let client = t
+                    .client_by_credentials(&verified.client_id)
+                    .ok_or_else(|| {
+                        OAuthError::new(401, "invalid_client", "The client no longer exists")
+                    })?;
+                (client, verified.client_id)
+            }
+            None => authenticate(&t, as_sent)
+                .or_else(|| alternative.and_then(|a| authenticate(&t, a)))
+                .map(|(c, id)| (c, id.to_string()))
+                .ok_or_else(|| OAuthError::new(401, "access_denied", "Unauthorized"))?,
+        };
+        let client_id = client_id.as_str();
         let allowed = client
             .get("grant_types")
             .and_then(Value::as_array)
@@ -242,7 +327,8 @@ pub(super) async fn openid_configuration(State(app): State<Shared>) -> Json<Valu
         "token_endpoint": format!("{}/oauth/token", app.base_url),
         "jwks_uri": format!("{}/.well-known/jwks.json", app.base_url),
         "grant_types_supported": ["client_credentials"],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt"],
+        "token_endpoint_auth_signing_alg_values_supported": crate::credential_key::ALGORITHMS,
         "id_token_signing_alg_values_supported": ["RS256"],
         "response_types_supported": ["token"],
         "subject_types_supported": ["public"],

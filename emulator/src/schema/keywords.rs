@@ -4,7 +4,7 @@ use serde_json::{Map, Value};
 
 use super::document;
 
-fn resolve(schema: &Value) -> &Value {
+pub(super) fn resolve(schema: &Value) -> &Value {
     let mut current = schema;
     // Refs point at #/components/schemas/<Name>; follow chains of them.
     for _ in 0..16 {

@@ -296,6 +296,89 @@ fn unknown_query_parameters_are_rejected_and_known_ones_pass() {
 }
 
 #[test]
+fn nested_routes_find_their_operation_whatever_their_parameters_are_called() {
+    check_query(
+        "GET",
+        "/api/v2/clients/{id}/credentials",
+        Some("include_totals=true&per_page=50"),
+    )
+    .unwrap();
+    let err = check_query(
+        "GET",
+        "/api/v2/clients/{id}/credentials/{credential_id}",
+        Some("per_page=50"),
+    )
+    .unwrap_err();
+    assert_eq!(err.status, 400);
+}
+
+#[test]
+fn a_query_value_outside_its_enum_is_rejected() {
+    check_query("GET", "/api/v2/client-grants", Some("subject_type=user")).unwrap();
+    let err = check_query("GET", "/api/v2/client-grants", Some("subject_type=robot")).unwrap_err();
+    assert_eq!(
+        err.message,
+        "Query validation error: 'No enum match for: \"robot\"' on property subject_type. Allowed values: client, user"
+    );
+    check_query(
+        "GET",
+        "/api/v2/client-grants",
+        Some("allow_any_organization=true"),
+    )
+    .unwrap();
+    assert!(check_query(
+        "GET",
+        "/api/v2/client-grants",
+        Some("allow_any_organization=false")
+    )
+    .is_err());
+}
+
+#[test]
+fn a_credential_needs_a_type_and_its_patch_changes_only_the_expiry() {
+    assert_eq!(
+        message(RequestSchema::CreateClientCredential, json!({"pem": "x"})),
+        "Payload validation error: 'Missing required property: credential_type'."
+    );
+    validate(
+        RequestSchema::CreateClientCredential,
+        &json!({"name":"Testing Credentials 2","credential_type":"public_key","pem":"x","alg":"RS256","parse_expiry_from_cert":false,"expires_at":"2095-05-13T09:33:13Z"}),
+    )
+    .unwrap();
+    assert!(message(
+        RequestSchema::CreateClientCredential,
+        json!({"credential_type": "public_key", "alg": "HS256"})
+    )
+    .contains("No enum match"));
+    validate(
+        RequestSchema::UpdateClientCredential,
+        &json!({"expires_at": null}),
+    )
+    .unwrap();
+    assert!(
+        message(RequestSchema::UpdateClientCredential, json!({})).contains("Too few properties")
+    );
+    assert!(
+        message(RequestSchema::UpdateClientCredential, json!({"name": "x"}))
+            .contains("Additional properties")
+    );
+}
+
+#[test]
+fn the_recorded_switch_back_to_a_secret_validates() {
+    validate(
+        RequestSchema::UpdateClient,
+        &json!({"client_authentication_methods":null,"signed_request_object":null,"token_endpoint_auth_method":"client_secret_post"}),
+    )
+    .unwrap();
+    validate(
+        RequestSchema::UpdateClient,
+        &json!({"client_authentication_methods":{"private_key_jwt":{"credentials":[{"id":"cred_fquyqiJaDoUm1ZCWhwUzUZ"},{"id":"cred_xxZHKAnUa3d9h3U1Cq8MKE"}]}},"token_endpoint_auth_method":null}),
+    )
+    .unwrap();
+}
+
+#[test]
 fn an_empty_grant_update_is_rejected() {
     assert!(message(RequestSchema::UpdateClientGrant, json!({})).contains("Too few properties"));
 }

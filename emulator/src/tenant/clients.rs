@@ -130,7 +130,12 @@ impl Tenant {
 
     pub fn create_client(&mut self, body: &Value) -> Result<Object, ApiError> {
         validate(RequestSchema::CreateClient, body)?;
-        let body = body.as_object().cloned().unwrap_or_default();
+        let mut body = body.as_object().cloned().unwrap_or_default();
+        check_one_auth_setting(&body)?;
+        // Credentials given inline are created with the client, so it needs its id first.
+        let id = new_client_id();
+        body.insert("client_id".into(), json!(id));
+        let credentials = self.take_inline_credentials(&id, &mut body)?;
         if let Some(identifier) = body
             .get("resource_server_identifier")
             .and_then(Value::as_str)
@@ -140,7 +145,6 @@ impl Tenant {
             }
         }
         let client = self.client_with_defaults(body);
-        let id = client["client_id"].as_str().unwrap_or_default().to_string();
         // The API of a resource_server client points back at it (TestAccClientResourceServer.yaml #4).
         if let Some(identifier) = client
             .get("resource_server_identifier")
@@ -158,6 +162,7 @@ impl Tenant {
             }
         }
         self.clients.insert(id, client.clone());
+        self.store_credentials(credentials);
         Ok(client)
     }
 
@@ -210,6 +215,25 @@ impl Tenant {
                 }
             }
         }
+        // The Terraform provider notes that Auth0 "doesn't accept nil on both of these"
+        // (resource_credentials.go, detachCredentialsFromClient).
+        if body.get("token_endpoint_auth_method") == Some(&Value::Null)
+            && body.get("client_authentication_methods") == Some(&Value::Null)
+        {
+            return Err(ApiError::bad_request(
+                "token_endpoint_auth_method and client_authentication_methods cannot both be null; set one of them",
+                "invalid_body",
+            ));
+        }
+        check_one_auth_setting(&client)?;
+        self.check_credential_references(id, &client)?;
+        // A client back on a secret method has a secret again: the one it had, or a new one when
+        // it was created with credentials.
+        if !client.contains_key("client_authentication_methods")
+            && !client.contains_key("client_secret")
+        {
+            client.insert("client_secret".into(), json!(new_client_secret()));
+        }
         self.clients.insert(id.to_string(), client.clone());
         Ok(client)
     }
@@ -225,6 +249,7 @@ impl Tenant {
         if self.clients.shift_remove(id).is_some() {
             self.client_grants
                 .retain(|_, g| g.get("client_id").and_then(Value::as_str) != Some(id));
+            self.forget_credentials_of(id);
         }
         Ok(())
     }
@@ -239,16 +264,87 @@ impl Tenant {
     }
 
     pub fn list_clients(&self, q: &ListQuery) -> Result<Value, ApiError> {
+        if let Some(query) = q.get("q") {
+            return self.search_clients(query, q);
+        }
         Filter::new()
             .one_of("app_type", q.all("app_type"))
             .flag("global", q.bool("is_global")?)
             .flag("is_first_party", q.bool("is_first_party")?)
+            .equals("external_client_id", q.get("external_client_id"))
             .page(&self.clients, q, "clients", TotalsShape::Clients)
+    }
+
+    /// GET /clients?q=…: Auth0 documents two permitted Lucene queries, no other filter beside
+    /// them, and checkpoint paging (node-auth0 GetClientsRequest.q: "Permitted Queries:
+    /// client_grant.organization_id:{organization_id}, client_grant.allow_any_organization:true";
+    /// "Cannot be used in combination with other filters"; "Requires use of the from and take
+    /// paging parameters").
+    fn search_clients(&self, query: &str, q: &ListQuery) -> Result<Value, ApiError> {
+        const PAGING: &[&str] = &[
+            "q",
+            "from",
+            "take",
+            "fields",
+            "include_fields",
+            "include_totals",
+        ];
+        if let Some((other, _)) = q.pairs.iter().find(|(k, _)| !PAGING.contains(&k.as_str())) {
+            return Err(ApiError::query(format!(
+                "'q cannot be combined with other filters' on property {other}."
+            )));
+        }
+        if q.get("take").is_none() {
+            return Err(ApiError::query(
+                "'q requires checkpoint paging; add take (and from for the next pages)' on property q.",
+            ));
+        }
+        let (field, value) = query.split_once(':').unwrap_or((query, ""));
+        let value = value.trim_matches('"');
+        let grantees: Vec<String> = match (field.trim(), value) {
+            ("client_grant.allow_any_organization", "true") => self
+                .client_grants
+                .values()
+                .filter(|g| g.get("allow_any_organization") == Some(&Value::Bool(true)))
+                .filter_map(|g| {
+                    g.get("client_id")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
+                .collect(),
+            // The emulator keeps no organizations, so no grant is associated with one.
+            ("client_grant.organization_id", org) if !org.is_empty() => Vec::new(),
+            _ => {
+                return Err(ApiError::query(format!(
+                    "'Unsupported query: {query}; GET /clients takes client_grant.organization_id:{{organization_id}} or client_grant.allow_any_organization:true' on property q."
+                )));
+            }
+        };
+        Filter::new().among("client_id", grantees).page(
+            &self.clients,
+            q,
+            "clients",
+            TotalsShape::Clients,
+        )
     }
 
     pub fn client_by_credentials(&self, id: &str) -> Option<&Object> {
         self.clients.get(id)
     }
+}
+
+/// A client authenticates either with a secret method (`token_endpoint_auth_method`) or with
+/// credentials (`client_authentication_methods`); the recordings set one and null the other in
+/// the same PATCH (TestAccClientCredentialsImport.yaml #28, #37).
+fn check_one_auth_setting(client: &Object) -> Result<(), ApiError> {
+    let set = |k: &str| client.get(k).is_some_and(|v| !v.is_null());
+    if set("token_endpoint_auth_method") && set("client_authentication_methods") {
+        return Err(ApiError::bad_request(
+            "token_endpoint_auth_method and client_authentication_methods cannot both be set; send token_endpoint_auth_method: null with client_authentication_methods",
+            "invalid_body",
+        ));
+    }
+    Ok(())
 }
 
 /// session_transfer merges into the current settings (or Auth0's defaults); a key sent as null is

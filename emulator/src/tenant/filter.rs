@@ -35,6 +35,13 @@ impl<'q> Filter<'q> {
         self
     }
 
+    /// The string field is one of `values`, even when there are none (then nothing is kept):
+    /// for sets the emulator computes rather than reads from the query.
+    pub(super) fn among(mut self, field: &'static str, values: Vec<String>) -> Filter<'q> {
+        self.conditions.push(Condition::OneOf(field, values));
+        self
+    }
+
     pub(super) fn equals(mut self, field: &'static str, value: Option<&'q str>) -> Filter<'q> {
         if let Some(value) = value {
             self.conditions.push(Condition::Equals(field, value));

@@ -2,6 +2,7 @@
 //! paging and cascades. Pure data and logic; no HTTP, no locking, no I/O.
 
 mod clients;
+mod credentials;
 mod filter;
 mod grants;
 mod paging;
@@ -35,6 +36,10 @@ pub const MANAGEMENT_SCOPES: &[(&str, &str)] = &[
     ("create:client_grants", "Create Client Grants"),
     ("update:client_grants", "Update Client Grants"),
     ("delete:client_grants", "Delete Client Grants"),
+    ("read:client_credentials", "Read Client Credentials"),
+    ("create:client_credentials", "Create Client Credentials"),
+    ("update:client_credentials", "Update Client Credentials"),
+    ("delete:client_credentials", "Delete Client Credentials"),
 ];
 
 /// Random characters from `alphabet`.
@@ -84,6 +89,9 @@ pub struct TenantData {
     pub resource_servers: Vec<Object>,
     #[serde(default)]
     pub client_grants: Vec<Object>,
+    /// Client credentials, each naming its `client_id` and keeping the PEM it was created from.
+    #[serde(default)]
+    pub credentials: Vec<Object>,
 }
 
 impl std::fmt::Debug for TenantData {
@@ -93,6 +101,7 @@ impl std::fmt::Debug for TenantData {
             .field("clients", &self.clients.len())
             .field("resource_servers", &self.resource_servers.len())
             .field("client_grants", &self.client_grants.len())
+            .field("credentials", &self.credentials.len())
             .finish()
     }
 }
@@ -107,6 +116,7 @@ pub struct Tenant {
     clients: IndexMap<String, Object>,
     resource_servers: IndexMap<String, Object>,
     client_grants: IndexMap<String, Object>,
+    credentials: IndexMap<String, Object>,
 }
 
 impl Tenant {
@@ -125,6 +135,7 @@ impl Tenant {
             clients: IndexMap::new(),
             resource_servers: IndexMap::new(),
             client_grants: IndexMap::new(),
+            credentials: IndexMap::new(),
         };
         t.ensure_system_objects(bootstrap_secret);
         t
@@ -147,6 +158,7 @@ impl Tenant {
             clients: IndexMap::new(),
             resource_servers: IndexMap::new(),
             client_grants: IndexMap::new(),
+            credentials: IndexMap::new(),
         };
         let audience = t.management_audience();
         let mut old_system_identifier = None;
@@ -187,6 +199,14 @@ impl Tenant {
             }
             t.client_grants.insert(id, g);
         }
+        for c in data.credentials {
+            let id = c
+                .get("id")
+                .and_then(Value::as_str)
+                .ok_or("a saved credential has no id")?
+                .to_string();
+            t.credentials.insert(id, c);
+        }
         t.ensure_system_objects(bootstrap_secret);
         Ok(t)
     }
@@ -196,6 +216,7 @@ impl Tenant {
             clients: self.clients.values().cloned().collect(),
             resource_servers: self.resource_servers.values().cloned().collect(),
             client_grants: self.client_grants.values().cloned().collect(),
+            credentials: self.credentials.values().cloned().collect(),
         }
     }
 
@@ -239,18 +260,25 @@ impl Tenant {
                 self.clients.insert(bootstrap_id.clone(), client);
             }
         }
-        let has_grant = self.client_grants.values().any(|g| {
-            g.get("client_id").and_then(Value::as_str) == Some(&bootstrap_id)
+        let all_scopes: Vec<&str> = MANAGEMENT_SCOPES.iter().map(|(v, _)| *v).collect();
+        let mut has_grant = false;
+        for g in self.client_grants.values_mut() {
+            if g.get("client_id").and_then(Value::as_str) == Some(&bootstrap_id)
                 && g.get("audience").and_then(Value::as_str) == Some(&audience)
-        });
+            {
+                has_grant = true;
+                // The bootstrap client holds every scope, also those added since a state file
+                // was written.
+                g.insert("scope".into(), json!(all_scopes));
+            }
+        }
         if !has_grant {
             let id = new_client_grant_id();
-            let scopes: Vec<&str> = MANAGEMENT_SCOPES.iter().map(|(v, _)| *v).collect();
             let grant = json!({
                 "id": id,
                 "client_id": bootstrap_id,
                 "audience": audience,
-                "scope": scopes,
+                "scope": all_scopes,
                 "subject_type": "client",
             });
             self.client_grants.insert(id, as_object(grant));
@@ -266,10 +294,11 @@ impl Tenant {
     }
 
     /// Add objects directly, bypassing request validation, keeping given ids and filling in defaults.
-    /// The format is the one of `--seed` files: `{"clients":[…],"resource_servers":[…],"client_grants":[…]}`.
+    /// The format is the one of `--seed` files:
+    /// `{"clients":[…],"resource_servers":[…],"client_grants":[…],"credentials":[…]}`.
     pub fn seed(&mut self, seed: &Value) -> Result<(), String> {
         let data: TenantData = serde_json::from_value(seed.clone())
-            .map_err(|e| format!("seed: expected {{\"clients\":[…],\"resource_servers\":[…],\"client_grants\":[…]}} with objects inside; {e}"))?;
+            .map_err(|e| format!("seed: expected {{\"clients\":[…],\"resource_servers\":[…],\"client_grants\":[…],\"credentials\":[…]}} with objects inside; {e}"))?;
         for rs in data.resource_servers {
             let identifier = rs.get("identifier").and_then(Value::as_str).ok_or(
                 "seed: resource_servers[].identifier is missing; give each API its identifier URL",
@@ -331,6 +360,9 @@ impl Tenant {
             g.entry("scope").or_insert_with(|| json!([]));
             g.entry("subject_type").or_insert_with(|| json!("client"));
             self.client_grants.insert(id, g);
+        }
+        for c in data.credentials {
+            self.seed_credential(c)?;
         }
         Ok(())
     }
