@@ -1,7 +1,8 @@
 //! `auth0_emulator`: a local Auth0 for tests, demos and benchmarks.
 //!
-//! It serves the Management API v2 for clients, resource servers (APIs) and client grants,
-//! `POST /oauth/token` (client credentials, RS256 JWTs), `/.well-known/jwks.json` and
+//! It serves the Management API v2 for clients, client credentials, resource servers (APIs) and
+//! client grants, `POST /oauth/token` (the client credentials grant, authenticated by a secret or a
+//! `private_key_jwt` assertion; RS256 JWTs), `/.well-known/jwks.json` and
 //! `/.well-known/openid-configuration`, with Auth0's field names, defaults, errors, scopes and
 //! rate limits. It also serves `GET /emulator/stats` and `POST /emulator/stats/reset` (no auth).
 //!
@@ -68,8 +69,9 @@ pub struct EmulatorConfig {
     pub rate_limit: RateLimit,
     /// Fault injection; default none.
     pub faults: FaultConfig,
-    /// Objects to pre-load: `{"clients":[…],"resource_servers":[…],"client_grants":[…]}` in
-    /// Auth0's response shape; ids are kept when given. Applied only to a new tenant (not one
+    /// Objects to pre-load: `{"clients":[…],"resource_servers":[…],"client_grants":[…],
+    /// "credentials":[…]}` in Auth0's response shape; ids are kept when given, and a credential
+    /// names its `client_id` (with `pem` to sign private_key_jwt assertions). Applied only to a new tenant (not one
     /// restored from `state_file`).
     pub seed: Option<Value>,
     /// Keep state in this file across restarts (atomic writes, mode 0600; it holds secrets).

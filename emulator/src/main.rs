@@ -44,8 +44,9 @@ struct Args {
     #[arg(long, value_name = "FILE", env = "AUTH0_EMULATOR_STATE")]
     state: Option<PathBuf>,
 
-    /// Pre-load objects from a JSON FILE: {"clients":[…],"resource_servers":[…],"client_grants":[…]}
-    /// in Auth0's shape (ids kept when given). Ignored when --state restores an existing tenant.
+    /// Pre-load objects from a JSON FILE: {"clients":[…],"resource_servers":[…],"client_grants":[…],
+    /// "credentials":[…]} in Auth0's shape (ids kept when given; a credential names its client_id).
+    /// Ignored when --state restores an existing tenant.
     #[arg(long, value_name = "FILE", env = "AUTH0_EMULATOR_SEED")]
     seed: Option<PathBuf>,
 
