@@ -405,7 +405,7 @@ def assertion_token(emulator, key_path, client_id, audience):
         "audience": audience,
         "client_id": client_id,
         "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-        "client_assertion": client_assertion(key_path, client_id, emulator.base_url.rstrip("/") + "/"),
+        "client_assertion": client_assertion(key_path, client_id, f"https://{emulator.domain}/"),
     }
     req = urllib.request.Request(
         emulator.base_url.rstrip("/") + "/oauth/token",
