@@ -481,3 +481,26 @@ def token_refused(emulator, client_id, audience) -> bool:
         return False
     except urllib.error.HTTPError as err:
         return err.code in (400, 401, 403)
+
+
+def test_tls_client_auth_registers_a_certificate_subject_and_attaches_it(driver, emulator, app):
+    name, client_id, _ = app
+    news = {
+        "clientId": client_id,
+        "authenticationMethod": "tls_client_auth",
+        "tlsClientAuth": {"credentials": [{"name": "mtls", "credentialType": "cert_subject_dn", "subjectDn": "CN=service,O=Example"}]},
+    }
+    inputs = driver.checked(CREDENTIALS, name, news)
+    (creds_id, state), requests = counted(emulator, lambda: driver.create(CREDENTIALS, name, inputs))
+    assert requests == 2
+    assert state["authenticationMethod"] == "tls_client_auth"
+    [credential] = state["tlsClientAuth"]["credentials"]
+    assert credential["id"] and credential["subjectDn"] == "CN=service,O=Example"
+    looked_up, _ = driver.invoke(GET_CLIENT, {"clientId": client_id})
+    [method] = looked_up["clientAuthenticationMethods"]
+    assert [c["id"] for c in method["tlsClientAuths"][0]["credentials"]] == [credential["id"]]
+    assert list(driver.diff(CREDENTIALS, name, creds_id, state, inputs, inputs).diffs) == []
+    driver.delete(CREDENTIALS, name, creds_id, state, inputs)
+    after, _ = driver.invoke(GET_CLIENT, {"clientId": client_id})
+    assert after["tokenEndpointAuthMethod"] == "client_secret_post"
+    assert not after.get("clientAuthenticationMethods"), "the certificate is detached"
