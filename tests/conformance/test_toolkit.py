@@ -504,3 +504,32 @@ def test_tls_client_auth_registers_a_certificate_subject_and_attaches_it(driver,
     after, _ = driver.invoke(GET_CLIENT, {"clientId": client_id})
     assert after["tokenEndpointAuthMethod"] == "client_secret_post"
     assert not after.get("clientAuthenticationMethods"), "the certificate is detached"
+
+
+def test_rotating_one_of_two_keys_at_auth0s_limit_keeps_a_key_attached(driver, emulator, app, api, tmp_path):
+    name, client_id, _ = app
+    identifier, _, _ = api
+    grant_inputs = driver.checked(GRANT, name, {"clientId": client_id, "audience": identifier, "scopes": []})
+    grant_id, grant_state = driver.create(GRANT, name, grant_inputs)
+    keys = {n: key_pair(tmp_path, n) for n in ("a", "b", "c")}
+
+    def wanted(*names):
+        return {
+            "clientId": client_id,
+            "authenticationMethod": "private_key_jwt",
+            "privateKeyJwt": {"credentials": [{"name": n, "pem": keys[n][1], "credentialType": "public_key"} for n in names]},
+        }
+
+    inputs = driver.checked(CREDENTIALS, name, wanted("a", "b"))
+    try:
+        creds_id, state = driver.create(CREDENTIALS, name, inputs)
+        rotated = driver.checked(CREDENTIALS, name, wanted("b", "c"))
+        state, requests = counted(emulator, lambda: driver.update(CREDENTIALS, name, creds_id, state, rotated, inputs))
+        assert requests == 4, "detach and delete a, register c, attach b and c"
+        assert [c["name"] for c in state["privateKeyJwt"]["credentials"]] == ["b", "c"]
+        assert assertion_token(emulator, keys["b"][0], client_id, identifier)[0] == 200
+        assert assertion_token(emulator, keys["c"][0], client_id, identifier)[0] == 200
+        assert assertion_token(emulator, keys["a"][0], client_id, identifier)[0] == 401
+        driver.delete(CREDENTIALS, name, creds_id, state, rotated)
+    finally:
+        driver.delete(GRANT, name, grant_id, grant_state, grant_inputs)

@@ -19,6 +19,9 @@ use crate::value::{PropertyMap, Value};
 
 pub struct ClientCredentials;
 
+/// The most credentials Auth0 keeps for one client.
+const MAX_CREDENTIALS: usize = 2;
+
 const SECRET_METHODS: [&str; 2] = ["client_secret_post", "client_secret_basic"];
 
 /// Methods that authenticate with registered credentials: (method, input holding them).
@@ -354,6 +357,60 @@ impl CredentialsLifecycle {
         Ok(out)
     }
 
+    /// Auth0 holds at most two credentials per client, so a rotation at that limit detaches
+    /// and deletes a retired credential before registering each new one, keeping at least one
+    /// attached throughout. Below the limit nothing happens here: the new credentials are
+    /// registered first and the retired ones removed after the one PATCH (no gap at all).
+    async fn make_room(
+        &self,
+        op: &Op<'_>,
+        client_id: &str,
+        block: &str,
+        wanted: &[Map<String, Json>],
+        kept: &[(&'static str, Vec<Map<String, Json>>)],
+        retired: &mut Vec<String>,
+    ) -> Result<(), ApiError> {
+        let id_of = |e: &Map<String, Json>| e.get("id").and_then(Json::as_str).map(str::to_string);
+        let mut attached: Vec<String> = kept
+            .iter()
+            .filter(|(b, _)| *b == block)
+            .flat_map(|(_, entries)| entries.iter().filter_map(id_of))
+            .collect();
+        let new = wanted.iter().filter(|e| id_of(e).is_none()).count();
+        while attached.len() + new > MAX_CREDENTIALS {
+            let Some(position) = attached.iter().position(|a| retired.contains(a)) else {
+                break;
+            };
+            if attached.len() == 1 {
+                break;
+            }
+            let gone = attached.remove(position);
+            let ids: Vec<Json> = attached.iter().map(|id| json!({ "id": id })).collect();
+            op.client
+                .patch(
+                    &client_path(client_id),
+                    json!({
+                        "client_authentication_methods": { block: { "credentials": ids } },
+                        "token_endpoint_auth_method": null,
+                    }),
+                    op.deadline,
+                )
+                .await?;
+            let path = format!(
+                "{}/{}",
+                credentials_path(client_id),
+                encode_path_segment(&gone)
+            );
+            match op.client.delete(&path, op.deadline).await {
+                Ok(_) => {}
+                Err(err) if err.is_not_found() => {}
+                Err(err) => return Err(err),
+            }
+            retired.retain(|r| *r != gone);
+        }
+        Ok(())
+    }
+
     /// Reads the client, and its credentials when it has any attached.
     async fn fetch(&self, op: &Op<'_>, client_id: &str) -> Result<(Json, Vec<Json>), ApiError> {
         let client = op
@@ -383,7 +440,7 @@ impl CredentialsLifecycle {
         client_id: &str,
         wanted: &Map<String, Json>,
         kept: &[(&'static str, Vec<Map<String, Json>>)],
-        retired: Vec<String>,
+        mut retired: Vec<String>,
         secret: Option<Json>,
     ) -> Result<Json, ApiError> {
         let mut registered = Vec::new();
@@ -395,6 +452,8 @@ impl CredentialsLifecycle {
                 continue;
             }
             let entries = with_ids(entries(wanted.get(block)), kept, block);
+            self.make_room(op, client_id, block, &entries, kept, &mut retired)
+                .await?;
             let entries = self
                 .register(op, client_id, block, entries, &mut registered)
                 .await?;
