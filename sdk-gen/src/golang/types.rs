@@ -187,14 +187,14 @@ impl Go<'_> {
         t.blank();
     }
 
-    fn element_type(&self, t: &mut Text, recv: &str, nil_ptr: &str) {
+    pub(super) fn element_type(&self, t: &mut Text, recv: &str, nil_ptr: &str) {
         t.line(&format!("func ({recv}) ElementType() reflect.Type {{"));
         t.line(&format!("\treturn reflect.TypeOf({nil_ptr}).Elem()"));
         t.line("}");
         t.blank();
     }
 
-    fn to_output(&self, t: &mut Text, recv: &str, output: &str) {
+    pub(super) fn to_output(&self, t: &mut Text, recv: &str, output: &str) {
         let var = recv.split(' ').next().unwrap_or("i");
         self.method(
             t,

@@ -4,7 +4,7 @@ use super::types::input_class;
 use super::{
     default_expr, docstring, getter_decorator, imports, kwarg_type, lit, ordered, out_type, triple,
 };
-use crate::model::{Package, Resource, TypeRef};
+use crate::model::{Package, Property, Resource, TypeRef};
 use crate::render::Text;
 
 pub(super) fn resource_module(pkg: &Package, r: &Resource) -> String {
@@ -68,17 +68,7 @@ pub(super) fn resource_module(pkg: &Package, r: &Resource) -> String {
     };
     // Overload 1: keyword arguments.
     t.line("    @overload");
-    t.line("    def __init__(__self__,");
-    t.line("                 resource_name: str,");
-    t.line("                 opts: Optional[pulumi.ResourceOptions] = None,");
-    for p in &inputs {
-        t.line(&format!(
-            "                 {}: {} = None,",
-            p.python_name,
-            kwarg_type(p)
-        ));
-    }
-    t.line("                 __props__=None):");
+    keyword_signature(&mut t, "__init__", &inputs);
     docstring(&mut t, "        ", &kw_doc);
     t.line("        ...");
     // Overload 2: an args object.
@@ -112,17 +102,7 @@ pub(super) fn resource_module(pkg: &Package, r: &Resource) -> String {
     t.line("            __self__._internal_init(resource_name, *args, **kwargs)");
     t.blank();
     // The one place that builds the property bag.
-    t.line("    def _internal_init(__self__,");
-    t.line("                 resource_name: str,");
-    t.line("                 opts: Optional[pulumi.ResourceOptions] = None,");
-    for p in &inputs {
-        t.line(&format!(
-            "                 {}: {} = None,",
-            p.python_name,
-            kwarg_type(p)
-        ));
-    }
-    t.line("                 __props__=None):");
+    keyword_signature(&mut t, "_internal_init", &inputs);
     t.line("        opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)");
     t.line("        if not isinstance(opts, pulumi.ResourceOptions):");
     t.line(
@@ -267,4 +247,19 @@ pub(super) fn resource_module(pkg: &Package, r: &Resource) -> String {
         t.blank();
     }
     t.finish_trimmed()
+}
+
+/// `def <method>(__self__, resource_name, opts, <every input> = None, __props__=None):`.
+fn keyword_signature(t: &mut Text, method: &str, inputs: &[&Property]) {
+    t.line(&format!("    def {method}(__self__,"));
+    t.line("                 resource_name: str,");
+    t.line("                 opts: Optional[pulumi.ResourceOptions] = None,");
+    for p in inputs {
+        t.line(&format!(
+            "                 {}: {} = None,",
+            p.python_name,
+            kwarg_type(p)
+        ));
+    }
+    t.line("                 __props__=None):");
 }

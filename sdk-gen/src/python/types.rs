@@ -60,15 +60,7 @@ pub(super) fn input_class(
                 t.line(&format!("            {n} = {e}"));
             }
         }
-        if p.required && !all_optional {
-            t.line(&format!("        pulumi.set(__self__, {}, {n})", lit(n)));
-        } else {
-            t.line(&format!("        if {n} is not None:"));
-            t.line(&format!(
-                "            pulumi.set(__self__, {}, {n})",
-                lit(n)
-            ));
-        }
+        set_attribute(t, n, p.required && !all_optional);
     }
     if ps.is_empty() {
         t.line("        pass");
@@ -92,6 +84,22 @@ pub(super) fn input_class(
     }
     t.blank();
     t.blank();
+}
+
+/// `pulumi.set(__self__, "name", name)` in an `__init__`; an optional value only when given.
+fn set_attribute(t: &mut Text, name: &str, required: bool) {
+    if required {
+        t.line(&format!(
+            "        pulumi.set(__self__, {}, {name})",
+            lit(name)
+        ));
+    } else {
+        t.line(&format!("        if {name} is not None:"));
+        t.line(&format!(
+            "            pulumi.set(__self__, {}, {name})",
+            lit(name)
+        ));
+    }
 }
 
 fn typed_dict(t: &mut Text, o: &ObjectType) {
@@ -194,16 +202,7 @@ pub(super) fn outputs(pkg: &Package) -> String {
             }
         }
         for p in &ps {
-            let n = &p.python_name;
-            if p.required {
-                t.line(&format!("        pulumi.set(__self__, {}, {n})", lit(n)));
-            } else {
-                t.line(&format!("        if {n} is not None:"));
-                t.line(&format!(
-                    "            pulumi.set(__self__, {}, {n})",
-                    lit(n)
-                ));
-            }
+            set_attribute(&mut t, &p.python_name, p.required);
         }
         if ps.is_empty() {
             t.line("        pass");
