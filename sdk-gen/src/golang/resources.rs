@@ -117,12 +117,7 @@ impl Go<'_> {
                 lit(&r.token)
             ));
         }
-        t.line("\tif err != nil {");
-        t.line("\t\treturn nil, err");
-        t.line("\t}");
-        t.line("\treturn &resource, nil");
-        t.line("}");
-        t.blank();
+        return_resource(&mut t);
         if !r.is_provider {
             t.line(&format!("// Get{name} gets an existing {name} resource's state with the given name, ID, and optional"));
             t.line("// state properties that are used to uniquely qualify the lookup (nil if not required).");
@@ -134,12 +129,7 @@ impl Go<'_> {
                 "\terr := ctx.ReadResource({}, name, id, state, &resource, opts...)",
                 lit(&r.token)
             ));
-            t.line("\tif err != nil {");
-            t.line("\t\treturn nil, err");
-            t.line("\t}");
-            t.line("\treturn &resource, nil");
-            t.line("}");
-            t.blank();
+            return_resource(&mut t);
             self.args_pair(
                 &mut t,
                 &format!("{name}State"),
@@ -261,4 +251,14 @@ impl Go<'_> {
         t.blank();
         Ok(())
     }
+}
+
+/// The end of NewX and GetX: the registered or read resource, or the engine's error.
+fn return_resource(t: &mut Text) {
+    t.line("\tif err != nil {");
+    t.line("\t\treturn nil, err");
+    t.line("\t}");
+    t.line("\treturn &resource, nil");
+    t.line("}");
+    t.blank();
 }

@@ -19,24 +19,9 @@ pub(super) fn input_class(
     t.line("@pulumi.input_type");
     t.line(&format!("class {class}:"));
     let ps = ordered(props, all_optional);
-    if ps.is_empty() {
-        t.line("    def __init__(__self__):");
-    } else {
-        t.line("    def __init__(__self__, *,");
-        for (i, p) in ps.iter().enumerate() {
-            let end = if i + 1 == ps.len() { "):" } else { "," };
-            let default = if p.required && !all_optional {
-                ""
-            } else {
-                " = None"
-            };
-            t.line(&format!(
-                "                 {}: {}{default}{end}",
-                p.python_name,
-                in_type(p, all_optional)
-            ));
-        }
-    }
+    init_signature(t, &ps, |p| {
+        (in_type(p, all_optional), p.required && !all_optional)
+    });
     let mut d = String::from(doc.trim());
     d.push('\n');
     for p in &ps {
@@ -84,6 +69,25 @@ pub(super) fn input_class(
     }
     t.blank();
     t.blank();
+}
+
+/// `def __init__(__self__, *, name: type[ = None], …):`, keyword-only; `param` gives each
+/// property's type and whether it is required (no `= None`).
+fn init_signature(t: &mut Text, ps: &[&Property], param: impl Fn(&Property) -> (String, bool)) {
+    if ps.is_empty() {
+        t.line("    def __init__(__self__):");
+        return;
+    }
+    t.line("    def __init__(__self__, *,");
+    for (i, p) in ps.iter().enumerate() {
+        let end = if i + 1 == ps.len() { "):" } else { "," };
+        let (ty, required) = param(p);
+        let default = if required { "" } else { " = None" };
+        t.line(&format!(
+            "                 {}: {ty}{default}{end}",
+            p.python_name
+        ));
+    }
 }
 
 /// `pulumi.set(__self__, "name", name)` in an `__init__`; an optional value only when given.
@@ -187,20 +191,7 @@ pub(super) fn outputs(pkg: &Package) -> String {
         t.line(&format!("class {}(dict):", o.name));
         docstring(&mut t, "    ", &o.description);
         let ps = ordered(&o.properties, false);
-        if ps.is_empty() {
-            t.line("    def __init__(__self__):");
-        } else {
-            t.line("    def __init__(__self__, *,");
-            for (i, p) in ps.iter().enumerate() {
-                let end = if i + 1 == ps.len() { "):" } else { "," };
-                let default = if p.required { "" } else { " = None" };
-                t.line(&format!(
-                    "                 {}: {}{default}{end}",
-                    p.python_name,
-                    out_type(p, false)
-                ));
-            }
-        }
+        init_signature(&mut t, &ps, |p| (out_type(p, false), p.required));
         for p in &ps {
             set_attribute(&mut t, &p.python_name, p.required);
         }
