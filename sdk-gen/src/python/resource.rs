@@ -1,9 +1,7 @@
 //! One module per resource: `XArgs`, `_XState` and the resource class with its overloads, get and outputs.
 
 use super::types::input_class;
-use super::{
-    default_expr, docstring, getter_decorator, imports, kwarg_type, lit, ordered, out_type, triple,
-};
+use super::{default_expr, docstring, getter, imports, kwarg_type, lit, ordered, out_type, triple};
 use crate::model::{Package, Property, Resource, TypeRef};
 use crate::render::Text;
 
@@ -229,21 +227,7 @@ pub(super) fn resource_module(pkg: &Package, r: &Resource) -> String {
         if r.is_provider && !matches!(p.ty, TypeRef::String) {
             continue;
         }
-        t.line("    @_builtins.property");
-        t.line(&format!("    {}", getter_decorator(p)));
-        if let Some(msg) = &p.deprecation {
-            t.line(&format!("    @_utilities.deprecated({})", triple(msg)));
-        }
-        t.line(&format!(
-            "    def {}(self) -> pulumi.Output[{}]:",
-            p.python_name,
-            out_type(p, true)
-        ));
-        docstring(&mut t, "        ", &p.description);
-        t.line(&format!(
-            "        return pulumi.get(self, {})",
-            lit(&p.python_name)
-        ));
+        getter(&mut t, p, &format!("pulumi.Output[{}]", out_type(p, true)));
         t.blank();
     }
     t.finish_trimmed()

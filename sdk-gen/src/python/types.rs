@@ -1,8 +1,8 @@
 //! `_inputs.py`, `outputs.py` and `_enums.py`: the input and output classes of every object type and enum.
 
 use super::{
-    default_expr, docstring, getter_decorator, imports, in_elem, in_type, lit, ordered, out_type,
-    triple, value_lit, HEADER,
+    default_expr, docstring, getter, imports, in_elem, in_type, lit, ordered, out_type, value_lit,
+    HEADER,
 };
 use crate::model::{EnumType, ObjectType, Package, Property, TypeRef};
 use crate::render::Text;
@@ -54,14 +54,7 @@ pub(super) fn input_class(
         let n = &p.python_name;
         let ty = in_type(p, all_optional);
         t.blank();
-        t.line("    @_builtins.property");
-        t.line(&format!("    {}", getter_decorator(p)));
-        if let Some(msg) = &p.deprecation {
-            t.line(&format!("    @_utilities.deprecated({})", triple(msg)));
-        }
-        t.line(&format!("    def {n}(self) -> {ty}:"));
-        docstring(t, "        ", &p.description);
-        t.line(&format!("        return pulumi.get(self, {})", lit(n)));
+        getter(t, p, &ty);
         t.blank();
         t.line(&format!("    @{n}.setter"));
         t.line(&format!("    def {n}(self, value: {ty}):"));
@@ -200,21 +193,7 @@ pub(super) fn outputs(pkg: &Package) -> String {
         }
         for p in &ps {
             t.blank();
-            t.line("    @_builtins.property");
-            t.line(&format!("    {}", getter_decorator(p)));
-            if let Some(msg) = &p.deprecation {
-                t.line(&format!("    @_utilities.deprecated({})", triple(msg)));
-            }
-            t.line(&format!(
-                "    def {}(self) -> {}:",
-                p.python_name,
-                out_type(p, false)
-            ));
-            docstring(&mut t, "        ", &p.description);
-            t.line(&format!(
-                "        return pulumi.get(self, {})",
-                lit(&p.python_name)
-            ));
+            getter(&mut t, p, &out_type(p, false));
         }
         t.blank();
         t.blank();
