@@ -27,14 +27,16 @@ fn document() -> &'static Value {
     DOC.get_or_init(|| {
         let mut doc: Value =
             serde_json::from_str(OPENAPI).expect("embedded OpenAPI document is JSON");
-        for (schema, property, definition) in ACCEPTED_BEYOND_OPENAPI {
-            let properties = &mut doc["components"]["schemas"][*schema]["properties"];
-            assert!(
-                properties.is_object(),
-                "OpenAPI schema {schema} has no properties to add {property} to"
-            );
-            properties[*property] =
-                serde_json::from_str(definition).expect("added property schemas are JSON");
+        for (schemas, property, definition) in ACCEPTED_BEYOND_OPENAPI {
+            for schema in *schemas {
+                let properties = &mut doc["components"]["schemas"][*schema]["properties"];
+                assert!(
+                    properties.is_object(),
+                    "OpenAPI schema {schema} has no properties to add {property} to"
+                );
+                properties[*property] =
+                    serde_json::from_str(definition).expect("added property schemas are JSON");
+            }
         }
         for (schema, property) in NULLABLE_BEYOND_OPENAPI {
             let declared = &mut doc["components"]["schemas"][*schema]["properties"][*property];
@@ -49,57 +51,45 @@ fn document() -> &'static Value {
     })
 }
 
-/// Properties Auth0 accepts although the OpenAPI subset omits them: (schema, property, JSON
-/// schema). None is nullable: nothing shows Auth0 accepting null for them.
-const ACCEPTED_BEYOND_OPENAPI: &[(&str, &str, &str)] = &[
+/// Properties Auth0 accepts although the OpenAPI subset omits them: (the request schemas, property,
+/// JSON schema). None is nullable: nothing shows Auth0 accepting null for them.
+const ACCEPTED_BEYOND_OPENAPI: &[(&[&str], &str, &str)] = &[
     // TestAccResourceServer.yaml: POST and PATCH with token_lifetime_for_web answer 200.
     (
-        "CreateResourceServerRequestContent",
-        "token_lifetime_for_web",
-        r#"{"type": "integer"}"#,
-    ),
-    (
-        "UpdateResourceServerRequestContent",
+        RESOURCE_SERVER_BODIES,
         "token_lifetime_for_web",
         r#"{"type": "integer"}"#,
     ),
     // TestAccDataClients.yaml: GET /clients returns "fedcm_login":{"google":{"is_enabled":true}};
     // Auth0's generated SDKs (FedCmLogin, FedCmLoginPatch) send the same shape.
-    ("CreateClientRequestContent", "fedcm_login", FEDCM_LOGIN),
-    ("UpdateClientRequestContent", "fedcm_login", FEDCM_LOGIN),
+    (CLIENT_BODIES, "fedcm_login", FEDCM_LOGIN),
     // Auth0's generated SDKs (auth0-php, ruby, auth0.net) carry it in my_organization_configuration.
     (
-        "ClientMyOrganizationPostConfiguration",
-        "invitation_landing_client_id",
-        r#"{"type": "string"}"#,
-    ),
-    (
-        "ClientMyOrganizationPatchConfiguration",
+        &[
+            "ClientMyOrganizationPostConfiguration",
+            "ClientMyOrganizationPatchConfiguration",
+        ],
         "invitation_landing_client_id",
         r#"{"type": "string"}"#,
     ),
     // Auth0's generated SDKs (auth0-php, node) carry it on resource servers.
     (
-        "CreateResourceServerRequestContent",
-        "allow_online_access_with_ephemeral_sessions",
-        r#"{"type": "boolean"}"#,
-    ),
-    (
-        "UpdateResourceServerRequestContent",
+        RESOURCE_SERVER_BODIES,
         "allow_online_access_with_ephemeral_sessions",
         r#"{"type": "boolean"}"#,
     ),
     // go-auth0 management.ResourceServer: `json:"verificationLocation,omitempty"` (camelCase).
     (
-        "CreateResourceServerRequestContent",
+        RESOURCE_SERVER_BODIES,
         "verificationLocation",
         r#"{"type": "string"}"#,
     ),
-    (
-        "UpdateResourceServerRequestContent",
-        "verificationLocation",
-        r#"{"type": "string"}"#,
-    ),
+];
+
+const CLIENT_BODIES: &[&str] = &["CreateClientRequestContent", "UpdateClientRequestContent"];
+const RESOURCE_SERVER_BODIES: &[&str] = &[
+    "CreateResourceServerRequestContent",
+    "UpdateResourceServerRequestContent",
 ];
 
 /// Properties the recordings show Auth0 accepting null for, although the OpenAPI subset does not

@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use super::filter::Filter;
 use super::paging::{ListQuery, TotalsShape};
-use super::{as_object, new_client_id, new_client_secret, Object, Tenant};
+use super::{as_object, new_client_id, new_client_secret, patch_key, Object, Tenant};
 use crate::error::ApiError;
 use crate::schema::{validate, RequestSchema};
 
@@ -186,11 +186,7 @@ impl Tenant {
                         .cloned()
                         .unwrap_or_default();
                     for (mk, mv) in changes {
-                        if mv.is_null() {
-                            merged.shift_remove(&mk);
-                        } else {
-                            merged.insert(mk, mv);
-                        }
+                        patch_key(&mut merged, mk, mv);
                     }
                     if merged.len() > 10 {
                         return Err(ApiError::payload(format!(
@@ -364,11 +360,7 @@ fn merge_session_transfer(current: Option<&Value>, changes: Value) -> Value {
             }))
         });
     for (k, v) in as_object(changes) {
-        if v.is_null() {
-            merged.shift_remove(&k);
-        } else {
-            merged.insert(k, v);
-        }
+        patch_key(&mut merged, k, v);
     }
     Value::Object(merged)
 }

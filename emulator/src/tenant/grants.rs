@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use super::filter::Filter;
 use super::paging::{ListQuery, TotalsShape};
-use super::{new_client_grant_id, Object, Tenant};
+use super::{new_client_grant_id, patch_key, Object, Tenant};
 use crate::error::ApiError;
 use crate::schema::{validate, RequestSchema};
 
@@ -129,11 +129,7 @@ impl Tenant {
             if k == "allow_all_scopes" && v == Value::Bool(true) {
                 grant.shift_remove("scope");
             }
-            if v.is_null() {
-                grant.shift_remove(&k);
-            } else {
-                grant.insert(k, v);
-            }
+            patch_key(grant, k, v);
         }
         Ok(grant.clone())
     }

@@ -120,14 +120,9 @@ pub struct Tenant {
 }
 
 impl Tenant {
-    /// A tenant holding the system Management API and the bootstrap client with a grant to it.
-    pub fn new(
-        domain: &str,
-        signing_cert: &str,
-        bootstrap_id: &str,
-        bootstrap_secret: &str,
-    ) -> Tenant {
-        let mut t = Tenant {
+    /// A tenant with no objects yet, not even the system ones.
+    fn empty(domain: &str, signing_cert: &str, bootstrap_id: &str) -> Tenant {
+        Tenant {
             domain: domain.to_string(),
             signing_cert: signing_cert.to_string(),
             bootstrap_client_id: bootstrap_id.to_string(),
@@ -136,7 +131,17 @@ impl Tenant {
             resource_servers: IndexMap::new(),
             client_grants: IndexMap::new(),
             credentials: IndexMap::new(),
-        };
+        }
+    }
+
+    /// A tenant holding the system Management API and the bootstrap client with a grant to it.
+    pub fn new(
+        domain: &str,
+        signing_cert: &str,
+        bootstrap_id: &str,
+        bootstrap_secret: &str,
+    ) -> Tenant {
+        let mut t = Tenant::empty(domain, signing_cert, bootstrap_id);
         t.ensure_system_objects(bootstrap_secret);
         t
     }
@@ -150,16 +155,7 @@ impl Tenant {
         bootstrap_id: &str,
         bootstrap_secret: &str,
     ) -> Result<Tenant, String> {
-        let mut t = Tenant {
-            domain: domain.to_string(),
-            signing_cert: signing_cert.to_string(),
-            bootstrap_client_id: bootstrap_id.to_string(),
-            system_api_id: String::new(),
-            clients: IndexMap::new(),
-            resource_servers: IndexMap::new(),
-            client_grants: IndexMap::new(),
-            credentials: IndexMap::new(),
-        };
+        let mut t = Tenant::empty(domain, signing_cert, bootstrap_id);
         let audience = t.management_audience();
         let mut old_system_identifier = None;
         for rs in data.resource_servers {
@@ -365,6 +361,15 @@ impl Tenant {
             self.seed_credential(c)?;
         }
         Ok(())
+    }
+}
+
+/// One key of a PATCH body, as Auth0 applies it: null removes the key.
+fn patch_key(object: &mut Object, key: String, value: Value) {
+    if value.is_null() {
+        object.shift_remove(&key);
+    } else {
+        object.insert(key, value);
     }
 }
 

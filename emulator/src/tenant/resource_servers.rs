@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use super::filter::Filter;
 use super::paging::{ListQuery, TotalsShape};
-use super::{new_resource_server_id, Object, Tenant};
+use super::{new_resource_server_id, patch_key, Object, Tenant};
 use crate::error::ApiError;
 use crate::schema::{validate, RequestSchema};
 
@@ -110,11 +110,7 @@ impl Tenant {
         let mut body = body.as_object().cloned().unwrap_or_default();
         store_encryption_key(&mut body)?;
         for (k, v) in body {
-            if v.is_null() {
-                rs.shift_remove(&k);
-            } else {
-                rs.insert(k, v);
-            }
+            patch_key(rs, k, v);
         }
         Ok(rs.clone())
     }

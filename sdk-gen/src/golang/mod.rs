@@ -116,6 +116,29 @@ fn scalar(ty: &TypeRef, pkg: &Package) -> Option<(&'static str, &'static str)> {
     }
 }
 
+/// `internal.GetEnvOrDefault(default, parser, "ENV", …)`: the schema default, else the first
+/// environment variable set, parsed for a property of Go type `family` (Bool, Int, Float64, String).
+fn env_or_default(p: &Property, family: &str) -> String {
+    let parser = match family {
+        "Bool" => "internal.ParseEnvBool",
+        "Int" => "internal.ParseEnvInt",
+        "Float64" => "internal.ParseEnvFloat",
+        _ => "nil",
+    };
+    let def = match &p.default {
+        Some(v) if family == "Float64" && v.is_i64() => format!("float64({v})"),
+        Some(v) => v.to_string(),
+        None => "nil".into(),
+    };
+    let envs: Vec<String> = p.default_env.iter().map(|e| lit(e)).collect();
+    let env_args = if envs.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", envs.join(", "))
+    };
+    format!("internal.GetEnvOrDefault({def}, {parser}{env_args})")
+}
+
 struct Go<'a> {
     pkg: &'a Package,
 }

@@ -1,6 +1,6 @@
 //! The package-level Go files: config getters, init.go, doc.go, the version file and go.mod.
 
-use super::{comment, lit, scalar, Go, HEADER};
+use super::{comment, env_or_default, lit, scalar, Go, HEADER};
 use crate::render::Text;
 use crate::Options;
 
@@ -26,12 +26,11 @@ impl Go<'_> {
         t.line(")");
         t.blank();
         for p in &self.pkg.config {
-            let (try_fn, plain, parser) = match scalar(&p.ty, self.pkg) {
-                Some(("Bool", _)) => ("TryBool", "bool", "internal.ParseEnvBool"),
-                Some(("Int", _)) => ("TryInt", "int", "internal.ParseEnvInt"),
-                Some(("Float64", _)) => ("TryFloat64", "float64", "internal.ParseEnvFloat"),
-                Some(_) => ("Try", "string", "nil"),
-                None => ("Try", "string", "nil"),
+            let (try_fn, plain, family) = match scalar(&p.ty, self.pkg) {
+                Some(("Bool", _)) => ("TryBool", "bool", "Bool"),
+                Some(("Int", _)) => ("TryInt", "int", "Int"),
+                Some(("Float64", _)) => ("TryFloat64", "float64", "Float64"),
+                Some(_) | None => ("Try", "string", "String"),
             };
             comment(&mut t, "", &p.description, p.deprecation.as_deref());
             t.line(&format!(
@@ -47,19 +46,9 @@ impl Go<'_> {
             t.line("\t}");
             t.line(&format!("\tvar value {plain}"));
             if p.default.is_some() || !p.default_env.is_empty() {
-                let def = match &p.default {
-                    Some(v) if plain == "float64" && v.is_i64() => format!("float64({v})"),
-                    Some(v) => v.to_string(),
-                    None => "nil".into(),
-                };
-                let envs: Vec<String> = p.default_env.iter().map(|e| lit(e)).collect();
-                let env_args = if envs.is_empty() {
-                    String::new()
-                } else {
-                    format!(", {}", envs.join(", "))
-                };
                 t.line(&format!(
-                    "\tif d := internal.GetEnvOrDefault({def}, {parser}{env_args}); d != nil {{"
+                    "\tif d := {}; d != nil {{",
+                    env_or_default(p, family)
                 ));
                 t.line(&format!("\t\tvalue = d.({plain})"));
                 t.line("\t}");

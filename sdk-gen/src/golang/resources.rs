@@ -1,6 +1,6 @@
 //! One Go file per resource: NewX/GetX, the State and Args types, defaults and the X input/output types.
 
-use super::{comment, lit, lower_first, scalar, Go};
+use super::{comment, env_or_default, lit, lower_first, scalar, Go};
 use crate::model::{Property, Resource, SchemaError, TypeRef};
 use crate::render::Text;
 
@@ -117,12 +117,7 @@ impl Go<'_> {
                 lit(&r.token)
             ));
         }
-        t.line("\tif err != nil {");
-        t.line("\t\treturn nil, err");
-        t.line("\t}");
-        t.line("\treturn &resource, nil");
-        t.line("}");
-        t.blank();
+        return_resource(&mut t);
         if !r.is_provider {
             t.line(&format!("// Get{name} gets an existing {name} resource's state with the given name, ID, and optional"));
             t.line("// state properties that are used to uniquely qualify the lookup (nil if not required).");
@@ -134,12 +129,7 @@ impl Go<'_> {
                 "\terr := ctx.ReadResource({}, name, id, state, &resource, opts...)",
                 lit(&r.token)
             ));
-            t.line("\tif err != nil {");
-            t.line("\t\treturn nil, err");
-            t.line("\t}");
-            t.line("\treturn &resource, nil");
-            t.line("}");
-            t.blank();
+            return_resource(&mut t);
             self.args_pair(
                 &mut t,
                 &format!("{name}State"),
@@ -165,36 +155,14 @@ impl Go<'_> {
         ));
         t.line("}");
         t.blank();
-        t.line(&format!("func (*{name}) ElementType() reflect.Type {{"));
-        t.line(&format!("\treturn reflect.TypeOf((**{name})(nil)).Elem()"));
-        t.line("}");
-        t.blank();
-        t.line(&format!(
-            "func (i *{name}) To{name}Output() {name}Output {{"
-        ));
-        t.line(&format!(
-            "\treturn i.To{name}OutputWithContext(context.Background())"
-        ));
-        t.line("}");
-        t.blank();
-        t.line(&format!(
-            "func (i *{name}) To{name}OutputWithContext(ctx context.Context) {name}Output {{"
-        ));
-        t.line(&format!(
-            "\treturn pulumi.ToOutputWithContext(ctx, i).({name}Output)"
-        ));
-        t.line("}");
-        t.blank();
+        let nil_ptr = format!("(**{name})(nil)");
+        self.element_type(&mut t, &format!("*{name}"), &nil_ptr);
+        self.to_output(&mut t, &format!("i *{name}"), &format!("{name}Output"));
         t.line(&format!(
             "type {name}Output struct{{ *pulumi.OutputState }}"
         ));
         t.blank();
-        t.line(&format!(
-            "func ({name}Output) ElementType() reflect.Type {{"
-        ));
-        t.line(&format!("\treturn reflect.TypeOf((**{name})(nil)).Elem()"));
-        t.line("}");
-        t.blank();
+        self.element_type(&mut t, &format!("{name}Output"), &nil_ptr);
         t.line(&format!(
             "func (o {name}Output) To{name}Output() {name}Output {{ return o }}"
         ));
@@ -230,30 +198,14 @@ impl Go<'_> {
             return None;
         }
         let (family, plain) = scalar(&p.ty, self.pkg)?;
-        let parser = match family {
-            "Bool" => "internal.ParseEnvBool",
-            "Int" => "internal.ParseEnvInt",
-            "Float64" => "internal.ParseEnvFloat",
-            _ => "nil",
-        };
-        let def = match &p.default {
-            Some(v) if family == "Float64" && v.is_i64() => format!("float64({v})"),
-            Some(v) => v.to_string(),
-            None => "nil".into(),
-        };
-        let envs: Vec<String> = p.default_env.iter().map(|e| lit(e)).collect();
-        let env_args = if envs.is_empty() {
-            String::new()
-        } else {
-            format!(", {}", envs.join(", "))
-        };
+        let lookup = env_or_default(p, family);
         let wrapper = if p.required {
             format!("pulumi.{family}")
         } else {
             format!("pulumi.{family}Ptr")
         };
         Some(format!(
-            "\t\tif d := internal.GetEnvOrDefault({def}, {parser}{env_args}); d != nil {{\n\t\t\t{target} = {wrapper}(d.({plain}))\n\t\t}}\n"
+            "\t\tif d := {lookup}; d != nil {{\n\t\t\t{target} = {wrapper}(d.({plain}))\n\t\t}}\n"
         ))
     }
 
@@ -299,4 +251,14 @@ impl Go<'_> {
         t.blank();
         Ok(())
     }
+}
+
+/// The end of NewX and GetX: the registered or read resource, or the engine's error.
+fn return_resource(t: &mut Text) {
+    t.line("\tif err != nil {");
+    t.line("\t\treturn nil, err");
+    t.line("\t}");
+    t.line("\treturn &resource, nil");
+    t.line("}");
+    t.blank();
 }

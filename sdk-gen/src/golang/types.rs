@@ -194,7 +194,7 @@ impl Go<'_> {
         t.blank();
     }
 
-    fn to_output(&self, t: &mut Text, recv: &str, output: &str) {
+    pub(super) fn to_output(&self, t: &mut Text, recv: &str, output: &str) {
         let var = recv.split(' ').next().unwrap_or("i");
         self.method(
             t,

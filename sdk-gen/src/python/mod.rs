@@ -154,6 +154,21 @@ fn out_type(pkg: &Package, p: &Property, qualify: bool) -> String {
     }
 }
 
+/// The `@property` getter of `p`, returning `ty`, with its deprecation and docstring.
+fn getter(t: &mut Text, p: &Property, ty: &str) {
+    t.line("    @_builtins.property");
+    t.line(&format!("    {}", getter_decorator(p)));
+    if let Some(msg) = &p.deprecation {
+        t.line(&format!("    @_utilities.deprecated({})", triple(msg)));
+    }
+    t.line(&format!("    def {}(self) -> {ty}:", p.python_name));
+    docstring(t, "        ", &p.description);
+    t.line(&format!(
+        "        return pulumi.get(self, {})",
+        lit(&p.python_name)
+    ));
+}
+
 fn getter_decorator(p: &Property) -> String {
     if p.python_name == p.name {
         "@pulumi.getter".into()

@@ -1,10 +1,8 @@
 //! One module per resource: `XArgs`, `_XState` and the resource class with its overloads, get and outputs.
 
 use super::types::input_class;
-use super::{
-    default_expr, docstring, getter_decorator, imports, kwarg_type, lit, ordered, out_type, triple,
-};
-use crate::model::{Package, Resource, TypeRef};
+use super::{default_expr, docstring, getter, imports, kwarg_type, lit, ordered, out_type, triple};
+use crate::model::{Package, Property, Resource, TypeRef};
 use crate::render::Text;
 
 pub(super) fn resource_module(pkg: &Package, r: &Resource) -> String {
@@ -68,17 +66,7 @@ pub(super) fn resource_module(pkg: &Package, r: &Resource) -> String {
     };
     // Overload 1: keyword arguments.
     t.line("    @overload");
-    t.line("    def __init__(__self__,");
-    t.line("                 resource_name: str,");
-    t.line("                 opts: Optional[pulumi.ResourceOptions] = None,");
-    for p in &inputs {
-        t.line(&format!(
-            "                 {}: {} = None,",
-            p.python_name,
-            kwarg_type(p)
-        ));
-    }
-    t.line("                 __props__=None):");
+    keyword_signature(&mut t, "__init__", &inputs);
     docstring(&mut t, "        ", &kw_doc);
     t.line("        ...");
     // Overload 2: an args object.
@@ -112,17 +100,7 @@ pub(super) fn resource_module(pkg: &Package, r: &Resource) -> String {
     t.line("            __self__._internal_init(resource_name, *args, **kwargs)");
     t.blank();
     // The one place that builds the property bag.
-    t.line("    def _internal_init(__self__,");
-    t.line("                 resource_name: str,");
-    t.line("                 opts: Optional[pulumi.ResourceOptions] = None,");
-    for p in &inputs {
-        t.line(&format!(
-            "                 {}: {} = None,",
-            p.python_name,
-            kwarg_type(p)
-        ));
-    }
-    t.line("                 __props__=None):");
+    keyword_signature(&mut t, "_internal_init", &inputs);
     t.line("        opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)");
     t.line("        if not isinstance(opts, pulumi.ResourceOptions):");
     t.line(
@@ -249,22 +227,27 @@ pub(super) fn resource_module(pkg: &Package, r: &Resource) -> String {
         if r.is_provider && !matches!(p.ty, TypeRef::String) {
             continue;
         }
-        t.line("    @_builtins.property");
-        t.line(&format!("    {}", getter_decorator(p)));
-        if let Some(msg) = &p.deprecation {
-            t.line(&format!("    @_utilities.deprecated({})", triple(msg)));
-        }
-        t.line(&format!(
-            "    def {}(self) -> pulumi.Output[{}]:",
-            p.python_name,
-            out_type(pkg, p, true)
-        ));
-        docstring(&mut t, "        ", &p.description);
-        t.line(&format!(
-            "        return pulumi.get(self, {})",
-            lit(&p.python_name)
-        ));
+        getter(
+            &mut t,
+            p,
+            &format!("pulumi.Output[{}]", out_type(pkg, p, true)),
+        );
         t.blank();
     }
     t.finish_trimmed()
+}
+
+/// `def <method>(__self__, resource_name, opts, <every input> = None, __props__=None):`.
+fn keyword_signature(t: &mut Text, method: &str, inputs: &[&Property]) {
+    t.line(&format!("    def {method}(__self__,"));
+    t.line("                 resource_name: str,");
+    t.line("                 opts: Optional[pulumi.ResourceOptions] = None,");
+    for p in inputs {
+        t.line(&format!(
+            "                 {}: {} = None,",
+            p.python_name,
+            kwarg_type(p)
+        ));
+    }
+    t.line("                 __props__=None):");
 }

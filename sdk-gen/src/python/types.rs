@@ -1,8 +1,8 @@
 //! `_inputs.py`, `outputs.py` and `_enums.py`: the input and output classes of every object type and enum.
 
 use super::{
-    default_expr, docstring, functions, getter_decorator, imports, in_elem, in_type, lit, ordered,
-    out_type, triple, value_lit, HEADER,
+    default_expr, docstring, functions, getter, imports, in_elem, in_type, lit, ordered, out_type,
+    value_lit, HEADER,
 };
 use crate::model::{EnumType, ObjectType, Package, Property, TypeRef};
 use crate::render::Text;
@@ -19,24 +19,9 @@ pub(super) fn input_class(
     t.line("@pulumi.input_type");
     t.line(&format!("class {class}:"));
     let ps = ordered(props, all_optional);
-    if ps.is_empty() {
-        t.line("    def __init__(__self__):");
-    } else {
-        t.line("    def __init__(__self__, *,");
-        for (i, p) in ps.iter().enumerate() {
-            let end = if i + 1 == ps.len() { "):" } else { "," };
-            let default = if p.required && !all_optional {
-                ""
-            } else {
-                " = None"
-            };
-            t.line(&format!(
-                "                 {}: {}{default}{end}",
-                p.python_name,
-                in_type(p, all_optional)
-            ));
-        }
-    }
+    init_signature(t, &ps, |p| {
+        (in_type(p, all_optional), p.required && !all_optional)
+    });
     let mut d = String::from(doc.trim());
     d.push('\n');
     for p in &ps {
@@ -60,15 +45,7 @@ pub(super) fn input_class(
                 t.line(&format!("            {n} = {e}"));
             }
         }
-        if p.required && !all_optional {
-            t.line(&format!("        pulumi.set(__self__, {}, {n})", lit(n)));
-        } else {
-            t.line(&format!("        if {n} is not None:"));
-            t.line(&format!(
-                "            pulumi.set(__self__, {}, {n})",
-                lit(n)
-            ));
-        }
+        set_attribute(t, n, p.required && !all_optional);
     }
     if ps.is_empty() {
         t.line("        pass");
@@ -77,14 +54,7 @@ pub(super) fn input_class(
         let n = &p.python_name;
         let ty = in_type(p, all_optional);
         t.blank();
-        t.line("    @_builtins.property");
-        t.line(&format!("    {}", getter_decorator(p)));
-        if let Some(msg) = &p.deprecation {
-            t.line(&format!("    @_utilities.deprecated({})", triple(msg)));
-        }
-        t.line(&format!("    def {n}(self) -> {ty}:"));
-        docstring(t, "        ", &p.description);
-        t.line(&format!("        return pulumi.get(self, {})", lit(n)));
+        getter(t, p, &ty);
         t.blank();
         t.line(&format!("    @{n}.setter"));
         t.line(&format!("    def {n}(self, value: {ty}):"));
@@ -92,6 +62,41 @@ pub(super) fn input_class(
     }
     t.blank();
     t.blank();
+}
+
+/// `def __init__(__self__, *, name: type[ = None], …):`, keyword-only; `param` gives each
+/// property's type and whether it is required (no `= None`).
+fn init_signature(t: &mut Text, ps: &[&Property], param: impl Fn(&Property) -> (String, bool)) {
+    if ps.is_empty() {
+        t.line("    def __init__(__self__):");
+        return;
+    }
+    t.line("    def __init__(__self__, *,");
+    for (i, p) in ps.iter().enumerate() {
+        let end = if i + 1 == ps.len() { "):" } else { "," };
+        let (ty, required) = param(p);
+        let default = if required { "" } else { " = None" };
+        t.line(&format!(
+            "                 {}: {ty}{default}{end}",
+            p.python_name
+        ));
+    }
+}
+
+/// `pulumi.set(__self__, "name", name)` in an `__init__`; an optional value only when given.
+fn set_attribute(t: &mut Text, name: &str, required: bool) {
+    if required {
+        t.line(&format!(
+            "        pulumi.set(__self__, {}, {name})",
+            lit(name)
+        ));
+    } else {
+        t.line(&format!("        if {name} is not None:"));
+        t.line(&format!(
+            "            pulumi.set(__self__, {}, {name})",
+            lit(name)
+        ));
+    }
 }
 
 fn typed_dict(t: &mut Text, o: &ObjectType) {
@@ -185,52 +190,16 @@ pub(super) fn outputs(pkg: &Package) -> String {
         ));
         docstring(&mut t, "    ", &o.description);
         let ps = ordered(&o.properties, false);
-        if ps.is_empty() {
-            t.line("    def __init__(__self__):");
-        } else {
-            t.line("    def __init__(__self__, *,");
-            for (i, p) in ps.iter().enumerate() {
-                let end = if i + 1 == ps.len() { "):" } else { "," };
-                let default = if p.required { "" } else { " = None" };
-                t.line(&format!(
-                    "                 {}: {}{default}{end}",
-                    p.python_name,
-                    out_type(pkg, p, false)
-                ));
-            }
-        }
+        init_signature(&mut t, &ps, |p| (out_type(pkg, p, false), p.required));
         for p in &ps {
-            let n = &p.python_name;
-            if p.required {
-                t.line(&format!("        pulumi.set(__self__, {}, {n})", lit(n)));
-            } else {
-                t.line(&format!("        if {n} is not None:"));
-                t.line(&format!(
-                    "            pulumi.set(__self__, {}, {n})",
-                    lit(n)
-                ));
-            }
+            set_attribute(&mut t, &p.python_name, p.required);
         }
         if ps.is_empty() {
             t.line("        pass");
         }
         for p in &ps {
             t.blank();
-            t.line("    @_builtins.property");
-            t.line(&format!("    {}", getter_decorator(p)));
-            if let Some(msg) = &p.deprecation {
-                t.line(&format!("    @_utilities.deprecated({})", triple(msg)));
-            }
-            t.line(&format!(
-                "    def {}(self) -> {}:",
-                p.python_name,
-                out_type(pkg, p, false)
-            ));
-            docstring(&mut t, "        ", &p.description);
-            t.line(&format!(
-                "        return pulumi.get(self, {})",
-                lit(&p.python_name)
-            ));
+            getter(&mut t, p, &out_type(pkg, p, false));
         }
         t.blank();
         t.blank();
