@@ -230,17 +230,20 @@ fn check_request(req: pb::CheckRequest) -> Result<rpc::CheckRequest, Status> {
     })
 }
 
+fn check_failures(failures: Vec<rpc::CheckFailure>) -> Vec<pb::CheckFailure> {
+    failures
+        .into_iter()
+        .map(|f| pb::CheckFailure {
+            property: f.property,
+            reason: f.reason,
+        })
+        .collect()
+}
+
 fn check_response(resp: rpc::CheckResponse) -> pb::CheckResponse {
     pb::CheckResponse {
         inputs: encode(&resp.inputs),
-        failures: resp
-            .failures
-            .into_iter()
-            .map(|f| pb::CheckFailure {
-                property: f.property,
-                reason: f.reason,
-            })
-            .collect(),
+        failures: check_failures(resp.failures),
     }
 }
 
@@ -411,14 +414,7 @@ impl pb::resource_provider_server::ResourceProvider for ResourceProviderService 
             .await?;
         Ok(Response::new(pb::InvokeResponse {
             r#return: encode(&resp.outputs),
-            failures: resp
-                .failures
-                .into_iter()
-                .map(|f| pb::CheckFailure {
-                    property: f.property,
-                    reason: f.reason,
-                })
-                .collect(),
+            failures: check_failures(resp.failures),
         }))
     }
 
