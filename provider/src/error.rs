@@ -1,6 +1,7 @@
 //! The provider's one error type. The wire adapter maps each kind to exactly one gRPC code
 //! (`crate::wire::status_from_error`); messages are one sentence and never hold a secret.
 
+use crate::auth0::{ApiError, ConfigError};
 use crate::value::PropertyMap;
 
 #[derive(Debug, thiserror::Error)]
@@ -35,4 +36,64 @@ pub enum Error {
     /// A bug in the provider.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl From<ConfigError> for Error {
+    fn from(err: ConfigError) -> Self {
+        Error::Config(err.0)
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(err: ApiError) -> Self {
+        let sentence = err.sentence();
+        match err {
+            ApiError::Status { status, .. } => Error::Auth0 {
+                status,
+                message: sentence,
+            },
+            ApiError::RateLimited { .. } => Error::Auth0 {
+                status: 429,
+                message: sentence,
+            },
+            ApiError::Transport(_) => Error::Transport(sentence),
+            ApiError::Timeout(_) | ApiError::Cancelled => Error::Cancelled(sentence),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn errors_map_onto_the_provider_error_kinds() {
+        let status = ApiError::from_response(404, b"");
+        assert!(matches!(
+            Error::from(status),
+            Error::Auth0 { status: 404, .. }
+        ));
+        assert!(matches!(
+            Error::from(ApiError::Transport("x".into())),
+            Error::Transport(_)
+        ));
+        assert!(matches!(
+            Error::from(ApiError::Timeout("x".into())),
+            Error::Cancelled(_)
+        ));
+        assert!(matches!(
+            Error::from(ApiError::Cancelled),
+            Error::Cancelled(_)
+        ));
+        let limited = ApiError::RateLimited {
+            waited: Duration::ZERO,
+            message: String::new(),
+        };
+        assert!(matches!(
+            Error::from(limited),
+            Error::Auth0 { status: 429, .. }
+        ));
+    }
 }

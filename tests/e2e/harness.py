@@ -17,7 +17,6 @@ import os
 import re
 import runpy
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -36,6 +35,11 @@ HTTP_TIMEOUT = 10
 if str(SDK_PYTHON) not in sys.path:
     sys.path.insert(0, str(SDK_PYTHON))
 
+TESTS = REPO / "tests"
+if str(TESTS) not in sys.path:
+    sys.path.insert(0, str(TESTS))
+
+from bounded import run_in_own_group  # noqa: E402,F401  (after the path set-up; tests use harness.run_in_own_group)
 from pulumi import automation as auto  # noqa: E402  (after the path set-up above)
 
 
@@ -51,38 +55,6 @@ def find_binary(name: str) -> Path:
 
 def plugin_dir() -> Path:
     return find_binary("pulumi-resource-auth0").parent
-
-
-def run_in_own_group(
-    command: list[str],
-    timeout: float,
-    input: Optional[str] = None,
-    stream: bool = False,
-    **popen_args,
-) -> subprocess.CompletedProcess:
-    """Run a command in a new session and wait at most `timeout` s; returns the CompletedProcess
-    (text; with `stream` the output goes to our own stdout and stderr instead of being captured).
-    If the wait ends early (timeout, the test budget's alarm, Ctrl-C) the whole process group is
-    killed, so the Pulumi CLI and the plugins it started go too, not only the command."""
-    process = subprocess.Popen(
-        command,
-        stdout=None if stream else subprocess.PIPE,
-        stderr=None if stream else subprocess.PIPE,
-        stdin=subprocess.DEVNULL if input is None else subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        **popen_args,
-    )
-    try:
-        stdout, stderr = process.communicate(input=input, timeout=timeout)
-    except BaseException:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        process.communicate(timeout=10)
-        raise
-    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 class Emulator:

@@ -13,6 +13,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tarfile
 import threading
 import time
@@ -22,6 +23,11 @@ from pathlib import Path
 from typing import Optional
 
 REPO = Path(__file__).resolve().parents[2]
+if str(REPO / "tests") not in sys.path:
+    sys.path.insert(0, str(REPO / "tests"))
+
+from bounded import run_in_own_group  # noqa: E402  (after the path set-up above)
+
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
 
 
@@ -60,28 +66,9 @@ def release_path(version: str = VERSION) -> str:
 
 
 def run(command: list, env: dict, timeout: float, cwd: Optional[Path] = None, input: Optional[str] = None):
-    """Runs a command in a new session; on timeout (or any interruption) its whole process group
-    is killed. Returns the CompletedProcess (text)."""
-    process = subprocess.Popen(
-        [str(c) for c in command],
-        stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=cwd,
-        start_new_session=True,
-    )
-    try:
-        out, err = process.communicate(input=input, timeout=timeout)
-    except BaseException:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        process.communicate(timeout=10)
-        raise
-    return subprocess.CompletedProcess(command, process.returncode, out, err)
+    """Runs a command in its own process group (killed on timeout or any interruption); returns
+    the CompletedProcess (text)."""
+    return run_in_own_group([str(c) for c in command], timeout, input=input, env=env, cwd=cwd)
 
 
 def checked(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:

@@ -143,24 +143,18 @@ impl std::fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-impl From<ApiError> for crate::error::Error {
-    fn from(err: ApiError) -> Self {
-        use crate::error::Error;
-        let sentence = err.sentence();
-        match err {
-            ApiError::Status { status, .. } => Error::Auth0 {
-                status,
-                message: sentence,
-            },
-            ApiError::RateLimited { .. } => Error::Auth0 {
-                status: 429,
-                message: sentence,
-            },
-            ApiError::Transport(_) => Error::Transport(sentence),
-            ApiError::Timeout(_) | ApiError::Cancelled => Error::Cancelled(sentence),
-        }
+/// The client cannot be built from its settings (a domain that is no URL, an unreadable key or
+/// certificate file): one sentence that names the setting and the fix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
     }
 }
+
+impl std::error::Error for ConfigError {}
 
 /// A short one-line plain-text body (a proxy's "upstream connect error"), if it is one.
 fn short_text(body: &[u8]) -> Option<String> {
@@ -275,35 +269,5 @@ mod tests {
             "{s}"
         );
         assert_eq!(err.status(), Some(429));
-    }
-
-    #[test]
-    fn errors_map_onto_the_provider_error_kinds() {
-        use crate::error::Error;
-        let status = ApiError::from_response(404, b"");
-        assert!(matches!(
-            Error::from(status),
-            Error::Auth0 { status: 404, .. }
-        ));
-        assert!(matches!(
-            Error::from(ApiError::Transport("x".into())),
-            Error::Transport(_)
-        ));
-        assert!(matches!(
-            Error::from(ApiError::Timeout("x".into())),
-            Error::Cancelled(_)
-        ));
-        assert!(matches!(
-            Error::from(ApiError::Cancelled),
-            Error::Cancelled(_)
-        ));
-        let limited = ApiError::RateLimited {
-            waited: Duration::ZERO,
-            message: String::new(),
-        };
-        assert!(matches!(
-            Error::from(limited),
-            Error::Auth0 { status: 429, .. }
-        ));
     }
 }

@@ -3,8 +3,10 @@
 //! safe retries, so resources only describe the request.
 
 pub mod error;
+mod exchange;
 pub mod limiter;
 pub mod listing;
+mod request;
 mod retry;
 pub mod settings;
 mod token;
@@ -15,11 +17,13 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use tokio_util::sync::CancellationToken;
 
-pub use error::ApiError;
+pub use error::{ApiError, ConfigError};
 pub use limiter::RateLimiter;
+pub use request::{encode_path_segment, ApiRequest, ApiResponse};
 pub use settings::{Credentials, Settings};
 
-use retry::{backoff_delay, rate_limit_delay, redact, RETRYABLE_STATUSES};
+use exchange::{parse_body, AttemptError};
+use retry::{backoff_delay, rate_limit_delay, RETRYABLE_STATUSES};
 use token::{parse_token_response, AccessToken, TokenCache, TokenSource};
 
 /// Retries after 5xx or connection failures, on top of the first attempt.
@@ -27,74 +31,6 @@ const MAX_RETRIES: u32 = 3;
 /// The longest one attempt may take when the caller set no deadline.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(120);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// One Management API (or `/oauth/token`) request.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ApiRequest {
-    pub method: Method,
-    /// Starts with `/`, e.g. `/api/v2/clients/abc`; ids in it must already be encoded
-    /// (see [`encode_path_segment`]).
-    pub path: String,
-    pub query: Vec<(String, String)>,
-    pub body: Option<serde_json::Value>,
-    /// No attempt, wait or retry goes past this.
-    pub deadline: Option<Instant>,
-}
-
-impl ApiRequest {
-    pub fn new(method: Method, path: impl Into<String>) -> ApiRequest {
-        ApiRequest {
-            method,
-            path: path.into(),
-            query: Vec::new(),
-            body: None,
-            deadline: None,
-        }
-    }
-
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> ApiRequest {
-        self.query.push((name.into(), value.into()));
-        self
-    }
-
-    pub fn body(mut self, body: serde_json::Value) -> ApiRequest {
-        self.body = Some(body);
-        self
-    }
-
-    pub fn deadline(mut self, deadline: Option<Instant>) -> ApiRequest {
-        self.deadline = deadline;
-        self
-    }
-
-    /// Whether sending this twice does no harm when the first answer was lost.
-    fn is_replay_safe(&self) -> bool {
-        matches!(
-            self.method,
-            Method::GET | Method::HEAD | Method::PATCH | Method::PUT | Method::DELETE
-        )
-    }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct ApiResponse {
-    pub status: u16,
-    /// The JSON body; `Null` when empty (204), a string when not JSON.
-    pub body: serde_json::Value,
-}
-
-/// Percent-encodes one path segment, e.g. a resource server identifier used as its id.
-pub fn encode_path_segment(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for byte in segment.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
 
 /// The Auth0 client. Cheap to clone; clones share the token, the rate limiter and cancellation.
 #[derive(Clone)]
@@ -126,25 +62,6 @@ struct Call<'a> {
 
 type BodyMaker<'a> = dyn Fn() -> Result<serde_json::Value, ApiError> + Send + Sync + 'a;
 
-/// The raw outcome of one HTTP exchange.
-struct Exchange {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
-    body: Vec<u8>,
-}
-
-enum AttemptError {
-    /// `unsent`: the connection failed before any byte of the request left, so even a POST
-    /// can be sent again. `permanent`: trying again cannot help (an untrusted certificate).
-    Transport {
-        message: String,
-        unsent: bool,
-        permanent: bool,
-    },
-    Timeout(String),
-    Cancelled,
-}
-
 impl std::fmt::Debug for Auth0Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Auth0Client")
@@ -155,7 +72,7 @@ impl std::fmt::Debug for Auth0Client {
 
 impl Auth0Client {
     /// Builds the client; `SSL_CERT_FILE`, if set, adds its PEM certificates as trusted roots.
-    pub fn new(settings: Settings) -> Result<Self, crate::error::Error> {
+    pub fn new(settings: Settings) -> Result<Self, ConfigError> {
         Self::with_env(settings, &|name| std::env::var(name).ok())
     }
 
@@ -163,10 +80,9 @@ impl Auth0Client {
     pub fn with_env(
         settings: Settings,
         env: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<Self, crate::error::Error> {
-        use crate::error::Error;
+    ) -> Result<Self, ConfigError> {
         let base = reqwest::Url::parse(&settings.base_url).map_err(|_| {
-            Error::Config(format!(
+            ConfigError(format!(
                 "auth0:domain resolves to {:?}, which is not a URL; set it to <tenant>.auth0.com",
                 settings.base_url
             ))
@@ -189,7 +105,7 @@ impl Auth0Client {
             builder = builder.no_proxy();
         }
         let http = builder.build().map_err(|e| {
-            Error::Config(format!("could not set up the HTTPS client for Auth0: {e}"))
+            ConfigError(format!("could not set up the HTTPS client for Auth0: {e}"))
         })?;
         let source = TokenSource::from_credentials(&settings.credentials, &settings.base_url)?;
         let limiter = settings.max_requests_per_second.map(RateLimiter::new);
@@ -508,142 +424,6 @@ impl Auth0Client {
         parse_token_response(&response.body)
     }
 
-    /// One HTTP exchange, bounded by the deadline and by cancellation.
-    async fn exchange(
-        &self,
-        call: &Call<'_>,
-        body: Option<&serde_json::Value>,
-        token: Option<&AccessToken>,
-        deadline: Option<tokio::time::Instant>,
-        attempt: u32,
-    ) -> Result<Exchange, AttemptError> {
-        let settings = &self.inner.settings;
-        let req = call.req;
-        let started = tokio::time::Instant::now();
-        let timeout = match deadline {
-            Some(deadline) => {
-                let left = deadline.saturating_duration_since(started);
-                if left.is_zero() {
-                    return Err(AttemptError::Timeout(format!(
-                        "{} {} was not sent because its deadline had passed",
-                        req.method, req.path
-                    )));
-                }
-                left.min(ATTEMPT_TIMEOUT)
-            }
-            None => ATTEMPT_TIMEOUT,
-        };
-        let url = format!("{}{}", settings.base_url, req.path);
-        let mut builder = self
-            .inner
-            .http
-            .request(req.method.clone(), &url)
-            .timeout(timeout);
-        if !req.query.is_empty() {
-            builder = builder.query(&req.query);
-        }
-        if let Some(token) = token {
-            builder = builder.bearer_auth(token.as_str());
-        }
-        if let Some(domain) = &settings.custom_domain_header {
-            builder = builder.header("Auth0-Custom-Domain", domain);
-        }
-        if let Some(body) = body {
-            builder = builder.json(body);
-            if settings.debug && !call.sensitive {
-                tracing::debug!(method = %req.method, path = %req.path, body = %redact(body), "Auth0 request body");
-            }
-        }
-
-        let send = async {
-            let response = builder.send().await?;
-            let status = response.status().as_u16();
-            let headers = response.headers().clone();
-            let body = response.bytes().await?.to_vec();
-            Ok::<_, reqwest::Error>(Exchange {
-                status,
-                headers,
-                body,
-            })
-        };
-        let outcome = tokio::select! {
-            outcome = send => outcome,
-            _ = self.inner.cancel.cancelled() => return Err(AttemptError::Cancelled),
-        };
-        let elapsed_ms = started.elapsed().as_millis() as u64;
-        match outcome {
-            Ok(exchange) => {
-                let status = exchange.status;
-                if settings.debug {
-                    tracing::info!(method = %req.method, path = %req.path, status, attempt, elapsed_ms, "Auth0 request");
-                    if !call.sensitive {
-                        tracing::debug!(method = %req.method, path = %req.path, status, body = %redact(&parse_body(&exchange.body)), "Auth0 response body");
-                    }
-                } else {
-                    tracing::debug!(method = %req.method, path = %req.path, status, attempt, elapsed_ms, "Auth0 request");
-                }
-                Ok(exchange)
-            }
-            Err(err) => {
-                let failure = self.describe_failure(req, &err, deadline);
-                tracing::debug!(method = %req.method, path = %req.path, attempt, elapsed_ms, "Auth0 request failed: {}", match &failure {
-                    AttemptError::Transport { message, .. } | AttemptError::Timeout(message) => message.as_str(),
-                    AttemptError::Cancelled => "cancelled",
-                });
-                Err(failure)
-            }
-        }
-    }
-
-    fn describe_failure(
-        &self,
-        req: &ApiRequest,
-        err: &reqwest::Error,
-        deadline: Option<tokio::time::Instant>,
-    ) -> AttemptError {
-        let base = &self.inner.settings.base_url;
-        let cause = root_cause(err);
-        if err.is_timeout() && deadline.is_some_and(|d| tokio::time::Instant::now() >= d) {
-            return AttemptError::Timeout(format!(
-                "Auth0 did not answer {} {} before the operation's deadline",
-                req.method, req.path
-            ));
-        }
-        if err.is_connect() {
-            let certificate = cause.to_ascii_lowercase().contains("certificate");
-            let hint = if certificate {
-                "; if the tenant uses a private CA, point SSL_CERT_FILE at its PEM certificate"
-            } else {
-                "; check auth0:domain and the network"
-            };
-            return AttemptError::Transport {
-                message: format!("could not connect to Auth0 at {base} ({cause}){hint}"),
-                unsent: true,
-                permanent: certificate,
-            };
-        }
-        if err.is_timeout() {
-            return AttemptError::Transport {
-                message: format!(
-                    "Auth0 at {base} did not answer {} {} within {}s",
-                    req.method,
-                    req.path,
-                    ATTEMPT_TIMEOUT.as_secs()
-                ),
-                unsent: false,
-                permanent: false,
-            };
-        }
-        AttemptError::Transport {
-            message: format!(
-                "the connection to Auth0 at {base} failed during {} {} ({cause})",
-                req.method, req.path
-            ),
-            unsent: false,
-            permanent: false,
-        }
-    }
-
     /// Sleeps, unless cancelled first.
     async fn pause(&self, wait: Duration) -> Result<(), ApiError> {
         tokio::select! {
@@ -658,36 +438,17 @@ fn fits(delay: Duration, deadline: Option<tokio::time::Instant>) -> bool {
     deadline.is_none_or(|d| tokio::time::Instant::now() + delay < d)
 }
 
-fn parse_body(bytes: &[u8]) -> serde_json::Value {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return serde_json::Value::Null;
-    }
-    serde_json::from_slice(bytes)
-        .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(bytes).into_owned()))
-}
-
-/// The innermost error's text: "Connection refused (os error 111)" rather than reqwest's
-/// "error sending request for url (…)".
-fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut current = err;
-    while let Some(next) = current.source() {
-        current = next;
-    }
-    current.to_string()
-}
-
 /// Reads the PEM bundle named by SSL_CERT_FILE.
-fn extra_roots(path: &str) -> Result<Vec<reqwest::Certificate>, crate::error::Error> {
-    use crate::error::Error;
+fn extra_roots(path: &str) -> Result<Vec<reqwest::Certificate>, ConfigError> {
     let pem = std::fs::read(path).map_err(|e| {
-        Error::Config(format!(
+        ConfigError(format!(
             "SSL_CERT_FILE names {path:?}, which could not be read ({}); point it at a PEM certificate bundle or unset it",
             e.kind()
         ))
     })?;
     match reqwest::Certificate::from_pem_bundle(&pem) {
         Ok(certs) if !certs.is_empty() => Ok(certs),
-        _ => Err(Error::Config(format!(
+        _ => Err(ConfigError(format!(
             "SSL_CERT_FILE names {path:?}, which holds no PEM certificates; point it at a PEM certificate bundle or unset it"
         ))),
     }
@@ -710,36 +471,11 @@ mod tests {
     }
 
     #[test]
-    fn path_segments_are_percent_encoded() {
-        assert_eq!(
-            encode_path_segment("https://api.example.com/"),
-            "https%3A%2F%2Fapi.example.com%2F"
-        );
-        assert_eq!(encode_path_segment("abc-DEF_1.2~"), "abc-DEF_1.2~");
-    }
-
-    #[test]
-    fn only_idempotent_methods_are_replay_safe() {
-        for method in [Method::GET, Method::PATCH, Method::DELETE] {
-            assert!(ApiRequest::new(method, "/").is_replay_safe());
-        }
-        assert!(!ApiRequest::new(Method::POST, "/").is_replay_safe());
-    }
-
-    #[test]
-    fn empty_bodies_are_null_and_non_json_bodies_are_text() {
-        assert_eq!(parse_body(b""), serde_json::Value::Null);
-        assert_eq!(parse_body(b"  \n"), serde_json::Value::Null);
-        assert_eq!(parse_body(br#"{"a":1}"#), serde_json::json!({"a": 1}));
-        assert_eq!(parse_body(b"OK"), serde_json::json!("OK"));
-    }
-
-    #[test]
     fn an_unreadable_ssl_cert_file_is_a_config_error_naming_it() {
         let env = |name: &str| (name == "SSL_CERT_FILE").then(|| "/nonexistent/ca.pem".to_string());
         let err = Auth0Client::with_env(settings(), &env).unwrap_err();
         assert!(
-            matches!(&err, crate::error::Error::Config(m) if m.contains("SSL_CERT_FILE") && m.contains("/nonexistent/ca.pem")),
+            matches!(&err, ConfigError(m) if m.contains("SSL_CERT_FILE") && m.contains("/nonexistent/ca.pem")),
             "{err}"
         );
     }

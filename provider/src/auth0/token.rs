@@ -13,7 +13,7 @@ use serde_json::json;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use super::error::ApiError;
+use super::error::{ApiError, ConfigError};
 use super::settings::Credentials;
 
 /// An access token. Its `Debug` never shows the token.
@@ -64,8 +64,7 @@ impl TokenSource {
     pub(crate) fn from_credentials(
         credentials: &Credentials,
         base_url: &str,
-    ) -> Result<TokenSource, crate::error::Error> {
-        use crate::error::Error;
+    ) -> Result<TokenSource, ConfigError> {
         Ok(match credentials {
             Credentials::ApiToken(token) => TokenSource::Static(AccessToken::new(token)),
             Credentials::ClientSecret {
@@ -81,14 +80,14 @@ impl TokenSource {
                 alg,
             } => {
                 let key = EncodingKey::from_rsa_pem(private_key_pem.as_bytes()).map_err(|_| {
-                    Error::Config(
+                    ConfigError(
                         "auth0:clientAssertionPrivateKey is not a PEM-encoded RSA private key; set it to the key's PEM text".to_string(),
                     )
                 })?;
                 let alg = match Algorithm::from_str(alg) {
                     Ok(alg @ (Algorithm::RS256 | Algorithm::RS384 | Algorithm::PS256)) => alg,
                     _ => {
-                        return Err(Error::Config(format!(
+                        return Err(ConfigError(format!(
                             "auth0:clientAssertionSigningAlg {alg:?} is not supported; set it to RS256, RS384 or PS256"
                         )))
                     }
