@@ -91,15 +91,20 @@ impl Rpc {
             || status.message().contains("connection to Auth0");
         if status.message().contains("may or may not have applied it") {
             ledger.outcome_unknown.push(text);
-        } else if matches!(status.code(), Code::Unknown | Code::Unavailable) && before_processing
-        {
+        } else if matches!(status.code(), Code::Unknown | Code::Unavailable) && before_processing {
             ledger.exhausted.push(text);
         } else {
             ledger.unexpected.push(text);
         }
     }
 
-    async fn checked(&mut self, token: &str, name: &str, olds: &PropertyMap, news: Json) -> PropertyMap {
+    async fn checked(
+        &mut self,
+        token: &str,
+        name: &str,
+        olds: &PropertyMap,
+        news: Json,
+    ) -> PropertyMap {
         let response = self
             .rpc
             .check(pb::CheckRequest {
@@ -114,7 +119,11 @@ impl Rpc {
             .await
             .expect("check")
             .into_inner();
-        assert!(response.failures.is_empty(), "{name}: {:?}", response.failures);
+        assert!(
+            response.failures.is_empty(),
+            "{name}: {:?}",
+            response.failures
+        );
         de(response.inputs)
     }
 
@@ -138,9 +147,16 @@ impl Rpc {
             let r = r.into_inner();
             (r.id, de(r.properties))
         });
-        self.record(&format!("create {name}"), &created.as_ref().map(|_| ()).map_err(Clone::clone));
+        self.record(
+            &format!("create {name}"),
+            &created.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
         let (id, state) = created.ok()?;
-        self.ledger.lock().unwrap().exists.insert((token, id.clone()));
+        self.ledger
+            .lock()
+            .unwrap()
+            .exists
+            .insert((token, id.clone()));
         Some((id, state))
     }
 
@@ -203,7 +219,11 @@ impl Rpc {
             .map(|_| ());
         self.record(&format!("delete {name}"), &result);
         if result.is_ok() {
-            self.ledger.lock().unwrap().exists.remove(&(token, id.to_string()));
+            self.ledger
+                .lock()
+                .unwrap()
+                .exists
+                .remove(&(token, id.to_string()));
         }
     }
 }
@@ -213,14 +233,21 @@ impl Rpc {
 async fn group(mut rpc: Rpc, g: usize) {
     let api_name = format!("api-{g}");
     let api_inputs = rpc
-        .checked(API, &api_name, &PropertyMap::new(), json!({
-            "name": api_name, "identifier": format!("https://load-{g}.example/"),
-            "scopes": [{"value": "read:data", "description": "Read"}],
-        }))
+        .checked(
+            API,
+            &api_name,
+            &PropertyMap::new(),
+            json!({
+                "name": api_name, "identifier": format!("https://load-{g}.example/"),
+                "scopes": [{"value": "read:data", "description": "Read"}],
+            }),
+        )
         .await;
     let client_name = format!("client-{g}");
     let program = json!({"name": format!("load client {g}"), "appType": "non_interactive", "grantTypes": ["client_credentials"]});
-    let client_inputs = rpc.checked(CLIENT, &client_name, &PropertyMap::new(), program).await;
+    let client_inputs = rpc
+        .checked(CLIENT, &client_name, &PropertyMap::new(), program)
+        .await;
     let api = rpc.create(API, &api_name, &api_inputs).await;
     let client = rpc.create(CLIENT, &client_name, &client_inputs).await;
     let (Some((api_id, api_state)), Some((client_id, client_state))) = (api, client) else {
@@ -234,18 +261,30 @@ async fn group(mut rpc: Rpc, g: usize) {
         .await;
     let grant = rpc.create(GRANT, &grant_name, &grant_inputs).await;
     rpc.read(API, &api_name, &api_id, &api_state).await;
-    rpc.read(CLIENT, &client_name, &client_id, &client_state).await;
+    rpc.read(CLIENT, &client_name, &client_id, &client_state)
+        .await;
     if let Some((grant_id, grant_state)) = &grant {
         rpc.read(GRANT, &grant_name, grant_id, grant_state).await;
     }
     let described = json!({"name": format!("load client {g}"), "appType": "non_interactive", "grantTypes": ["client_credentials"], "description": "updated under load"});
-    let news = rpc.checked(CLIENT, &client_name, &client_inputs, described).await;
-    rpc.update(CLIENT, &client_name, &client_id, &client_state, &news, &client_inputs).await;
+    let news = rpc
+        .checked(CLIENT, &client_name, &client_inputs, described)
+        .await;
+    rpc.update(
+        CLIENT,
+        &client_name,
+        &client_id,
+        &client_state,
+        &news,
+        &client_inputs,
+    )
+    .await;
     if g % 2 == 0 {
         if let Some((grant_id, grant_state)) = &grant {
             rpc.delete(GRANT, &grant_name, grant_id, grant_state).await;
         }
-        rpc.delete(CLIENT, &client_name, &client_id, &client_state).await;
+        rpc.delete(CLIENT, &client_name, &client_id, &client_state)
+            .await;
         rpc.delete(API, &api_name, &api_id, &api_state).await;
     }
 }
@@ -277,7 +316,10 @@ fn tenant_objects(emulator: &Emulator) -> BTreeSet<(&'static str, String)> {
 }
 
 /// The emulator and a provider served on loopback, configured for it with `config` added.
-async fn start(emulator: EmulatorConfig, config: Json) -> (Arc<Emulator>, ResourceProviderClient<Channel>) {
+async fn start(
+    emulator: EmulatorConfig,
+    config: Json,
+) -> (Arc<Emulator>, ResourceProviderClient<Channel>) {
     let emulator = Arc::new(Emulator::start(emulator).await.unwrap());
     let provider = Auth0Provider::with_env(Box::new(|_| None));
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -287,10 +329,16 @@ async fn start(emulator: EmulatorConfig, config: Json) -> (Arc<Emulator>, Resour
             .add_service(ResourceProviderService::new(provider).into_server())
             .serve_with_incoming(TcpIncoming::from(listener)),
     );
-    let mut rpc = ResourceProviderClient::connect(format!("http://{address}")).await.unwrap();
-    let mut args = props(json!({"domain": emulator.base_url(), "clientId": emulator.bootstrap_client_id()}));
+    let mut rpc = ResourceProviderClient::connect(format!("http://{address}"))
+        .await
+        .unwrap();
+    let mut args =
+        props(json!({"domain": emulator.base_url(), "clientId": emulator.bootstrap_client_id()}));
     args.extend(props(config));
-    args.insert("clientSecret".into(), Value::from(emulator.bootstrap_client_secret()).into_secret());
+    args.insert(
+        "clientSecret".into(),
+        Value::from(emulator.bootstrap_client_secret()).into_secret(),
+    );
     rpc.configure(pb::ConfigureRequest {
         args: st(&args),
         accept_secrets: true,
@@ -303,7 +351,10 @@ async fn start(emulator: EmulatorConfig, config: Json) -> (Arc<Emulator>, Resour
 }
 
 fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 /// Creates `n` APIs, 32 at a time; returns the failures and the wall time.
@@ -314,11 +365,19 @@ async fn create_apis(rpc: &ResourceProviderClient<Channel>, n: usize) -> (Vec<St
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..n {
         let permit = permits.clone().acquire_owned().await.unwrap();
-        let mut worker = Rpc { rpc: rpc.clone(), ledger: ledger.clone() };
+        let mut worker = Rpc {
+            rpc: rpc.clone(),
+            ledger: ledger.clone(),
+        };
         tasks.spawn(async move {
             let name = format!("rl-{i}");
             let inputs = worker
-                .checked(API, &name, &PropertyMap::new(), json!({"name": name, "identifier": format!("https://rl-{i}.example/")}))
+                .checked(
+                    API,
+                    &name,
+                    &PropertyMap::new(),
+                    json!({"name": name, "identifier": format!("https://rl-{i}.example/")}),
+                )
                 .await;
             worker.create(API, &name, &inputs).await;
             drop(permit);
@@ -328,18 +387,25 @@ async fn create_apis(rpc: &ResourceProviderClient<Channel>, n: usize) -> (Vec<St
         done.expect("a create panicked");
     }
     let ledger = ledger.lock().unwrap();
-    let failures = [&ledger.exhausted, &ledger.outcome_unknown, &ledger.unexpected]
-        .into_iter()
-        .flatten()
-        .cloned()
-        .collect();
+    let failures = [
+        &ledger.exhausted,
+        &ledger.outcome_unknown,
+        &ledger.unexpected,
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .collect();
     (failures, started.elapsed())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_the_free_tenant_every_create_completes_and_one_token_serves_them_all() {
     let n = env_number("RELIABILITY_CREATES", 16);
-    let free = EmulatorConfig { rate_limit: RateLimit::FREE, ..EmulatorConfig::default() };
+    let free = EmulatorConfig {
+        rate_limit: RateLimit::FREE,
+        ..EmulatorConfig::default()
+    };
     let (emulator, rpc) = start(free, json!({})).await;
     let (failures, wall) = create_apis(&rpc, n).await;
     let stats = emulator.stats();
@@ -352,13 +418,19 @@ async fn on_the_free_tenant_every_create_completes_and_one_token_serves_them_all
         stats.token
     );
     assert!(failures.is_empty(), "{failures:#?}");
-    assert_eq!(stats.token, 1, "32 concurrent operations must share one token");
+    assert_eq!(
+        stats.token, 1,
+        "32 concurrent operations must share one token"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_max_requests_per_second_under_the_tenant_limit_auth0_never_answers_429() {
     let n = env_number("RELIABILITY_CREATES", 16);
-    let free = EmulatorConfig { rate_limit: RateLimit::FREE, ..EmulatorConfig::default() };
+    let free = EmulatorConfig {
+        rate_limit: RateLimit::FREE,
+        ..EmulatorConfig::default()
+    };
     let (emulator, rpc) = start(free, json!({"maxRequestsPerSecond": "1.8"})).await;
     let (failures, wall) = create_apis(&rpc, n).await;
     let stats = emulator.stats();
@@ -376,7 +448,8 @@ async fn with_max_requests_per_second_under_the_tenant_limit_auth0_never_answers
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn under_faults_and_429_bursts_nothing_is_duplicated_or_lost_and_every_failure_is_explained() {
+async fn under_faults_and_429_bursts_nothing_is_duplicated_or_lost_and_every_failure_is_explained()
+{
     let groups = env_number("RELIABILITY_GROUPS", 40);
     let seed = env_number("RELIABILITY_SEED", 14) as u64;
     let (emulator, rpc) = start(EmulatorConfig::default(), json!({})).await;
@@ -394,7 +467,10 @@ async fn under_faults_and_429_bursts_nothing_is_duplicated_or_lost_and_every_fai
         async move {
             loop {
                 tokio::time::sleep(Duration::from_secs(1)).await;
-                emulator.set_rate_limit(RateLimit::Bucket { burst: 5, per_second: 5.0 });
+                emulator.set_rate_limit(RateLimit::Bucket {
+                    burst: 5,
+                    per_second: 5.0,
+                });
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 emulator.set_rate_limit(RateLimit::Off);
             }
@@ -407,7 +483,10 @@ async fn under_faults_and_429_bursts_nothing_is_duplicated_or_lost_and_every_fai
     let mut tasks = tokio::task::JoinSet::new();
     for g in 0..groups {
         let permit = permits.clone().acquire_owned().await.unwrap();
-        let worker = Rpc { rpc: rpc.clone(), ledger: ledger.clone() };
+        let worker = Rpc {
+            rpc: rpc.clone(),
+            ledger: ledger.clone(),
+        };
         tasks.spawn(async move {
             group(worker, g).await;
             drop(permit);
@@ -436,10 +515,13 @@ async fn under_faults_and_429_bursts_nothing_is_duplicated_or_lost_and_every_fai
         .count();
     let mut names: BTreeMap<String, usize> = BTreeMap::new();
     for c in emulator.snapshot()["clients"].as_array().unwrap() {
-        *names.entry(c["name"].as_str().unwrap_or_default().to_string()).or_default() += 1;
+        *names
+            .entry(c["name"].as_str().unwrap_or_default().to_string())
+            .or_default() += 1;
     }
     let duplicate_names: Vec<_> = names.iter().filter(|(_, n)| **n > 1).collect();
-    let recovered = stats.count("POST /api/v2/client-grants") + stats.count("POST /api/v2/resource-servers")
+    let recovered = stats.count("POST /api/v2/client-grants")
+        + stats.count("POST /api/v2/resource-servers")
         + stats.count("POST /api/v2/clients");
     eprintln!(
         "faults at load: {} operations ({groups} groups, {CONCURRENCY} at a time) in {:.1}s; {} Management API requests ({} POSTs), {} token requests; \
@@ -460,13 +542,28 @@ async fn under_faults_and_429_bursts_nothing_is_duplicated_or_lost_and_every_fai
     for m in ledger.outcome_unknown.iter().take(3) {
         eprintln!("  e.g. {m}");
     }
-    assert!(ledger.unexpected.is_empty(), "failures no fault explains: {:#?}", ledger.unexpected);
-    assert!(unexplained.is_empty(), "objects in Auth0 that no answer or error names: {unexplained:?}");
-    assert!(lost.is_empty(), "objects the provider reported that Auth0 does not hold: {lost:?}");
-    assert!(duplicate_names.is_empty(), "clients created twice: {duplicate_names:?}");
+    assert!(
+        ledger.unexpected.is_empty(),
+        "failures no fault explains: {:#?}",
+        ledger.unexpected
+    );
+    assert!(
+        unexplained.is_empty(),
+        "objects in Auth0 that no answer or error names: {unexplained:?}"
+    );
+    assert!(
+        lost.is_empty(),
+        "objects the provider reported that Auth0 does not hold: {lost:?}"
+    );
+    assert!(
+        duplicate_names.is_empty(),
+        "clients created twice: {duplicate_names:?}"
+    );
     for m in &ledger.outcome_unknown {
         assert!(
-            m.contains("pulumi import auth0:index/") || m.contains("so it was not created") || m.contains("run pulumi up again"),
+            m.contains("pulumi import auth0:index/")
+                || m.contains("so it was not created")
+                || m.contains("run pulumi up again"),
             "an unknown outcome that says neither what to import nor that nothing was made: {m}"
         );
     }

@@ -239,7 +239,11 @@ impl Resource for Client {
                 pages += 1;
                 matches.extend(items.iter().filter_map(|c| {
                     (c.get("name").and_then(Json::as_str) == Some(client_name))
-                        .then(|| c.get("client_id").and_then(Json::as_str).map(str::to_string))
+                        .then(|| {
+                            c.get("client_id")
+                                .and_then(Json::as_str)
+                                .map(str::to_string)
+                        })
                         .flatten()
                 }));
                 pages < ORPHAN_SEARCH_PAGES

@@ -7,8 +7,8 @@ use super::defaults::{default, Lit::*, Use};
 use super::lifecycle::{holds_what_was_sent, import_command, resend_create, Op, Resent};
 use super::{api_names, Context, Resource, ResourceDef};
 use crate::auth0::{ApiError, Auth0Client};
-use crate::error::Error;
 use crate::check::Checker;
+use crate::error::Error;
 use crate::rpc::CheckRequest;
 use crate::value::{PropertyMap, Value};
 
@@ -159,7 +159,10 @@ impl Resource for ClientGrant {
             _ => Vec::new(),
         };
         let existing = grants.into_iter().find(|g| {
-            g.get("subject_type").and_then(Json::as_str).unwrap_or("client") == subject_type
+            g.get("subject_type")
+                .and_then(Json::as_str)
+                .unwrap_or("client")
+                == subject_type
         });
         match existing {
             Some(grant) if holds_what_was_sent(body, &grant) => {

@@ -137,7 +137,11 @@ pub async fn resend_create(op: &Op<'_>, body: &Map<String, Json>) -> Result<Rese
             Ok(response) => return Ok(Resent::Created(response.body)),
             Err(err) if err.status() == Some(409) => return Ok(Resent::Conflict),
             Err(err) if err.outcome_unknown() && attempt < RESEND_ATTEMPTS => {
-                tracing::info!(collection = op.def.collection, attempt, "resending a create whose answer was lost");
+                tracing::info!(
+                    collection = op.def.collection,
+                    attempt,
+                    "resending a create whose answer was lost"
+                );
             }
             Err(err) => return Err(err),
         }
@@ -203,10 +207,12 @@ mod tests {
 
     #[test]
     fn nested_objects_compare_field_by_field_and_numbers_by_value() {
-        let sent = map(json!({"jwt": {"lifetime": 60}, "scopes": [{"value": "r", "description": "d"}]}));
+        let sent =
+            map(json!({"jwt": {"lifetime": 60}, "scopes": [{"value": "r", "description": "d"}]}));
         let found = json!({"jwt": {"lifetime": 60.0, "alg": "RS256"}, "scopes": [{"value": "r", "description": "d"}]});
         assert!(holds_what_was_sent(&sent, &found));
-        let other = json!({"jwt": {"lifetime": 61}, "scopes": [{"value": "r", "description": "d"}]});
+        let other =
+            json!({"jwt": {"lifetime": 61}, "scopes": [{"value": "r", "description": "d"}]});
         assert!(!holds_what_was_sent(&sent, &other));
     }
 }

@@ -8,8 +8,8 @@ use serde_json::{Map, Value as Json};
 use super::lifecycle::{holds_what_was_sent, import_command, resend_create, Op, Resent};
 use super::{api_names, Context, Resource, ResourceDef};
 use crate::auth0::{ApiError, Auth0Client};
-use crate::error::Error;
 use crate::check::Checker;
+use crate::error::Error;
 use crate::rpc::CheckRequest;
 use crate::value::{PropertyMap, Value};
 
@@ -136,7 +136,11 @@ impl Resource for ResourceServer {
                 ))
             })?
             .body;
-        let id = found.get("id").and_then(Json::as_str).unwrap_or("<id>").to_string();
+        let id = found
+            .get("id")
+            .and_then(Json::as_str)
+            .unwrap_or("<id>")
+            .to_string();
         let system = found.get("is_system").and_then(Json::as_bool) == Some(true)
             || op.client.settings().audience == identifier;
         if system {
