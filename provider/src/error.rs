@@ -27,9 +27,19 @@ pub enum Error {
         inputs: PropertyMap,
         reasons: Vec<String>,
     },
-    /// The operation was cancelled or its timeout elapsed.
+    /// The operation was cancelled (Cancel RPC, SIGINT).
     #[error("{0}")]
     Cancelled(String),
+    /// The operation's deadline (the engine's timeout, or the provider's cap) passed first.
+    #[error("{0}")]
+    DeadlineExceeded(String),
+    /// Auth0 kept answering 429 for longer than the operation could wait.
+    #[error("{0}")]
+    RateLimited(String),
+    /// A create was sent and may or may not have been applied; the message names what may
+    /// have been created and how to adopt or find it.
+    #[error("{0}")]
+    OutcomeUnknown(String),
     /// An RPC or function this provider does not offer.
     #[error("{0}")]
     Unimplemented(String),
@@ -52,12 +62,11 @@ impl From<ApiError> for Error {
                 status,
                 message: sentence,
             },
-            ApiError::RateLimited { .. } => Error::Auth0 {
-                status: 429,
-                message: sentence,
-            },
+            ApiError::RateLimited { .. } => Error::RateLimited(sentence),
             ApiError::Transport(_) => Error::Transport(sentence),
-            ApiError::Timeout(_) | ApiError::Cancelled => Error::Cancelled(sentence),
+            ApiError::OutcomeUnknown(_) => Error::OutcomeUnknown(sentence),
+            ApiError::Timeout(_) => Error::DeadlineExceeded(sentence),
+            ApiError::Cancelled => Error::Cancelled(sentence),
         }
     }
 }
@@ -81,7 +90,11 @@ mod tests {
         ));
         assert!(matches!(
             Error::from(ApiError::Timeout("x".into())),
-            Error::Cancelled(_)
+            Error::DeadlineExceeded(_)
+        ));
+        assert!(matches!(
+            Error::from(ApiError::OutcomeUnknown("x".into())),
+            Error::OutcomeUnknown(_)
         ));
         assert!(matches!(
             Error::from(ApiError::Cancelled),
@@ -91,9 +104,6 @@ mod tests {
             waited: Duration::ZERO,
             message: String::new(),
         };
-        assert!(matches!(
-            Error::from(limited),
-            Error::Auth0 { status: 429, .. }
-        ));
+        assert!(matches!(Error::from(limited), Error::RateLimited(_)));
     }
 }

@@ -422,8 +422,14 @@ impl Provider for Auth0Provider {
             def,
             deadline: deadline(req.timeout),
         };
+        // Kept to resend or compare with what Auth0 holds if the create's answer is lost.
+        let sent = body.clone();
         let created = match lifecycle(resource).create(&op, &req.properties, body).await {
             Ok(created) => created,
+            Err(err) if err.outcome_unknown() => {
+                tracing::warn!(resource = def.label, name = %req.name, "the answer to a create was lost; finding out whether Auth0 applied it");
+                resource.recover_create(&op, &req.name, &sent, err).await?
+            }
             Err(err) => return Err(self.explain(resource, &ctx, &req.properties, err).await),
         };
         let id = created

@@ -623,7 +623,7 @@ async fn a_503_on_get_is_retried_until_it_succeeds() {
 }
 
 #[tokio::test]
-async fn a_503_that_persists_gives_up_after_three_retries() {
+async fn a_503_that_persists_gives_up_after_five_retries() {
     bounded(async {
         let stub = Stub::start(|_, _| Reply::json(503, unavailable())).await;
         let client = client(settings(&stub.base, Credentials::ApiToken("t".into())));
@@ -632,24 +632,54 @@ async fn a_503_that_persists_gives_up_after_three_retries() {
             err.sentence(),
             "Auth0 answered 503 Service Unavailable: Service temporarily unavailable."
         );
-        assert_eq!(stub.count("/api/v2/clients/x"), 4);
+        assert_eq!(stub.count("/api/v2/clients/x"), 6);
     })
     .await;
 }
 
 #[tokio::test]
-async fn a_503_on_post_is_not_retried() {
+async fn a_503_on_post_is_retried_because_auth0_did_not_process_it() {
     bounded(async {
-        let stub = Stub::start(|_, _| Reply::json(503, unavailable())).await;
+        let stub = Stub::start(|_, n| {
+            if n < 2 {
+                Reply::json(503, unavailable())
+            } else {
+                Reply::json(201, json!({"client_id": "c"}))
+            }
+        })
+        .await;
         let client = client(settings(&stub.base, Credentials::ApiToken("t".into())));
-        let err = client
+        let response = client
             .post("/api/v2/clients", json!({"name": "x"}), None)
             .await
-            .unwrap_err();
-        assert_eq!(err.status(), Some(503));
-        assert_eq!(stub.count("/api/v2/clients"), 1);
+            .unwrap();
+        assert_eq!(response.status, 201);
+        assert_eq!(stub.count("/api/v2/clients"), 3);
     })
     .await;
+}
+
+#[tokio::test]
+async fn a_500_502_or_504_on_post_is_not_retried_and_its_outcome_is_unknown() {
+    for status in [500u16, 502, 504] {
+        bounded(async {
+            let stub = Stub::start(move |_, _| Reply::json(status, json!({}))).await;
+            let client = client(settings(&stub.base, Credentials::ApiToken("t".into())));
+            let err = client
+                .post("/api/v2/clients", json!({"name": "x"}), None)
+                .await
+                .unwrap_err();
+            assert!(err.outcome_unknown(), "{status}: {err:?}");
+            assert!(
+                err.sentence().contains(&status.to_string())
+                    && err.sentence().contains("may or may not have applied it"),
+                "{}",
+                err.sentence()
+            );
+            assert_eq!(stub.count("/api/v2/clients"), 1);
+        })
+        .await;
+    }
 }
 
 #[tokio::test]
@@ -771,7 +801,7 @@ async fn a_post_whose_connection_drops_after_sending_is_not_retried() {
             .post("/api/v2/clients", json!({"name": "x"}), None)
             .await
             .unwrap_err();
-        assert!(matches!(err, ApiError::Transport(_)), "{err:?}");
+        assert!(err.outcome_unknown(), "{err:?}");
         assert_eq!(accepted.load(Ordering::SeqCst), 1);
     })
     .await;
@@ -784,7 +814,8 @@ async fn a_get_whose_connection_drops_is_retried() {
         let client = client(settings(&base, Credentials::ApiToken("t".into())));
         let err = client.get("/api/v2/clients", None).await.unwrap_err();
         assert!(err.sentence().contains(&base), "{}", err.sentence());
-        assert_eq!(accepted.load(Ordering::SeqCst), 4);
+        assert!(matches!(err, ApiError::Transport(_)), "{err:?}");
+        assert_eq!(accepted.load(Ordering::SeqCst), 6);
     })
     .await;
 }

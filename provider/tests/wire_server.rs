@@ -769,6 +769,9 @@ fn each_error_kind_maps_to_its_one_code() {
         ),
         (Error::Transport("x".into()), Code::Unavailable),
         (Error::Cancelled("x".into()), Code::Cancelled),
+        (Error::DeadlineExceeded("x".into()), Code::DeadlineExceeded),
+        (Error::RateLimited("x".into()), Code::ResourceExhausted),
+        (Error::OutcomeUnknown("x".into()), Code::Unknown),
         (Error::Unimplemented("x".into()), Code::Unimplemented),
         (Error::Internal("x".into()), Code::Internal),
         (
@@ -781,6 +784,23 @@ fn each_error_kind_maps_to_its_one_code() {
             Code::Unknown,
         ),
     ];
+    // Adding an error kind without a row here fails to compile.
+    let rows = |error: &Error| match error {
+        Error::InvalidArgument(_)
+        | Error::Config(_)
+        | Error::Auth0 { .. }
+        | Error::Transport(_)
+        | Error::PartialFailure { .. }
+        | Error::Cancelled(_)
+        | Error::DeadlineExceeded(_)
+        | Error::RateLimited(_)
+        | Error::OutcomeUnknown(_)
+        | Error::Unimplemented(_)
+        | Error::Internal(_) => (),
+    };
+    for (error, _) in &cases {
+        rows(error);
+    }
     for (error, code) in cases {
         let status = status_from_error(&error);
         assert_eq!(status.code(), code, "{error:?}");

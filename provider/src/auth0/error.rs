@@ -19,6 +19,10 @@ pub enum ApiError {
     RateLimited { waited: Duration, message: String },
     /// Auth0 could not be reached, or the answer could not be read.
     Transport(String),
+    /// A request that is not safe to send twice (a POST) was sent, and its answer was lost:
+    /// the connection failed after sending, or Auth0 answered 500, 502 or 504. Auth0 may or
+    /// may not have applied it; the caller decides how to find out.
+    OutcomeUnknown(String),
     /// The request's deadline passed.
     Timeout(String),
     /// The provider was cancelled.
@@ -43,8 +47,17 @@ impl ApiError {
                 seconds(*waited)
             ),
             ApiError::Transport(text) | ApiError::Timeout(text) => with_period(text),
+            ApiError::OutcomeUnknown(text) => format!(
+                "{}; Auth0 may or may not have applied it",
+                text.trim_end_matches('.')
+            ) + ".",
             ApiError::Cancelled => "The Auth0 request was cancelled.".to_string(),
         }
+    }
+
+    /// True when a create may have been applied although it failed (see [`ApiError::OutcomeUnknown`]).
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(self, ApiError::OutcomeUnknown(_))
     }
 
     /// True for a 404: the thing asked for does not exist (any more).

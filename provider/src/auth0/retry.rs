@@ -8,6 +8,15 @@ use reqwest::header::HeaderMap;
 /// Server errors worth another try: the request may simply have hit a bad moment.
 pub(crate) const RETRYABLE_STATUSES: [u16; 4] = [500, 502, 503, 504];
 
+/// The one server error after which even a POST is sent again. By HTTP's definition a 503 says
+/// the server could not handle the request (overload, maintenance), and Auth0's front end sends
+/// it before a request reaches the API, so nothing was applied. A 500, 502 or 504 says no such
+/// thing: the API may have committed the change before the answer broke (a 504 is the front
+/// end giving up on an API that may still finish). Those make a POST's outcome unknown instead.
+/// The trade-off: a 503 sent by Auth0 after committing (which would break HTTP's meaning of
+/// 503) would make a retried POST create a second object.
+pub(crate) const NOT_PROCESSED_STATUS: u16 = 503;
+
 const BACKOFF_START: Duration = Duration::from_millis(200);
 const BACKOFF_CAP: Duration = Duration::from_secs(5);
 /// Without X-RateLimit-Reset, 429 waits double from 1 s up to this.

@@ -4,12 +4,18 @@ use async_trait::async_trait;
 use serde_json::{Map, Value as Json};
 
 use super::defaults::{default, Lit, Lit::*, Use};
+use super::lifecycle::{import_command, Op};
 use super::{api_names, Context, Resource, ResourceDef};
+use crate::auth0::ApiError;
 use crate::check::Checker;
+use crate::error::Error;
 use crate::rpc::CheckRequest;
 use crate::value::{PropertyMap, Value};
 
 pub struct Client;
+
+/// How many pages of clients (100 each) are searched for one whose create's answer was lost.
+const ORPHAN_SEARCH_PAGES: usize = 50;
 
 /// Auth0 limits on client metadata.
 const METADATA_MAX_KEYS: usize = 10;
@@ -208,6 +214,70 @@ fn samlp_field_mut<'a>(inputs: &'a mut PropertyMap, field: &str) -> Option<&'a m
 impl Resource for Client {
     fn def(&self) -> &'static ResourceDef {
         &DEF
+    }
+
+    /// A client has no natural key: Auth0 lets two clients share a name, so sending the create
+    /// again could make a second client, and a 409 never tells us the first one exists. A
+    /// marker in client_metadata could identify it, but it would take one of the ten metadata
+    /// keys from the user and need stripping from every read. So no guess is made: the create
+    /// fails with one error naming the clients Auth0 now holds with exactly this name (the
+    /// possible orphan) and the import command that adopts one, or, when the search cannot be
+    /// made, how to find it.
+    async fn recover_create(
+        &self,
+        op: &Op<'_>,
+        name: &str,
+        body: &Map<String, Json>,
+        lost: ApiError,
+    ) -> Result<Json, Error> {
+        let client_name = body.get("name").and_then(Json::as_str).unwrap_or_default();
+        let mut matches: Vec<String> = Vec::new();
+        let mut pages = 0;
+        let searched = op
+            .client
+            .list(DEF.collection, &[], "clients", op.deadline, |items| {
+                pages += 1;
+                matches.extend(items.iter().filter_map(|c| {
+                    (c.get("name").and_then(Json::as_str) == Some(client_name))
+                        .then(|| {
+                            c.get("client_id")
+                                .and_then(Json::as_str)
+                                .map(str::to_string)
+                        })
+                        .flatten()
+                }));
+                pages < ORPHAN_SEARCH_PAGES
+            })
+            .await;
+        let prefix = format!("Client {name}: {}", lost.sentence());
+        let find_it = format!(
+            "look for an application named {client_name:?} in the Auth0 dashboard (Applications) and adopt it with `{}` before running pulumi up again, or pulumi up creates a second one",
+            import_command(&DEF, name, "<client_id>")
+        );
+        let message = match (searched, matches.as_slice()) {
+            (Err(err), _) => format!(
+                "{prefix} Searching for it failed ({}); {find_it}.",
+                err.sentence().trim_end_matches('.')
+            ),
+            (Ok(_), []) if pages >= ORPHAN_SEARCH_PAGES => format!(
+                "{prefix} The first {} clients hold none named {client_name:?}; {find_it}.",
+                ORPHAN_SEARCH_PAGES * crate::auth0::listing::PER_PAGE
+            ),
+            (Ok(_), []) => format!(
+                "{prefix} Auth0 holds no client named {client_name:?}, so it was not created; run pulumi up again."
+            ),
+            (Ok(_), [id]) => format!(
+                "{prefix} Auth0 now holds client {id} named {client_name:?}, possibly created by this attempt; if it is, adopt it with `{}` before running pulumi up again, or pulumi up creates a second one.",
+                import_command(&DEF, name, id)
+            ),
+            (Ok(_), ids) => format!(
+                "{prefix} Auth0 now holds {} clients named {client_name:?} ({}), one possibly created by this attempt; adopt it with `{}` before running pulumi up again, or pulumi up creates another.",
+                ids.len(),
+                ids.join(", "),
+                import_command(&DEF, name, "<client_id>")
+            ),
+        };
+        Err(Error::OutcomeUnknown(message))
     }
 
     fn normalize(&self, _ctx: &Context<'_>, inputs: &mut PropertyMap) {

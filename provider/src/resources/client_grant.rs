@@ -4,9 +4,11 @@ use async_trait::async_trait;
 use serde_json::{Map, Value as Json};
 
 use super::defaults::{default, Lit::*, Use};
+use super::lifecycle::{holds_what_was_sent, import_command, resend_create, Op, Resent};
 use super::{api_names, Context, Resource, ResourceDef};
 use crate::auth0::{ApiError, Auth0Client};
 use crate::check::Checker;
+use crate::error::Error;
 use crate::rpc::CheckRequest;
 use crate::value::{PropertyMap, Value};
 
@@ -96,6 +98,89 @@ impl Resource for ClientGrant {
         // input already; this also covers an audience that was still unknown at Check time.
         if is_management_api(ctx, inputs) {
             body.remove("allow_all_scopes");
+        }
+    }
+
+    /// A grant is unique per (client, API, subject type), so the create is sent again: it
+    /// either creates the grant (the lost one was not applied) or gets a 409. After a 409 the
+    /// existing grant is adopted only if it is identical to what was sent (same client_id,
+    /// audience, subject_type, scopes and every other field sent): adopting a grant that differs
+    /// would hide a change, so that one is named with its import command instead.
+    async fn recover_create(
+        &self,
+        op: &Op<'_>,
+        name: &str,
+        body: &Map<String, Json>,
+        lost: ApiError,
+    ) -> Result<Json, Error> {
+        let field = |key: &str| body.get(key).and_then(Json::as_str).unwrap_or_default();
+        let what = format!(
+            "ClientGrant {name} (client {:?}, audience {:?})",
+            field("client_id").to_string() + field("default_for"),
+            field("audience")
+        );
+        match resend_create(op, body).await {
+            Ok(Resent::Created(created)) => return Ok(created),
+            Ok(Resent::Conflict) => {}
+            Err(err) if err.outcome_unknown() => {
+                return Err(Error::OutcomeUnknown(format!(
+                    "{what}: {} Run pulumi up again: a grant Auth0 holds already is then reported with its id.",
+                    err.sentence()
+                )))
+            }
+            Err(err) => return Err(Error::from(err)),
+        }
+        let subject_type = body
+            .get("subject_type")
+            .and_then(Json::as_str)
+            .unwrap_or("client");
+        let mut req = crate::auth0::ApiRequest::new(reqwest::Method::GET, DEF.collection)
+            .query("audience", field("audience"))
+            .deadline(op.deadline);
+        for key in ["client_id", "default_for"] {
+            if body.contains_key(key) {
+                req = req.query(key, field(key));
+            }
+        }
+        let listed = op.client.send(req).await.map_err(|err| {
+            Error::OutcomeUnknown(format!(
+                "{what}: {} Auth0 holds such a grant, but listing it failed ({}); find its id with GET /api/v2/client-grants?client_id=…&audience=… and adopt it with `{}`.",
+                lost.sentence(),
+                err.sentence().trim_end_matches('.'),
+                import_command(&DEF, name, "<id>")
+            ))
+        })?;
+        let grants = match listed.body {
+            Json::Array(items) => items,
+            Json::Object(mut page) => match page.remove("client_grants") {
+                Some(Json::Array(items)) => items,
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+        let existing = grants.into_iter().find(|g| {
+            g.get("subject_type")
+                .and_then(Json::as_str)
+                .unwrap_or("client")
+                == subject_type
+        });
+        match existing {
+            Some(grant) if holds_what_was_sent(body, &grant) => {
+                tracing::info!(name, "adopted the grant a lost create had made");
+                Ok(grant)
+            }
+            Some(grant) => {
+                let id = grant.get("id").and_then(Json::as_str).unwrap_or("<id>");
+                Err(Error::OutcomeUnknown(format!(
+                    "{what}: {} Auth0 now holds grant {id} for that client and API, which differs from this program's, so it was not adopted; adopt it with `{}` or delete it.",
+                    lost.sentence(),
+                    import_command(&DEF, name, id)
+                )))
+            }
+            None => Err(Error::OutcomeUnknown(format!(
+                "{what}: {} Auth0 refused to create it again as a duplicate, yet lists no such grant; run pulumi up again.",
+                lost.sentence()
+            ))),
         }
     }
 

@@ -108,3 +108,111 @@ pub fn not_found(message: String) -> ApiError {
         error_code: None,
     }
 }
+
+/// How many times a create whose answer was lost is sent again to find out what happened.
+const RESEND_ATTEMPTS: u32 = 3;
+
+/// What sending a create again after its answer was lost told us.
+#[derive(Debug)]
+pub enum Resent {
+    /// The first attempt had not been applied; this one created the object.
+    Created(Json),
+    /// Auth0 refused it as a duplicate: an object with the same natural key exists, possibly
+    /// the one the lost attempt created.
+    Conflict,
+}
+
+/// Sends a create again after [`ApiError::OutcomeUnknown`], for resources with a natural key
+/// Auth0 enforces (a grant's client, API and subject type; an API's identifier): a second object
+/// cannot be made, so resending is safe and a 409 says the first one (or an older one) exists.
+pub async fn resend_create(op: &Op<'_>, body: &Map<String, Json>) -> Result<Resent, ApiError> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match op
+            .client
+            .post(op.def.collection, Json::Object(body.clone()), op.deadline)
+            .await
+        {
+            Ok(response) => return Ok(Resent::Created(response.body)),
+            Err(err) if err.status() == Some(409) => return Ok(Resent::Conflict),
+            Err(err) if err.outcome_unknown() && attempt < RESEND_ATTEMPTS => {
+                tracing::info!(
+                    collection = op.def.collection,
+                    attempt,
+                    "resending a create whose answer was lost"
+                );
+            }
+            Err(err) => return Err(err),
+        }
+    }
+}
+
+/// True when `found` (Auth0's object) holds every field of `sent` (the create body) with the
+/// same value: lists compare as sets, objects field by field, and fields Auth0 adds are ignored.
+pub fn holds_what_was_sent(sent: &Map<String, Json>, found: &Json) -> bool {
+    sent.iter()
+        .all(|(key, value)| found.get(key).is_some_and(|f| same_json(value, f)))
+}
+
+fn same_json(sent: &Json, found: &Json) -> bool {
+    match (sent, found) {
+        (Json::Object(sent), found @ Json::Object(_)) => holds_what_was_sent(sent, found),
+        (Json::Array(sent), Json::Array(found)) => {
+            sent.len() == found.len()
+                && sent.iter().all(|s| found.iter().any(|f| same_json(s, f)))
+                && found.iter().all(|f| sent.iter().any(|s| same_json(s, f)))
+        }
+        (Json::Number(a), Json::Number(b)) => a.as_f64() == b.as_f64(),
+        (a, b) => a == b,
+    }
+}
+
+/// `pulumi import <token> <name> <id>`, the command that adopts an object into the program.
+pub fn import_command(def: &ResourceDef, name: &str, id: &str) -> String {
+    format!("pulumi import {} {name} {id}", def.token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn map(value: Json) -> Map<String, Json> {
+        match value {
+            Json::Object(map) => map,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn an_object_holds_what_was_sent_when_every_sent_field_matches_lists_as_sets() {
+        let sent = map(json!({"client_id": "c", "audience": "a", "scope": ["x", "y"]}));
+        let found = json!({"id": "g", "client_id": "c", "audience": "a", "scope": ["y", "x"], "subject_type": "client"});
+        assert!(holds_what_was_sent(&sent, &found));
+    }
+
+    #[test]
+    fn a_differing_or_missing_field_or_an_extra_list_item_is_not_what_was_sent() {
+        let sent = map(json!({"client_id": "c", "audience": "a", "scope": ["x"]}));
+        for found in [
+            json!({"client_id": "c", "audience": "a", "scope": ["x", "y"]}),
+            json!({"client_id": "c", "audience": "b", "scope": ["x"]}),
+            json!({"client_id": "c", "scope": ["x"]}),
+            json!({"client_id": "c", "audience": "a", "scope": []}),
+        ] {
+            assert!(!holds_what_was_sent(&sent, &found), "{found}");
+        }
+    }
+
+    #[test]
+    fn nested_objects_compare_field_by_field_and_numbers_by_value() {
+        let sent =
+            map(json!({"jwt": {"lifetime": 60}, "scopes": [{"value": "r", "description": "d"}]}));
+        let found = json!({"jwt": {"lifetime": 60.0, "alg": "RS256"}, "scopes": [{"value": "r", "description": "d"}]});
+        assert!(holds_what_was_sent(&sent, &found));
+        let other =
+            json!({"jwt": {"lifetime": 61}, "scopes": [{"value": "r", "description": "d"}]});
+        assert!(!holds_what_was_sent(&sent, &other));
+    }
+}

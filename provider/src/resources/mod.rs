@@ -17,6 +17,7 @@ use serde_json::{Map, Value as Json};
 
 use crate::auth0::{ApiError, Auth0Client};
 use crate::check::{AllowedValues, Checker};
+use crate::error::Error;
 use crate::mapping::{ApiNames, UpdateRules};
 use crate::rpc::CheckRequest;
 use crate::schema::{Package, Property, Type};
@@ -179,6 +180,24 @@ pub trait Resource: Send + Sync {
     /// How the operations reach Auth0 when the resource is not a plain collection.
     fn lifecycle(&self) -> Option<&dyn lifecycle::Lifecycle> {
         None
+    }
+
+    /// After a create whose answer was lost ([`ApiError::OutcomeUnknown`]): find out whether
+    /// Auth0 applied it, and return the object to adopt, or one error that names the object
+    /// that may have been created and how to adopt it. `name` is the resource's logical name.
+    /// By default nothing is looked up: the error says the create may have been applied.
+    async fn recover_create(
+        &self,
+        _op: &lifecycle::Op<'_>,
+        name: &str,
+        _body: &Map<String, Json>,
+        lost: ApiError,
+    ) -> Result<Json, Error> {
+        Err(Error::OutcomeUnknown(format!(
+            "{} {name}: {} Check Auth0 for it before running pulumi up again.",
+            self.def().label,
+            lost.sentence()
+        )))
     }
 }
 

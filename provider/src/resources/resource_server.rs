@@ -3,9 +3,13 @@
 use async_trait::async_trait;
 
 use super::defaults::{default, Lit::*, Use};
+use serde_json::{Map, Value as Json};
+
+use super::lifecycle::{holds_what_was_sent, import_command, resend_create, Op, Resent};
 use super::{api_names, Context, Resource, ResourceDef};
 use crate::auth0::{ApiError, Auth0Client};
 use crate::check::Checker;
+use crate::error::Error;
 use crate::rpc::CheckRequest;
 use crate::value::{PropertyMap, Value};
 
@@ -88,6 +92,72 @@ pub static DEF: ResourceDef = ResourceDef {
 impl Resource for ResourceServer {
     fn def(&self) -> &'static ResourceDef {
         &DEF
+    }
+
+    /// An API is unique by identifier, so the create is sent again: it either creates the API
+    /// (the lost one was not applied) or gets a 409. After a 409 the API with that identifier is
+    /// adopted only if it holds exactly what was sent, and never if it is a system API (the
+    /// Management API): those belong to Auth0, and deleting one from a program must not be
+    /// possible. Anything else is named with its import command.
+    async fn recover_create(
+        &self,
+        op: &Op<'_>,
+        name: &str,
+        body: &Map<String, Json>,
+        lost: ApiError,
+    ) -> Result<Json, Error> {
+        let identifier = body
+            .get("identifier")
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let what = format!("ResourceServer {name} (identifier {identifier:?})");
+        match resend_create(op, body).await {
+            Ok(Resent::Created(created)) => return Ok(created),
+            Ok(Resent::Conflict) => {}
+            Err(err) if err.outcome_unknown() => {
+                return Err(Error::OutcomeUnknown(format!(
+                    "{what}: {} Run pulumi up again: an API Auth0 holds already is then reported with its id.",
+                    err.sentence()
+                )))
+            }
+            Err(err) => return Err(Error::from(err)),
+        }
+        let found = op
+            .client
+            .get(&op.item_path(&identifier), op.deadline)
+            .await
+            .map_err(|err| {
+                Error::OutcomeUnknown(format!(
+                    "{what}: {} Auth0 holds an API with that identifier, but reading it failed ({}); adopt it with `{}`.",
+                    lost.sentence(),
+                    err.sentence().trim_end_matches('.'),
+                    import_command(&DEF, name, "<id>")
+                ))
+            })?
+            .body;
+        let id = found
+            .get("id")
+            .and_then(Json::as_str)
+            .unwrap_or("<id>")
+            .to_string();
+        let system = found.get("is_system").and_then(Json::as_bool) == Some(true)
+            || op.client.settings().audience == identifier;
+        if system {
+            return Err(Error::OutcomeUnknown(format!(
+                "{what}: {} The identifier is Auth0's system API, which a program never manages; choose another identifier.",
+                lost.sentence()
+            )));
+        }
+        if holds_what_was_sent(body, &found) {
+            tracing::info!(name, "adopted the API a lost create had made");
+            return Ok(found);
+        }
+        Err(Error::OutcomeUnknown(format!(
+            "{what}: {} Auth0 now holds API {id} with that identifier, which differs from this program's, so it was not adopted; adopt it with `{}` or delete it.",
+            lost.sentence(),
+            import_command(&DEF, name, &id)
+        )))
     }
 
     /// An API's scopes are managed here only when `scopes` is set; unset leaves them alone.

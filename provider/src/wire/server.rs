@@ -27,7 +27,8 @@ pub const ERROR_RESOURCE_INIT_FAILED_TYPE_URL: &str =
 const RESPONSE_ENCODING: Encoding = Encoding { outputs: false };
 
 /// Maps each error kind to exactly one gRPC code. Partial failures carry the resource's
-/// state as an ErrorResourceInitFailed detail so the engine keeps it.
+/// state as an ErrorResourceInitFailed detail so the engine keeps it. An elapsed timeout is
+/// DEADLINE_EXCEEDED, never CANCELLED: the engine and the user did not ask to stop.
 pub fn status_from_error(err: &Error) -> Status {
     let message = err.to_string();
     match err {
@@ -36,6 +37,9 @@ pub fn status_from_error(err: &Error) -> Status {
         Error::Auth0 { .. } => Status::new(Code::Unknown, message),
         Error::Transport(_) => Status::new(Code::Unavailable, message),
         Error::Cancelled(_) => Status::new(Code::Cancelled, message),
+        Error::DeadlineExceeded(_) => Status::new(Code::DeadlineExceeded, message),
+        Error::RateLimited(_) => Status::new(Code::ResourceExhausted, message),
+        Error::OutcomeUnknown(_) => Status::new(Code::Unknown, message),
         Error::Unimplemented(_) => Status::new(Code::Unimplemented, message),
         Error::Internal(_) => Status::new(Code::Internal, message),
         Error::PartialFailure {
