@@ -1,0 +1,421 @@
+//! Clients: Auth0's create defaults, PATCH merging, secret rotation and the client listing.
+
+use serde_json::{json, Value};
+
+use super::filter::Filter;
+use super::paging::{ListQuery, TotalsShape};
+use super::{as_object, new_client_id, new_client_secret, Object, Tenant};
+use crate::error::ApiError;
+use crate::schema::{validate, RequestSchema};
+
+pub(super) const DEFAULT_GRANT_TYPES: &[&str] = &[
+    "authorization_code",
+    "implicit",
+    "refresh_token",
+    "client_credentials",
+];
+
+impl Tenant {
+    pub(super) fn client_with_defaults(&self, mut body: Object) -> Object {
+        let app_type = body
+            .get("app_type")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let is_resource_server = app_type == "resource_server";
+        // Third-party clients are OIDC conformant with rotating refresh tokens
+        // (TestAccDataClients.yaml, a spa with is_first_party false).
+        let third_party = body.get("is_first_party") == Some(&Value::Bool(false));
+        let mut c = Object::new();
+        // Field order follows Auth0's responses in the recordings.
+        let take = |b: &mut Object, k: &str| b.remove(k);
+        for k in ["name", "description"] {
+            if let Some(v) = take(&mut body, k) {
+                c.insert(k.into(), v);
+            }
+        }
+        let client_id = take(&mut body, "client_id").unwrap_or_else(|| json!(new_client_id()));
+        c.insert("client_id".into(), client_id);
+        // Clients that authenticate with credentials (private_key_jwt, mTLS) have no secret
+        // (TestAccDataClients.yaml, cred-repro-client).
+        let uses_credentials = body.contains_key("client_authentication_methods");
+        match take(&mut body, "client_secret") {
+            Some(secret) => {
+                c.insert("client_secret".into(), secret);
+            }
+            None if uses_credentials => {}
+            None => {
+                c.insert("client_secret".into(), json!(new_client_secret()));
+            }
+        }
+        if let Some(v) = take(&mut body, "app_type") {
+            c.insert("app_type".into(), v);
+        }
+        let defaults: [(&str, Value); 3] = [
+            ("is_first_party", json!(true)),
+            ("is_token_endpoint_ip_header_trusted", json!(false)),
+            ("oidc_conformant", json!(is_resource_server || third_party)),
+        ];
+        for (k, default) in defaults {
+            c.insert(k.into(), take(&mut body, k).unwrap_or(default));
+        }
+        let jwt = match take(&mut body, "jwt_configuration") {
+            Some(v) => v,
+            None if is_resource_server => json!({"secret_encoded": false, "alg": "RS256"}),
+            None => json!({"secret_encoded": false, "lifetime_in_seconds": 36000}),
+        };
+        c.insert("jwt_configuration".into(), jwt);
+        c.insert("signing_keys".into(), json!([{"cert": self.signing_cert}]));
+        for (k, default) in [
+            ("sso_disabled", json!(false)),
+            ("cross_origin_authentication", json!(false)),
+        ] {
+            c.insert(k.into(), take(&mut body, k).unwrap_or(default));
+        }
+        let grant_types =
+            take(&mut body, "grant_types").unwrap_or_else(|| match app_type.as_str() {
+                "resource_server" => json!([]),
+                // Public clients cannot keep a secret, so no client_credentials
+                // (TestAccClientSessionTransfer.yaml, TestAccClientSkipPrompt.yaml).
+                "native" | "spa" => json!(["authorization_code", "implicit", "refresh_token"]),
+                _ => json!(DEFAULT_GRANT_TYPES),
+            });
+        c.insert("grant_types".into(), grant_types);
+        c.insert(
+            "custom_login_page_on".into(),
+            take(&mut body, "custom_login_page_on").unwrap_or(json!(true)),
+        );
+        let refresh_token = take(&mut body, "refresh_token");
+        let rs_identifier = take(&mut body, "resource_server_identifier");
+        let session_transfer = take(&mut body, "session_transfer");
+        for (k, v) in body {
+            if k == "client_metadata" {
+                c.insert(k, strip_nulls(v));
+            } else if k == "initiate_login_uri" && v == json!("") {
+                // An empty initiate_login_uri is not stored (TestAccClientConfig.yaml #8).
+            } else if !v.is_null() {
+                c.insert(k, v);
+            }
+        }
+        let refresh_token = refresh_token.unwrap_or_else(|| {
+            // Machine-to-machine clients get longer defaults (TestAccClientJWTConfiguration.yaml).
+            let (lifetime, idle) = if app_type == "non_interactive" {
+                (31557600, 2592000)
+            } else {
+                (2592000, 1296000)
+            };
+            json!({
+                "rotation_type": if third_party { "rotating" } else { "non-rotating" },
+                "expiration_type": if third_party { "expiring" } else { "non-expiring" },
+                "leeway": 0,
+                "token_lifetime": lifetime,
+                "infinite_token_lifetime": !third_party,
+                "infinite_idle_token_lifetime": !third_party,
+                "idle_token_lifetime": idle,
+            })
+        });
+        c.insert("refresh_token".into(), refresh_token);
+        if let Some(v) = session_transfer.filter(|v| !v.is_null()) {
+            c.insert("session_transfer".into(), merge_session_transfer(None, v));
+        }
+        if third_party {
+            c.entry("third_party_security_mode")
+                .or_insert_with(|| json!("permissive"));
+        }
+        if let Some(v) = rs_identifier {
+            c.insert("resource_server_identifier".into(), v);
+        }
+        c
+    }
+
+    pub fn create_client(&mut self, body: &Value) -> Result<Object, ApiError> {
+        validate(RequestSchema::CreateClient, body)?;
+        let body = body.as_object().cloned().unwrap_or_default();
+        if let Some(identifier) = body
+            .get("resource_server_identifier")
+            .and_then(Value::as_str)
+        {
+            if self.resource_server_by_identifier(identifier).is_none() {
+                return Err(ApiError::resource_server_not_found());
+            }
+        }
+        let client = self.client_with_defaults(body);
+        let id = client["client_id"].as_str().unwrap_or_default().to_string();
+        // The API of a resource_server client points back at it (TestAccClientResourceServer.yaml #4).
+        if let Some(identifier) = client
+            .get("resource_server_identifier")
+            .and_then(Value::as_str)
+        {
+            let rs_id = self
+                .resource_server_by_identifier(identifier)
+                .and_then(|rs| rs.get("id"))
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            if let Some(rs_id) = rs_id {
+                if let Some(rs) = self.resource_servers.get_mut(&rs_id) {
+                    rs.insert("client_id".into(), json!(id));
+                }
+            }
+        }
+        self.clients.insert(id, client.clone());
+        Ok(client)
+    }
+
+    pub fn client(&self, id: &str) -> Result<&Object, ApiError> {
+        self.clients.get(id).ok_or_else(ApiError::client_not_found)
+    }
+
+    pub fn update_client(&mut self, id: &str, body: &Value) -> Result<Object, ApiError> {
+        validate(RequestSchema::UpdateClient, body)?;
+        // Changes go to a copy that replaces the client only once the whole body is applied, so a
+        // refused PATCH changes nothing.
+        let mut client = self.client(id)?.clone();
+        let patch = body.as_object().cloned().unwrap_or_default();
+        for (k, v) in patch {
+            match (k.as_str(), v) {
+                // client_metadata merges; a key sent as null is removed (TestAccClientMetadataBehavior).
+                ("client_metadata", Value::Object(changes)) => {
+                    let mut merged = client
+                        .get("client_metadata")
+                        .and_then(Value::as_object)
+                        .cloned()
+                        .unwrap_or_default();
+                    for (mk, mv) in changes {
+                        if mv.is_null() {
+                            merged.shift_remove(&mk);
+                        } else {
+                            merged.insert(mk, mv);
+                        }
+                    }
+                    if merged.len() > 10 {
+                        return Err(ApiError::payload(format!(
+                            "'Too many properties defined ({}), maximum 10' on property client_metadata.",
+                            merged.len()
+                        )));
+                    }
+                    client.insert(k, Value::Object(merged));
+                }
+                ("session_transfer", v @ Value::Object(_)) => {
+                    let merged = merge_session_transfer(client.get("session_transfer"), v);
+                    client.insert(k, merged);
+                }
+                ("initiate_login_uri", Value::String(s)) if s.is_empty() => {
+                    client.shift_remove(&k);
+                }
+                (_, Value::Null) => {
+                    client.shift_remove(&k);
+                }
+                (_, v) => {
+                    client.insert(k, v);
+                }
+            }
+        }
+        self.clients.insert(id.to_string(), client.clone());
+        Ok(client)
+    }
+
+    /// Delete a client and its grants. Deleting a missing client succeeds, as in Auth0.
+    pub fn delete_client(&mut self, id: &str) -> Result<(), ApiError> {
+        if id == self.bootstrap_client_id {
+            return Err(ApiError::bad_request(
+                "The emulator's bootstrap client cannot be deleted; it holds the Management API credentials",
+                "operation_not_supported",
+            ));
+        }
+        if self.clients.shift_remove(id).is_some() {
+            self.client_grants
+                .retain(|_, g| g.get("client_id").and_then(Value::as_str) != Some(id));
+        }
+        Ok(())
+    }
+
+    pub fn rotate_secret(&mut self, id: &str) -> Result<Object, ApiError> {
+        let client = self
+            .clients
+            .get_mut(id)
+            .ok_or_else(ApiError::client_not_found)?;
+        client.insert("client_secret".into(), json!(new_client_secret()));
+        Ok(client.clone())
+    }
+
+    pub fn list_clients(&self, q: &ListQuery) -> Result<Value, ApiError> {
+        Filter::new()
+            .one_of("app_type", q.all("app_type"))
+            .flag("global", q.bool("is_global")?)
+            .flag("is_first_party", q.bool("is_first_party")?)
+            .page(&self.clients, q, "clients", TotalsShape::Clients)
+    }
+
+    pub fn client_by_credentials(&self, id: &str) -> Option<&Object> {
+        self.clients.get(id)
+    }
+}
+
+/// session_transfer merges into the current settings (or Auth0's defaults); a key sent as null is
+/// removed (TestAccClientSessionTransfer.yaml).
+fn merge_session_transfer(current: Option<&Value>, changes: Value) -> Value {
+    let mut merged = current
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_else(|| {
+            as_object(json!({
+                "can_create_session_transfer_token": false,
+                "allowed_authentication_methods": [],
+                "enforce_device_binding": "ip",
+                "allow_refresh_token": false,
+                "enforce_online_refresh_tokens": true,
+                "enforce_cascade_revocation": true,
+            }))
+        });
+    for (k, v) in as_object(changes) {
+        if v.is_null() {
+            merged.shift_remove(&k);
+        } else {
+            merged.insert(k, v);
+        }
+    }
+    Value::Object(merged)
+}
+
+fn strip_nulls(v: Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(m.into_iter().filter(|(_, v)| !v.is_null()).collect()),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tenant::fixtures::tenant;
+
+    #[test]
+    fn a_created_client_gets_auth0s_defaults() {
+        let mut t = tenant();
+        let c = t.create_client(&json!({"name": "svc"})).unwrap();
+        assert_eq!(c["client_id"].as_str().unwrap().len(), 32);
+        assert_eq!(c["client_secret"].as_str().unwrap().len(), 64);
+        assert_eq!(c["grant_types"], json!(DEFAULT_GRANT_TYPES));
+        assert_eq!(
+            c["jwt_configuration"],
+            json!({"secret_encoded": false, "lifetime_in_seconds": 36000})
+        );
+        assert_eq!(c["refresh_token"]["token_lifetime"], 2592000);
+        assert_eq!(c["is_first_party"], true);
+    }
+
+    #[test]
+    fn a_machine_to_machine_client_gets_longer_refresh_token_defaults() {
+        let mut t = tenant();
+        let c = t
+            .create_client(&json!({"name": "m2m", "app_type": "non_interactive"}))
+            .unwrap();
+        assert_eq!(c["refresh_token"]["token_lifetime"], 31557600);
+        assert_eq!(c["refresh_token"]["idle_token_lifetime"], 2592000);
+    }
+
+    #[test]
+    fn client_metadata_merges_and_null_removes_a_key() {
+        let mut t = tenant();
+        let c = t
+            .create_client(&json!({"name": "m", "client_metadata": {"bar": "baz", "foo": "zoo"}}))
+            .unwrap();
+        let id = c["client_id"].as_str().unwrap();
+        let c = t
+            .update_client(id, &json!({"client_metadata": {"bar": null, "new": "x"}}))
+            .unwrap();
+        assert_eq!(c["client_metadata"], json!({"foo": "zoo", "new": "x"}));
+    }
+
+    #[test]
+    fn a_refused_patch_changes_nothing() {
+        let mut t = tenant();
+        let c = t
+            .create_client(&json!({"name": "before", "client_metadata": {"k0": "v"}}))
+            .unwrap();
+        let id = c["client_id"].as_str().unwrap().to_string();
+        let too_many: Object = (1..=10).map(|i| (format!("k{i}"), json!("v"))).collect();
+        let err = t
+            .update_client(
+                &id,
+                &json!({"name": "after", "description": "d", "client_metadata": too_many}),
+            )
+            .unwrap_err();
+        assert_eq!(err.status, 400);
+        assert_eq!(t.client(&id).unwrap(), &c);
+    }
+
+    #[test]
+    fn patching_addons_to_null_removes_them_as_recorded() {
+        let mut t = tenant();
+        let c = t
+            .create_client(&json!({"name": "a", "addons": {"slack": {"team": "x"}}}))
+            .unwrap();
+        let id = c["client_id"].as_str().unwrap();
+        let c = t.update_client(id, &json!({"addons": null})).unwrap();
+        assert!(c.get("addons").is_none());
+    }
+
+    #[test]
+    fn patching_a_non_nullable_field_to_null_is_refused_and_changes_nothing() {
+        let mut t = tenant();
+        let c = t
+            .create_client(&json!({"name": "a", "description": "kept"}))
+            .unwrap();
+        let id = c["client_id"].as_str().unwrap();
+        let err = t
+            .update_client(id, &json!({"name": "b", "description": null}))
+            .unwrap_err();
+        assert_eq!(err.status, 400);
+        assert_eq!(
+            err.message,
+            "Payload validation error: 'Expected type string but found type null' on property description."
+        );
+        let c = t.client(id).unwrap();
+        assert_eq!(
+            (c["name"].as_str(), c["description"].as_str()),
+            (Some("a"), Some("kept"))
+        );
+    }
+
+    #[test]
+    fn fedcm_login_is_stored_and_returned_on_create_and_update() {
+        let mut t = tenant();
+        let c = t
+            .create_client(&json!({"name": "f", "fedcm_login": {"google": {"is_enabled": true}}}))
+            .unwrap();
+        assert_eq!(c["fedcm_login"], json!({"google": {"is_enabled": true}}));
+        let id = c["client_id"].as_str().unwrap();
+        t.update_client(
+            id,
+            &json!({"fedcm_login": {"google": {"is_enabled": false}}}),
+        )
+        .unwrap();
+        assert_eq!(
+            t.client(id).unwrap()["fedcm_login"],
+            json!({"google": {"is_enabled": false}})
+        );
+    }
+
+    #[test]
+    fn updating_a_missing_client_is_inexistent_client() {
+        let mut t = tenant();
+        let err = t.update_client("nope", &json!({"name": "x"})).unwrap_err();
+        assert_eq!(err.error_code, Some("inexistent_client"));
+        assert_eq!(err.status, 404);
+    }
+
+    #[test]
+    fn deleting_a_client_deletes_its_grants() {
+        let mut t = tenant();
+        t.create_resource_server(&json!({"identifier": "https://a/"}))
+            .unwrap();
+        let c = t.create_client(&json!({"name": "c"})).unwrap();
+        let id = c["client_id"].as_str().unwrap().to_string();
+        let g = t
+            .create_client_grant(&json!({"client_id": id, "audience": "https://a/", "scope": []}))
+            .unwrap();
+        t.delete_client(&id).unwrap();
+        assert!(t.client_grant(g["id"].as_str().unwrap()).is_err());
+    }
+}
