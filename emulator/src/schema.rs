@@ -102,6 +102,9 @@ const ACCEPTED_BEYOND_OPENAPI: &[(&str, &str, &str)] = &[
 const NULLABLE_BEYOND_OPENAPI: &[(&str, &str)] = &[
     // TestAccClientAddons.yaml: PATCH /clients with {"addons":null} answers 200.
     ("UpdateClientRequestContent", "addons"),
+    // Auth0 traffic outside the recordings: {"oidc_backchannel_logout":null} answers 200 and
+    // clears oidc_logout too.
+    ("UpdateClientRequestContent", "oidc_backchannel_logout"),
 ];
 
 const FEDCM_LOGIN: &str = r#"{

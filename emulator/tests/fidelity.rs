@@ -21,32 +21,13 @@ const RECORDED_DOMAIN: &str = "terraform-provider-auth0-dev.eu.auth0.com";
 /// Differences the emulator keeps on purpose: (cassette, body path, why).
 /// Any other difference in these cassettes still fails.
 const KNOWN_DIVERGENCES: &[(&str, &str, &str)] = &[
-    // These two cassettes were recorded before Auth0 changed its defaults for non_interactive
-    // clients; the newer recordings (TestAccClientJWTConfiguration, TestAccClientTokenQuota,
-    // TestAccDataClients) show 31557600/2592000 and cross_origin_authentication, which we follow.
-    (
-        "TestAccDataClientById.yaml",
-        ".refresh_token.token_lifetime",
-        "older Auth0 default",
-    ),
-    (
-        "TestAccDataClientById.yaml",
-        ".refresh_token.idle_token_lifetime",
-        "older Auth0 default",
-    ),
+    // These two cassettes were recorded before Auth0 began answering a create with
+    // cross_origin_authentication; every newer recording has it (false), which we follow. Their
+    // refresh_token lifetimes are no exception: they follow token_endpoint_auth_method, which
+    // these creates do not send.
     (
         "TestAccDataClientById.yaml",
         ".cross_origin_authentication",
-        "older Auth0 default",
-    ),
-    (
-        "TestAccDataClientHideClientSecret.yaml",
-        ".refresh_token.token_lifetime",
-        "older Auth0 default",
-    ),
-    (
-        "TestAccDataClientHideClientSecret.yaml",
-        ".refresh_token.idle_token_lifetime",
         "older Auth0 default",
     ),
     (
