@@ -292,6 +292,9 @@ def migrate(project: Project, secret_outputs: list[str], capture_as: Optional[st
     clean_afterwards(project)
     assert SIGNING_SECRET not in json.dumps(project.export())
     seen["back"] = project.export()
+    if capture_as and CAPTURE_DIR:
+        summary = {k: seen[k] for k in ("swap_preview", "back_preview")}
+        (Path(CAPTURE_DIR) / f"{capture_as}.previews.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
     return seen
 
 
@@ -332,7 +335,7 @@ def test_python_ai_client_grant_moves_to_our_provider_and_back(both_plugins, tls
     project = python_project(
         both_plugins, tls_emulator, tmp_path, harness.EXAMPLES / "python" / "ai-client-grant"
     )
-    seen = migrate(project, secret_outputs=[])
+    seen = migrate(project, secret_outputs=[], capture_as="ai-client-grant")
     assert set(seen["swap_preview"]) == {
         "auth0:index/client:Client::ai-client",
         "auth0:index/clientGrant:ClientGrant::ai-client-grant",
@@ -341,7 +344,7 @@ def test_python_ai_client_grant_moves_to_our_provider_and_back(both_plugins, tls
 
 def test_python_ai_service_auth_moves_to_our_provider_and_back(both_plugins, tls_emulator, tmp_path):
     project = python_project(both_plugins, tls_emulator, tmp_path, HERE / "python" / "ai-service-auth")
-    migrate(project, secret_outputs=[])
+    migrate(project, secret_outputs=[], capture_as="ai-service-auth")
     grants = [g for g in tls_emulator.get("/client-grants") if g["audience"] == "https://ai-service.example.com/"]
     assert [sorted(g["scope"]) for g in grants] == [["read:data", "write:data"]]
 
@@ -404,5 +407,5 @@ def test_typescript_ai_service_auth_moves_to_our_provider_and_back(
     shutil.copytree(HERE / "typescript" / "ai-service-auth", work)
     project = Project(both_plugins, tls_emulator, work, "nodejs", official_modules=official, our_modules=ours)
     configure(project)
-    seen = migrate(project, secret_outputs=[])
+    seen = migrate(project, secret_outputs=[], capture_as="ai-service-auth-ts")
     assert len(seen["swap_preview"]) == 3
