@@ -145,6 +145,17 @@ def resources(state: dict) -> list[dict]:
     ]
 
 
+def writes(emulator) -> dict[str, int]:
+    """The Management API requests since the last stats reset that could change something."""
+    status, stats = emulator.request("GET", "/emulator/stats")
+    assert status == 200, stats
+    return {
+        route: count
+        for route, count in stats["routes"].items()
+        if count and route.split(" ", 1)[0] in {"POST", "PATCH", "PUT", "DELETE"}
+    }
+
+
 def ids(state: dict) -> dict[str, str]:
     return {r["urn"]: r["id"] for r in resources(state)}
 
@@ -246,8 +257,15 @@ def migrate(project: Project, secret_outputs: list[str], capture_as: Optional[st
     assert_swap_preview_is_clean(steps, OFFICIAL_PROVIDER, OURS_PROVIDER)
     seen["swap_preview"] = summarize(steps)
 
-    # 4. up: the state names our plugin; every Auth0 object is the one the official provider made.
+    if capture_as and CAPTURE_DIR:
+        text = project.cli(["preview"]).stdout
+        (Path(CAPTURE_DIR) / f"{capture_as}.swap-preview.txt").write_text(text, encoding="utf-8")
+
+    # 4. up: the state names our plugin; every Auth0 object is the one the official provider made,
+    # and nothing is written to Auth0.
+    project.emulator.request("POST", "/emulator/stats/reset")
     project.cli(["up", "--yes", "--skip-preview"])
+    assert writes(project.emulator) == {}
     ours = project.export()
     assert provider_names(ours) == {OURS_PROVIDER}
     assert ids(ours) == ids(official)
@@ -285,7 +303,14 @@ def migrate(project: Project, secret_outputs: list[str], capture_as: Optional[st
     project.use_sdk("official")
     steps = project.preview_steps()
     seen["back_preview"] = assert_way_back_preview(steps, OURS_PROVIDER, OFFICIAL_PROVIDER)
+    if capture_as and CAPTURE_DIR:
+        text = project.cli(["preview"]).stdout
+        (Path(CAPTURE_DIR) / f"{capture_as}.back-preview.txt").write_text(text, encoding="utf-8")
+    project.emulator.request("POST", "/emulator/stats/reset")
     project.cli(["up", "--yes", "--skip-preview"])
+    # One PATCH per Client the preview named, nothing else.
+    expected = {"PATCH /api/v2/clients/{id}": len(seen["back_preview"])} if seen["back_preview"] else {}
+    assert writes(project.emulator) == expected
     back = project.export()
     assert provider_names(back) == {OFFICIAL_PROVIDER}
     assert ids(back) == ids(official)
