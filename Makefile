@@ -22,7 +22,8 @@ release:
 	$(CARGO) build --locked --release -p pulumi-resource-auth0 -p auth0-emulator
 
 # Rust first, then the suites that drive the built binaries and SDKs; the real engine last.
-test: test-rust sdk-check sdk-test sdk-compare conformance pulumi-cli-check e2e release-test
+# test-migration builds the official bridged provider once (4 to 8 min, cached in CACHE_DIR).
+test: test-rust sdk-check sdk-test sdk-compare conformance pulumi-cli-check e2e test-migration release-test
 	@echo "make test: every suite passed"
 
 test-rust:
@@ -174,7 +175,51 @@ e2e-build:
 e2e: e2e-build $(E2E_STAMP) $(NODE_STAMP)
 	@bin=$$(PULUMI_VERSION=$(PULUMI_VERSION) CACHE_DIR=$(CACHE_DIR) scripts/build-pulumi-cli.sh --quiet) && \
 	PATH="$(E2E_BINS):$$bin:$$PATH" PYTHONPATH=$(CURDIR)/sdk/python E2E_NODE_MODULES=$(NODE_DEPS)/node_modules \
-	  PULUMI_VERSION=$(PULUMI_VERSION) $(E2E_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/e2e $(E2E_ARGS)
+	  PULUMI_VERSION=$(PULUMI_VERSION) $(E2E_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/e2e \
+	  --ignore=tests/e2e/test_migration.py $(E2E_ARGS)
+
+# --- Migration: a stack made with the official bridged provider and SDKs carries on under ours and
+# back (tests/e2e/test_migration.py, see docs/user-guide.md "Migrating"). The official provider is
+# built from ../shared/third_party/pulumi-auth0-bridged into $(CACHE_DIR)/bridged-auth0-<version>
+# (4 to 8 min on a cold Go cache, once); the official SDKs install into their own venv and
+# node_modules, keyed by the pins.
+MIGRATION_VENV = $(CACHE_DIR)/venv-migration-$(PULUMI_VERSION)
+MIGRATION_PY_DEPS = pulumi==$(PULUMI_VERSION) pulumi-auth0==$(OFFICIAL_AUTH0) pytest==8.3.5
+MIGRATION_STAMP = $(MIGRATION_VENV)/.installed-$(call deps_hash,$(MIGRATION_PY_DEPS))
+MIGRATION_NODE_LOCK_DIR = tests/e2e/migration/nodejs
+MIGRATION_NODE = $(CACHE_DIR)/node-migration-$(PULUMI_VERSION)
+MIGRATION_NODE_STAMP = $(MIGRATION_NODE)/.installed-$(call file_hash,$(MIGRATION_NODE_LOCK_DIR)/package.json $(MIGRATION_NODE_LOCK_DIR)/package-lock.json)
+MIGRATION_ARGS ?=
+
+.PHONY: bridged-provider test-migration
+
+# The last line printed is the bin dir holding the official plugin.
+bridged-provider:
+	@BRIDGED_AUTH0_VERSION=$(OFFICIAL_AUTH0) CACHE_DIR=$(CACHE_DIR) scripts/build-bridged-provider.sh
+
+$(MIGRATION_STAMP):
+	@mkdir -p $(CACHE_DIR)
+	@flock $(MIGRATION_VENV).lock bash -c 'set -e; [[ -f $@ ]] && exit 0; rm -f $(MIGRATION_VENV)/.installed*; \
+	  [[ -x $(MIGRATION_VENV)/bin/python ]] || nice -n 10 python3 -m venv $(MIGRATION_VENV); \
+	  nice -n 10 timeout 900 $(MIGRATION_VENV)/bin/python -m pip install -q --disable-pip-version-check $(MIGRATION_PY_DEPS); \
+	  touch $@'
+
+$(MIGRATION_NODE_STAMP):
+	@grep -q '"@pulumi/pulumi": "$(PULUMI_VERSION)"' $(MIGRATION_NODE_LOCK_DIR)/package.json && \
+	  grep -q '"@pulumi/auth0": "$(OFFICIAL_AUTH0)"' $(MIGRATION_NODE_LOCK_DIR)/package.json || { \
+	  echo "$(MIGRATION_NODE_LOCK_DIR)/package.json does not pin @pulumi/pulumi $(PULUMI_VERSION) and @pulumi/auth0 $(OFFICIAL_AUTH0); run: cd $(MIGRATION_NODE_LOCK_DIR) && npm install --package-lock-only --save-exact @pulumi/pulumi@$(PULUMI_VERSION) @pulumi/auth0@$(OFFICIAL_AUTH0)"; exit 1; }
+	@mkdir -p $(MIGRATION_NODE)
+	@flock $(MIGRATION_NODE).lock bash -c 'set -e; [[ -f $@ ]] && exit 0; rm -f $(MIGRATION_NODE)/.installed*; \
+	  cp $(MIGRATION_NODE_LOCK_DIR)/package.json $(MIGRATION_NODE_LOCK_DIR)/package-lock.json $(MIGRATION_NODE)/; \
+	  cd $(MIGRATION_NODE) && nice -n 10 timeout 900 npm ci --no-audit --no-fund --loglevel=error; \
+	  touch $@'
+
+test-migration: e2e-build $(MIGRATION_STAMP) $(MIGRATION_NODE_STAMP)
+	@bridged=$$(BRIDGED_AUTH0_VERSION=$(OFFICIAL_AUTH0) CACHE_DIR=$(CACHE_DIR) scripts/build-bridged-provider.sh) && \
+	bin=$$(PULUMI_VERSION=$(PULUMI_VERSION) CACHE_DIR=$(CACHE_DIR) scripts/build-pulumi-cli.sh --quiet) && \
+	PATH="$(E2E_BINS):$$bin:$$PATH" BRIDGED_PLUGIN=$$bridged/pulumi-resource-auth0 BRIDGED_VERSION=$(OFFICIAL_AUTH0) \
+	  MIGRATION_NODE_MODULES=$(MIGRATION_NODE)/node_modules PULUMI_VERSION=$(PULUMI_VERSION) \
+	  $(MIGRATION_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/e2e/test_migration.py $(MIGRATION_ARGS)
 
 # The AI service-to-service example as a user runs it (tests/e2e/demo.py): `pulumi up` in the Python
 # project examples/python/ai-service-auth-corrected against a fresh emulator, the service's token

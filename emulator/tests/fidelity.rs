@@ -23,19 +23,10 @@ const RECORDED_DOMAIN: &str = "terraform-provider-auth0-dev.eu.auth0.com";
 /// Differences the emulator keeps on purpose: (cassette, body path, why).
 /// Any other difference in these cassettes still fails.
 const KNOWN_DIVERGENCES: &[(&str, &str, &str)] = &[
-    // These two cassettes were recorded before Auth0 changed its defaults for non_interactive
-    // clients; the newer recordings (TestAccClientJWTConfiguration, TestAccClientTokenQuota,
-    // TestAccDataClients) show 31557600/2592000 and cross_origin_authentication, which we follow.
-    (
-        "TestAccDataClientById.yaml",
-        ".refresh_token.token_lifetime",
-        "older Auth0 default",
-    ),
-    (
-        "TestAccDataClientById.yaml",
-        ".refresh_token.idle_token_lifetime",
-        "older Auth0 default",
-    ),
+    // These two cassettes were recorded before Auth0 began answering a create with
+    // cross_origin_authentication; every newer recording has it (false), which we follow. Their
+    // refresh_token lifetimes are no exception: they follow token_endpoint_auth_method, which
+    // these creates do not send.
     (
         "TestAccDataClientById.yaml",
         ".cross_origin_authentication",
@@ -43,48 +34,15 @@ const KNOWN_DIVERGENCES: &[(&str, &str, &str)] = &[
     ),
     (
         "TestAccDataClientHideClientSecret.yaml",
-        ".refresh_token.token_lifetime",
-        "older Auth0 default",
-    ),
-    (
-        "TestAccDataClientHideClientSecret.yaml",
-        ".refresh_token.idle_token_lifetime",
-        "older Auth0 default",
-    ),
-    (
-        "TestAccDataClientHideClientSecret.yaml",
         ".cross_origin_authentication",
         "older Auth0 default",
     ),
-    // Awaiting issue-13 (client defaults and nested PATCH merging), which these newer cassettes
-    // record: a client created with token_endpoint_auth_method client_secret_post gets the
-    // machine-to-machine refresh_token lifetimes whatever its app_type (#0, #24)…
-    (
-        "TestAccClientCanSetDefaultAuthMethodOnCreate.yaml",
-        ".refresh_token.token_lifetime",
-        "issue-13: refresh_token defaults follow token_endpoint_auth_method",
-    ),
-    (
-        "TestAccClientCanSetDefaultAuthMethodOnCreate.yaml",
-        ".refresh_token.idle_token_lifetime",
-        "issue-13: refresh_token defaults follow token_endpoint_auth_method",
-    ),
-    // …a jwt_configuration given on create keeps secret_encoded: false beside it (#0)…
+    // A jwt_configuration given on create keeps secret_encoded: false beside it (#0); the other
+    // recordings' creates neither show nor contradict it, so the emulator does not guess.
     (
         "TestAccClientCredentialsPrivateKeyJWTFullRotation.yaml",
         ".jwt_configuration.secret_encoded",
-        "issue-13: jwt_configuration merges into its defaults on create",
-    ),
-    // …and PATCH {"jwt_configuration":{"alg":"RS256"}} merges into the stored one (#8).
-    (
-        "TestAccClientAuthenticationMethodsPrivateKeyJWT.yaml",
-        ".jwt_configuration.secret_encoded",
-        "issue-13: PATCH merges jwt_configuration",
-    ),
-    (
-        "TestAccClientAuthenticationMethodsPrivateKeyJWT.yaml",
-        ".jwt_configuration.lifetime_in_seconds",
-        "issue-13: PATCH merges jwt_configuration",
+        "jwt_configuration given on create gains secret_encoded: false",
     ),
 ];
 
@@ -446,12 +404,10 @@ async fn every_recorded_interaction_replays_with_the_same_status_and_body() {
         failures.append(&mut fails);
     }
     println!("replayed {total} interactions; {tolerated} differ only by a known divergence");
-    // The known divergences must stay few: 14 interactions for the older defaults, 76 for the
-    // issue-13 ones (17 in TestAccClientCanSetDefaultAuthMethodOnCreate, 16 in
-    // TestAccClientCredentialsPrivateKeyJWTFullRotation, 43 in
-    // TestAccClientAuthenticationMethodsPrivateKeyJWT), which go when issue-13 lands.
+    // The known divergences must stay few: 14 interactions for the older defaults and 16 for
+    // jwt_configuration on create in TestAccClientCredentialsPrivateKeyJWTFullRotation.
     assert!(
-        tolerated <= 90,
+        tolerated <= 30,
         "{tolerated} interactions rely on known divergences"
     );
     assert!(total > 850, "replayed {total} interactions");

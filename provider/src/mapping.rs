@@ -126,12 +126,14 @@ pub struct UpdateRules<'a, Clear> {
 
 /// The PATCH body for the changed top-level inputs, and a warning for each removed input Auth0
 /// cannot clear. Nested objects are sent whole; inputs that force replacement
-/// (`replaceOnChanges`) are never sent, since Auth0 refuses them in PATCH.
+/// (`replaceOnChanges`) are never sent, since Auth0 refuses them in PATCH. `olds` are the old
+/// outputs (what Auth0 holds), `old_inputs` what the program set before.
 pub fn update_body(
     package: &Package,
     rules: &UpdateRules<'_, impl Fn(&str, &Property, Option<&Value>) -> Option<Json>>,
     changed: &[String],
     olds: &PropertyMap,
+    old_inputs: &PropertyMap,
     news: &PropertyMap,
 ) -> (Map<String, Json>, Vec<String>) {
     let mut body = Map::new();
@@ -157,6 +159,9 @@ pub fn update_body(
                         }
                     }
                 }
+                if let Type::Object(_) = property.ty {
+                    clear_removed_fields(rules, name, property, olds, old_inputs, value, &mut part, &mut warnings);
+                }
                 body.extend(part);
             }
             None => match (rules.clear)(name, property, olds.get(name)) {
@@ -169,6 +174,54 @@ pub fn update_body(
         }
     }
     (body, warnings)
+}
+
+/// Auth0 merges some nested objects one level deep on PATCH (`jwt_configuration`, `mobile`,
+/// `native_social_login`): a field left out keeps its value. So a field the program set before
+/// and has now removed is sent with the value that clears it, taken from the property's clear
+/// value; without one, the field keeps its value and a warning says so. For objects Auth0
+/// replaces whole, sending the clearing value changes nothing.
+#[allow(clippy::too_many_arguments)]
+fn clear_removed_fields(
+    rules: &UpdateRules<'_, impl Fn(&str, &Property, Option<&Value>) -> Option<Json>>,
+    name: &str,
+    property: &Property,
+    olds: &PropertyMap,
+    old_inputs: &PropertyMap,
+    new: &Value,
+    part: &mut Map<String, Json>,
+    warnings: &mut Vec<String>,
+) {
+    let (Some(Value::Object(before)), Value::Object(now)) = (
+        old_inputs.get(name).map(Value::unwrap_all),
+        new.unwrap_all(),
+    ) else {
+        return;
+    };
+    let removed: Vec<&String> = before
+        .keys()
+        .filter(|k| now.get(*k).is_none_or(Value::is_null))
+        .collect();
+    if removed.is_empty() {
+        return;
+    }
+    let clear = (rules.clear)(name, property, olds.get(name));
+    let Some(Json::Object(sent)) = part.get_mut(&api_path(rules.names, name)) else {
+        return;
+    };
+    for key in removed {
+        let full = api_path(rules.names, &format!("{name}.{key}"));
+        let api_key = full.rsplit('.').next().unwrap_or(&full).to_string();
+        match clear.as_ref().and_then(|c| c.get(&api_key)) {
+            Some(value) => {
+                sent.insert(api_key, value.clone());
+            }
+            None => warnings.push(format!(
+                "{}.{name}.{key} was removed from the program, but Auth0 keeps the fields a change of {name} leaves out and cannot clear this one, so it keeps its current value",
+                rules.label
+            )),
+        }
+    }
 }
 
 /// Sets `value` at a dotted Auth0 field path, creating the objects on the way.

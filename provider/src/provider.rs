@@ -523,8 +523,14 @@ impl Provider for Auth0Provider {
         let ctx = self.context();
         let sendable = sent_inputs(def, spec);
         let rules = def.update_rules(package, &sendable);
-        let (mut body, warnings) =
-            mapping::update_body(package, &rules, &changed, &req.olds, &req.news);
+        let (mut body, warnings) = mapping::update_body(
+            package,
+            &rules,
+            &changed,
+            &req.olds,
+            &req.old_inputs,
+            &req.news,
+        );
         for warning in warnings {
             ctx.warn(warning);
         }

@@ -970,3 +970,50 @@ async fn state_written_by_the_official_bridged_provider_is_diffed_updated_and_re
     let (read_id, _, _) = h.read(CLIENT, "c", &id, &state, &old_inputs).await;
     assert_eq!(read_id, id);
 }
+
+#[tokio::test]
+async fn a_sub_object_removed_from_a_merged_nested_object_is_cleared_or_warned_about() {
+    // Auth0 (and the emulator) merge jwt_configuration, mobile and native_social_login one level
+    // deep on PATCH, so what the program drops must be sent with its clearing value.
+    let mut h = Harness::start().await;
+    let before = json!({
+        "name": "Nested", "appType": "native",
+        "jwtConfiguration": {"alg": "HS256", "lifetimeInSeconds": 3600},
+        "nativeSocialLogin": {"apple": {"enabled": true}, "facebook": {"enabled": true}},
+        "mobile": {"android": {"appPackageName": "com.example"}, "ios": {"teamId": "TEAM"}}
+    });
+    let inputs = h.checked(CLIENT, "n", before).await;
+    let (id, state) = h.create(CLIENT, "n", &inputs, false).await.unwrap();
+    let after = json!({
+        "name": "Nested", "appType": "native",
+        "jwtConfiguration": {"lifetimeInSeconds": 7200},
+        "nativeSocialLogin": {"apple": {"enabled": true}},
+        "mobile": {"android": {"appPackageName": "com.example.v2"}}
+    });
+    let news = h.checked(CLIENT, "n", after).await;
+    let updated = h
+        .update(CLIENT, "n", &id, &state, &news, &inputs, false)
+        .await
+        .unwrap();
+    let updated = Value::Object(updated).to_json().unwrap();
+    assert_eq!(
+        updated["jwtConfiguration"]["alg"], "RS256",
+        "alg goes back to Auth0's default"
+    );
+    assert_eq!(updated["jwtConfiguration"]["lifetimeInSeconds"], 7200);
+    assert_eq!(updated["nativeSocialLogin"]["facebook"]["enabled"], false);
+    assert_eq!(updated["nativeSocialLogin"]["apple"]["enabled"], true);
+    assert_eq!(
+        updated["mobile"]["android"]["appPackageName"],
+        "com.example.v2"
+    );
+    // mobile.ios has no value that clears it: it stays, and the user is told.
+    assert_eq!(updated["mobile"]["ios"]["teamId"], "TEAM");
+    let warnings = h.warnings.0.lock().unwrap().clone();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("Client.mobile.ios was removed from the program")),
+        "{warnings:?}"
+    );
+}

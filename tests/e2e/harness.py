@@ -17,6 +17,8 @@ import os
 import re
 import runpy
 import shutil
+import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -58,10 +60,15 @@ def plugin_dir() -> Path:
 
 
 class Emulator:
-    """One `auth0-emulator` process on 127.0.0.1:0, started from its binary."""
+    """One `auth0-emulator` process on 127.0.0.1:0, started from its binary. With `tls` it serves
+    https with a certificate of its own, written to `tls_cert_file` (clients that speak https only,
+    such as the official bridged provider, trust it through SSL_CERT_FILE)."""
 
-    def __init__(self, workdir: Path, seed: Optional[dict] = None, env: Optional[dict] = None):
+    def __init__(
+        self, workdir: Path, seed: Optional[dict] = None, env: Optional[dict] = None, tls: bool = False
+    ):
         self.workdir = workdir
+        self.tls = tls
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.seed = seed
         self.extra_env = env or {}
@@ -85,6 +92,8 @@ class Emulator:
             seed_file = self.workdir / "seed.json"
             seed_file.write_text(json.dumps(self.seed), encoding="utf-8")
             args += ["--seed", str(seed_file)]
+        if self.tls:
+            args += ["--tls", "--tls-cert-file", str(self.tls_cert_file)]
         stdout = self.workdir / "emulator.stdout"
         with open(stdout, "wb") as out, open(self.workdir / "emulator.stderr", "wb") as err:
             self.process = subprocess.Popen(
@@ -135,6 +144,10 @@ class Emulator:
         return (self.workdir / "emulator.stderr").read_text(encoding="utf-8", errors="replace")[-2000:]
 
     @property
+    def tls_cert_file(self) -> Path:
+        return self.workdir / "tls-cert.pem"
+
+    @property
     def base_url(self) -> str:
         return self.ready["baseUrl"]
 
@@ -164,8 +177,9 @@ class Emulator:
             req.add_header("Content-Type", "application/json")
         if token:
             req.add_header("Authorization", f"Bearer {token}")
+        context = ssl.create_default_context(cafile=str(self.tls_cert_file)) if self.tls else None
         try:
-            with urllib.request.urlopen(req, timeout=HTTP_TIMEOUT) as resp:
+            with urllib.request.urlopen(req, timeout=HTTP_TIMEOUT, context=context) as resp:
                 status, raw = resp.status, resp.read()
         except urllib.error.HTTPError as e:
             status, raw = e.code, e.read()

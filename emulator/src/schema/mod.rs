@@ -100,6 +100,9 @@ const NULLABLE_BEYOND_OPENAPI: &[(&str, &str)] = &[
     // TestAccClientCredentialsImport.yaml #22: PATCH /clients with {"signed_request_object":null,…}
     // answers 200.
     ("UpdateClientRequestContent", "signed_request_object"),
+    // Auth0 traffic outside the recordings: {"oidc_backchannel_logout":null} answers 200 and
+    // clears oidc_logout too.
+    ("UpdateClientRequestContent", "oidc_backchannel_logout"),
 ];
 
 /// Query parameters Auth0 accepts (and ignores) although the OpenAPI does not list them:

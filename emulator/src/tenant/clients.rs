@@ -23,6 +23,8 @@ impl Tenant {
             .unwrap_or("")
             .to_string();
         let is_resource_server = app_type == "resource_server";
+        let secret_post =
+            body.get("token_endpoint_auth_method") == Some(&json!("client_secret_post"));
         // Third-party clients are OIDC conformant with rotating refresh tokens
         // (TestAccDataClients.yaml, a spa with is_first_party false).
         let third_party = body.get("is_first_party") == Some(&Value::Bool(false));
@@ -98,8 +100,11 @@ impl Tenant {
             }
         }
         let refresh_token = refresh_token.unwrap_or_else(|| {
-            // Machine-to-machine clients get longer defaults (TestAccClientJWTConfiguration.yaml).
-            let (lifetime, idle) = if app_type == "non_interactive" {
+            // The longer defaults go with client_secret_post, whatever the app_type: every recorded
+            // create shows it (TestAccClientCanSetDefaultAuthMethodOnCreate.yaml: regular_web with
+            // client_secret_post gets them, native with "none" does not; TestAccDataClientById.yaml:
+            // non_interactive without a method does not).
+            let (lifetime, idle) = if secret_post {
                 (31557600, 2592000)
             } else {
                 (2592000, 1296000)
@@ -125,6 +130,13 @@ impl Tenant {
         if let Some(v) = rs_identifier {
             c.insert("resource_server_identifier".into(), v);
         }
+        // Only the deprecated form sent: it sets oidc_logout, which it then mirrors.
+        if !c.contains_key("oidc_logout") {
+            if let Some(v) = c.get("oidc_backchannel_logout").cloned() {
+                c.insert("oidc_logout".into(), v);
+            }
+        }
+        mirror_backchannel_logout(&mut c);
         c
     }
 
@@ -200,6 +212,29 @@ impl Tenant {
                     let merged = merge_session_transfer(client.get("session_transfer"), v);
                     client.insert(k, merged);
                 }
+                (field, Value::Object(changes)) if MERGED_ONE_LEVEL.contains(&field) => {
+                    let mut merged = client
+                        .get(field)
+                        .and_then(Value::as_object)
+                        .cloned()
+                        .unwrap_or_default();
+                    merged.extend(changes);
+                    client.insert(k, Value::Object(merged));
+                }
+                // The deprecated mirror of oidc_logout's URLs: null clears both, a value sets both.
+                ("oidc_backchannel_logout", Value::Null) => {
+                    client.shift_remove("oidc_backchannel_logout");
+                    client.shift_remove("oidc_logout");
+                }
+                ("oidc_backchannel_logout", Value::Object(settings)) => {
+                    let mut oidc_logout = client
+                        .get("oidc_logout")
+                        .and_then(Value::as_object)
+                        .cloned()
+                        .unwrap_or_default();
+                    oidc_logout.extend(settings);
+                    client.insert("oidc_logout".into(), Value::Object(oidc_logout));
+                }
                 ("initiate_login_uri", Value::String(s)) if s.is_empty() => {
                     client.shift_remove(&k);
                 }
@@ -230,6 +265,7 @@ impl Tenant {
         {
             client.insert("client_secret".into(), json!(new_client_secret()));
         }
+        mirror_backchannel_logout(&mut client);
         self.clients.insert(id.to_string(), client.clone());
         Ok(client)
     }
@@ -343,6 +379,42 @@ fn check_one_auth_setting(client: &Object) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Nested client objects a PATCH merges one level deep: the fields sent replace theirs (a sub-object
+/// such as `mobile.android` is replaced whole), the fields not sent are kept. jwt_configuration:
+/// TestAccClientAuthenticationMethodsPrivateKeyJWT.yaml (a PATCH of `alg` alone keeps
+/// `lifetime_in_seconds`); mobile and native_social_login: Auth0 traffic outside the recordings
+/// (a PATCH of `mobile.android` keeps `mobile.ios`). session_transfer merges too, with its own
+/// defaults and null removal (merge_session_transfer). Objects whose update schema requires fields
+/// (refresh_token, token_quota, default_organization) are sent whole and replaced; addons are
+/// cleared with null before a change (TestAccClientAddons.yaml), so nothing shows how they merge.
+const MERGED_ONE_LEVEL: &[&str] = &["jwt_configuration", "mobile", "native_social_login"];
+
+/// Auth0 answers with the deprecated `oidc_backchannel_logout` beside `oidc_logout`, holding the
+/// same backchannel logout URLs.
+fn mirror_backchannel_logout(client: &mut Object) {
+    let urls = client
+        .get("oidc_logout")
+        .and_then(|o| o.get("backchannel_logout_urls"))
+        .cloned();
+    match urls {
+        Some(urls) => {
+            client.insert(
+                "oidc_backchannel_logout".into(),
+                json!({ "backchannel_logout_urls": urls }),
+            );
+        }
+        // Without URLs the mirror holds none: tenants that show it answer `{}`
+        // (TestAccClientCredentialsImport.yaml), and a client that never had it gets none.
+        None => {
+            if let Some(mirror) = client.get_mut("oidc_backchannel_logout") {
+                if mirror.get("backchannel_logout_urls").is_some() {
+                    *mirror = json!({});
+                }
+            }
+        }
+    }
+}
+
 /// session_transfer merges into the current settings (or Auth0's defaults); a key sent as null is
 /// removed (TestAccClientSessionTransfer.yaml).
 fn merge_session_transfer(current: Option<&Value>, changes: Value) -> Value {
@@ -393,13 +465,164 @@ mod tests {
     }
 
     #[test]
-    fn a_machine_to_machine_client_gets_longer_refresh_token_defaults() {
+    fn refresh_token_defaults_follow_the_token_endpoint_auth_method_not_the_app_type() {
+        let mut t = tenant();
+        let lifetimes = |c: &Object| {
+            (
+                c["refresh_token"]["token_lifetime"].clone(),
+                c["refresh_token"]["idle_token_lifetime"].clone(),
+            )
+        };
+        let longer = (json!(31557600), json!(2592000));
+        let shorter = (json!(2592000), json!(1296000));
+        for (body, expected) in [
+            (
+                json!({"name": "a", "app_type": "non_interactive", "token_endpoint_auth_method": "client_secret_post"}),
+                &longer,
+            ),
+            (
+                json!({"name": "b", "app_type": "regular_web", "token_endpoint_auth_method": "client_secret_post"}),
+                &longer,
+            ),
+            (
+                json!({"name": "c", "token_endpoint_auth_method": "client_secret_post"}),
+                &longer,
+            ),
+            (
+                json!({"name": "d", "app_type": "non_interactive"}),
+                &shorter,
+            ),
+            (
+                json!({"name": "e", "app_type": "native", "token_endpoint_auth_method": "none"}),
+                &shorter,
+            ),
+            (
+                json!({"name": "f", "app_type": "non_interactive", "token_endpoint_auth_method": "client_secret_basic"}),
+                &shorter,
+            ),
+        ] {
+            let c = t.create_client(&body).unwrap();
+            assert_eq!(&lifetimes(&c), expected, "{body}");
+        }
+    }
+
+    #[test]
+    fn patching_mobile_android_keeps_mobile_ios() {
         let mut t = tenant();
         let c = t
-            .create_client(&json!({"name": "m2m", "app_type": "non_interactive"}))
+            .create_client(&json!({"name": "app", "mobile": {
+                "android": {"app_package_name": "com.example.old"},
+                "ios": {"team_id": "TEAM", "app_bundle_identifier": "com.example"}
+            }}))
             .unwrap();
-        assert_eq!(c["refresh_token"]["token_lifetime"], 31557600);
-        assert_eq!(c["refresh_token"]["idle_token_lifetime"], 2592000);
+        let id = c["client_id"].as_str().unwrap();
+        let c = t
+            .update_client(
+                id,
+                &json!({"mobile": {"android": {"app_package_name": "com.example.new"}}}),
+            )
+            .unwrap();
+        assert_eq!(
+            c["mobile"],
+            json!({
+                "android": {"app_package_name": "com.example.new"},
+                "ios": {"team_id": "TEAM", "app_bundle_identifier": "com.example"}
+            })
+        );
+    }
+
+    #[test]
+    fn nested_objects_merge_one_level_deep_and_a_sent_sub_object_is_replaced_whole() {
+        let mut t = tenant();
+        let c = t
+            .create_client(&json!({"name": "app",
+                "native_social_login": {"apple": {"enabled": true}, "facebook": {"enabled": true}},
+                "jwt_configuration": {"alg": "HS256", "lifetime_in_seconds": 3600, "scopes": {"a": "b"}}
+            }))
+            .unwrap();
+        let id = c["client_id"].as_str().unwrap();
+        let c = t
+            .update_client(
+                id,
+                &json!({
+                    "native_social_login": {"facebook": {"enabled": false}},
+                    "jwt_configuration": {"alg": "RS256", "scopes": {"c": "d"}}
+                }),
+            )
+            .unwrap();
+        assert_eq!(
+            c["native_social_login"],
+            json!({"apple": {"enabled": true}, "facebook": {"enabled": false}})
+        );
+        assert_eq!(
+            c["jwt_configuration"],
+            json!({"alg": "RS256", "lifetime_in_seconds": 3600, "scopes": {"c": "d"}})
+        );
+    }
+
+    #[test]
+    fn refresh_token_is_replaced_whole_on_patch() {
+        let mut t = tenant();
+        let c = t.create_client(&json!({"name": "app"})).unwrap();
+        let id = c["client_id"].as_str().unwrap();
+        let sent = json!({"rotation_type": "rotating", "expiration_type": "expiring"});
+        let c = t
+            .update_client(id, &json!({"refresh_token": sent}))
+            .unwrap();
+        assert_eq!(c["refresh_token"], sent);
+    }
+
+    #[test]
+    fn oidc_logout_urls_are_mirrored_into_oidc_backchannel_logout() {
+        let mut t = tenant();
+        let urls = json!(["https://app.example.com/logout"]);
+        let c = t
+            .create_client(
+                &json!({"name": "app", "oidc_logout": {"backchannel_logout_urls": urls}}),
+            )
+            .unwrap();
+        assert_eq!(
+            c["oidc_backchannel_logout"],
+            json!({"backchannel_logout_urls": urls})
+        );
+        let id = c["client_id"].as_str().unwrap().to_string();
+        assert_eq!(
+            t.client(&id).unwrap()["oidc_backchannel_logout"],
+            c["oidc_backchannel_logout"]
+        );
+
+        let plain = t.create_client(&json!({"name": "plain"})).unwrap();
+        assert!(!plain.contains_key("oidc_backchannel_logout"), "{plain:?}");
+    }
+
+    #[test]
+    fn the_deprecated_oidc_backchannel_logout_sets_oidc_logout_and_null_clears_both() {
+        let mut t = tenant();
+        let urls = json!(["https://app.example.com/logout"]);
+        let c = t
+            .create_client(&json!({"name": "app", "oidc_backchannel_logout": {"backchannel_logout_urls": urls}}))
+            .unwrap();
+        assert_eq!(c["oidc_logout"], json!({"backchannel_logout_urls": urls}));
+        let id = c["client_id"].as_str().unwrap();
+
+        let newer = json!(["https://app.example.com/logout/v2"]);
+        let c = t
+            .update_client(
+                id,
+                &json!({"oidc_backchannel_logout": {"backchannel_logout_urls": newer}}),
+            )
+            .unwrap();
+        assert_eq!(c["oidc_logout"]["backchannel_logout_urls"], newer);
+        assert_eq!(
+            c["oidc_backchannel_logout"]["backchannel_logout_urls"],
+            newer
+        );
+
+        let c = t
+            .update_client(id, &json!({"oidc_backchannel_logout": null}))
+            .unwrap();
+        assert!(!c.contains_key("oidc_logout"), "{c:?}");
+        assert!(!c.contains_key("oidc_backchannel_logout"), "{c:?}");
     }
 
     #[test]

@@ -123,8 +123,42 @@ fn patch(changed: &[&str], olds: Json, news: Json) -> (Json, Vec<String>) {
         },
     };
     let changed: Vec<String> = changed.iter().map(|c| c.to_string()).collect();
-    let (body, warnings) = update_body(&package, &rules, &changed, &props(olds), &props(news));
+    let olds = props(olds);
+    let (body, warnings) = update_body(&package, &rules, &changed, &olds, &olds, &props(news));
     (Json::Object(body), warnings)
+}
+
+#[test]
+fn a_field_removed_from_a_nested_object_is_sent_with_the_value_that_clears_it() {
+    // Auth0 merges such objects on PATCH: leaving the field out would keep its old value.
+    let (body, warnings) = patch(
+        &["jwtConfiguration"],
+        json!({"jwtConfiguration": {"lifetimeInSeconds": 60, "scopes": {"k": "v"}}}),
+        json!({"jwtConfiguration": {"scopes": {"k": "w"}}}),
+    );
+    assert_eq!(
+        body,
+        json!({"jwt_configuration": {"scopes": {"k": "w"}, "lifetime_in_seconds": 36000}})
+    );
+    assert!(warnings.is_empty(), "{warnings:?}");
+}
+
+#[test]
+fn a_removed_nested_field_without_a_clearing_value_is_left_with_a_warning_naming_it() {
+    let (body, warnings) = patch(
+        &["jwtConfiguration"],
+        json!({"jwtConfiguration": {"lifetimeInSeconds": 60, "scopes": {"k": "v"}}}),
+        json!({"jwtConfiguration": {"lifetimeInSeconds": 90}}),
+    );
+    assert_eq!(
+        body,
+        json!({"jwt_configuration": {"lifetime_in_seconds": 90}})
+    );
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("Client.jwtConfiguration.scopes was removed from the program"),
+        "{warnings:?}"
+    );
 }
 
 #[test]

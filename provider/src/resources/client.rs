@@ -32,7 +32,8 @@ const JWT_WITH_ALG: &[(&str, Lit)] = &[
 ];
 
 const REFRESH_TOKEN: [(&str, Lit); 7] = refresh_token(2592000, 1296000);
-const REFRESH_TOKEN_OLDER: [(&str, Lit); 7] = refresh_token(31557600, 2592000);
+/// What a client created with token_endpoint_auth_method client_secret_post gets (recordings).
+const REFRESH_TOKEN_SECRET_POST: [(&str, Lit); 7] = refresh_token(31557600, 2592000);
 
 /// Auth0's refresh-token settings for a client that never set them.
 const fn refresh_token(token_lifetime: i64, idle: i64) -> [(&'static str, Lit); 7] {
@@ -193,9 +194,13 @@ pub static DEF: ResourceDef = ResourceDef {
         ),
         default("jwtConfiguration", Object(JWT), Use::Import),
         default("jwtConfiguration", Object(JWT_WITH_ALG), Use::Import),
-        // The current default, and the one older tenants' clients carry.
+        // Auth0's two defaults: which one a client gets follows its token_endpoint_auth_method.
         default("refreshToken", Object(&REFRESH_TOKEN), Use::Import),
-        default("refreshToken", Object(&REFRESH_TOKEN_OLDER), Use::Import),
+        default(
+            "refreshToken",
+            Object(&REFRESH_TOKEN_SECRET_POST),
+            Use::Import,
+        ),
     ],
 };
 
