@@ -15,7 +15,6 @@ use crate::check::{apply_defaults, Checker};
 use crate::config::settings_from_config;
 use crate::diff::{self, DiffInput};
 use crate::error::Error;
-use crate::functions;
 use crate::mapping;
 use crate::resources::lifecycle::{Collection, Lifecycle, Op};
 use crate::resources::{self, Context, Resource, ResourceDef};
@@ -23,6 +22,9 @@ use crate::rpc::*;
 use crate::schema::{self, Property};
 use crate::state::{self, imported_inputs, refreshed_inputs};
 use crate::value::{PropertyMap, Value};
+
+mod invoke;
+mod scope_owners;
 
 type Env = dyn Fn(&str) -> Option<String> + Send + Sync;
 
@@ -34,7 +36,7 @@ pub struct Auth0Provider {
     /// than once in a run, and a program is told each thing once.
     checked_warnings: Mutex<HashSet<(String, String)>>,
     /// Which resources of this run manage each API's scope list: identifier → (label, URN).
-    scope_owners: Mutex<BTreeMap<String, Vec<(&'static str, String)>>>,
+    scope_owners: scope_owners::ScopeOwners,
 }
 
 impl Auth0Provider {
@@ -49,7 +51,7 @@ impl Auth0Provider {
             client: RwLock::new(None),
             env,
             checked_warnings: Mutex::new(HashSet::new()),
-            scope_owners: Mutex::new(BTreeMap::new()),
+            scope_owners: Default::default(),
         })
     }
 
@@ -100,32 +102,6 @@ impl Auth0Provider {
         let warnings =
             std::mem::take(&mut *ctx.warnings.lock().unwrap_or_else(PoisonError::into_inner));
         self.warn(urn, warnings);
-    }
-
-    /// Records that `urn` manages the scope list of `identifier`, and says which other resource
-    /// of the run manages it too, if one does. Several ResourceServerScope entries of one API
-    /// share its list by design; anything else sharing it overwrites the others' scopes.
-    fn claim_scopes(&self, label: &'static str, urn: &str, identifier: String) -> Option<String> {
-        let mut owners = self
-            .scope_owners
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let claims = owners.entry(identifier.clone()).or_default();
-        if !claims.iter().any(|(_, u)| u == urn) {
-            claims.push((label, urn.to_string()));
-        }
-        let other = claims.iter().find(|(other_label, other_urn)| {
-            other_urn != urn
-                && !(label == "ResourceServerScope" && *other_label == "ResourceServerScope")
-        })?;
-        let (what, name) = (other.0, other.1.rsplit("::").next().unwrap_or(&other.1));
-        let owner = match what {
-            "ResourceServer" => format!("ResourceServer {name:?} (its `scopes`)"),
-            other => format!("{other} {name:?}"),
-        };
-        Some(format!(
-            "the scopes of API {identifier} are also managed by {owner}; each replaces the other's changes on every update, so manage them in one place: ResourceServerScopes, ResourceServerScope entries, or ResourceServer.scopes"
-        ))
     }
 
     fn env_lookup(&self) -> impl Fn(&str) -> Option<String> + '_ {
@@ -336,7 +312,7 @@ impl Provider for Auth0Provider {
         resource.check(&ctx, &req, &inputs, &mut checker);
         resource.normalize(&ctx, &mut inputs);
         if let Some(identifier) = resource.scope_owner(&inputs) {
-            if let Some(warning) = self.claim_scopes(def.label, &req.urn, identifier) {
+            if let Some(warning) = self.scope_owners.claim(def.label, &req.urn, identifier) {
                 ctx.warn(warning);
             }
         }
@@ -625,44 +601,7 @@ impl Provider for Auth0Provider {
     }
 
     async fn invoke(&self, req: InvokeRequest) -> Result<InvokeResponse> {
-        let function = functions::lookup(&req.token).ok_or_else(|| {
-            Error::InvalidArgument(format!(
-                "unknown function {:?}; this provider offers {}",
-                req.token,
-                functions::labels()
-            ))
-        })?;
-        let package = schema::package();
-        let spec = package
-            .function(&req.token)
-            .ok_or_else(|| Error::Internal(format!("schema.json has no function {}", req.token)))?;
-        let label = function.def().label;
-        let mut checker = Checker::new(package, label, &[]);
-        checker.check_map(&req.args, &spec.inputs, &spec.required_inputs, "");
-        function.check(&req.args, &mut checker);
-        if !checker.failures.is_empty() {
-            return Ok(InvokeResponse {
-                outputs: PropertyMap::new(),
-                failures: checker.failures,
-            });
-        }
-        let client = self.client()?;
-        let lookup = functions::Lookup {
-            client: &client,
-            deadline: None,
-            package,
-        };
-        let mut outputs = function.invoke(&lookup, &req.args).await?;
-        // What the program passed in comes back as given (the official functions echo inputs).
-        for (name, value) in &req.args {
-            if spec.outputs.contains_key(name) && !value.is_null() {
-                outputs.entry(name.clone()).or_insert_with(|| value.clone());
-            }
-        }
-        Ok(InvokeResponse {
-            outputs,
-            failures: Vec::new(),
-        })
+        self.run_function(req).await
     }
 
     async fn cancel(&self) {
