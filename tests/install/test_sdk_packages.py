@@ -162,6 +162,10 @@ def test_a_fresh_go_program_builds_and_runs_under_mocks_from_the_file_module_pro
         "GONOSUMDB": "github.com/pulumi-auth0-rs",
         "GOFLAGS": "-mod=mod",
         "GOWORK": "off",
+        # Go's module index (in GOCACHE) takes a module version as immutable, but dist/ builds
+        # v<workspace version> afresh from every checkout: without this, a machine that built an
+        # older sdk/ under the same version lists that version's old files.
+        "GODEBUG": "goindex=0",
     }
     program = tmp_path / "fresh"
     program.mkdir()
