@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use crate::auth0::settings::{ASSERTION_ALGORITHMS, DEFAULT_RATE_LIMIT_WAIT, RATE_RANGE};
 use crate::auth0::{Credentials, Settings};
-use crate::rpc::CheckFailure;
+use crate::diff;
+use crate::rpc::{Changes, CheckFailure, DiffKind, DiffRequest, DiffResponse, PropertyDiff};
 use crate::value::{PropertyMap, Value};
 
 /// A config key and the environment variable that fills it when config leaves it unset.
@@ -378,6 +379,50 @@ fn credentials(lookup: &Lookup, failures: &mut Vec<CheckFailure>) -> Option<Cred
             None
         }
     }
+}
+
+/// DiffConfig: which provider settings changed. Pure: a change of plugin version alone is
+/// never a reason to replace the provider (or its resources).
+pub fn diff_config(req: &DiffRequest) -> DiffResponse {
+    let keys: std::collections::BTreeSet<&String> = req
+        .olds
+        .keys()
+        .chain(req.news.keys())
+        .filter(|k| *k != "version")
+        .collect();
+    let mut response = DiffResponse {
+        has_detailed_diff: true,
+        ..Default::default()
+    };
+    for key in keys {
+        let (old, new) = (req.olds.get(key), req.news.get(key));
+        let changed = match (old, new) {
+            (Some(o), Some(n)) => n.contains_unknowns() || !diff::same(o, n),
+            (None, None) => false,
+            _ => true,
+        };
+        if changed && !req.ignore_changes.contains(key) {
+            let kind = match (old, new) {
+                (None, _) => DiffKind::Add,
+                (_, None) => DiffKind::Delete,
+                _ => DiffKind::Update,
+            };
+            response.diffs.push(key.clone());
+            response.detailed_diff.insert(
+                key.clone(),
+                PropertyDiff {
+                    kind,
+                    input_diff: true,
+                },
+            );
+        }
+    }
+    response.changes = if response.diffs.is_empty() {
+        Changes::None
+    } else {
+        Changes::Some
+    };
+    response
 }
 
 #[cfg(test)]

@@ -222,46 +222,7 @@ impl Provider for Auth0Provider {
     }
 
     async fn diff_config(&self, req: DiffRequest) -> Result<DiffResponse> {
-        // A plugin version change is never a reason to replace the provider (or its resources).
-        let keys: std::collections::BTreeSet<&String> = req
-            .olds
-            .keys()
-            .chain(req.news.keys())
-            .filter(|k| *k != "version")
-            .collect();
-        let mut response = DiffResponse {
-            has_detailed_diff: true,
-            ..Default::default()
-        };
-        for key in keys {
-            let (old, new) = (req.olds.get(key), req.news.get(key));
-            let changed = match (old, new) {
-                (Some(o), Some(n)) => n.contains_unknowns() || !diff::same(o, n),
-                (None, None) => false,
-                _ => true,
-            };
-            if changed && !req.ignore_changes.contains(key) {
-                let kind = match (old, new) {
-                    (None, _) => DiffKind::Add,
-                    (_, None) => DiffKind::Delete,
-                    _ => DiffKind::Update,
-                };
-                response.diffs.push(key.clone());
-                response.detailed_diff.insert(
-                    key.clone(),
-                    PropertyDiff {
-                        kind,
-                        input_diff: true,
-                    },
-                );
-            }
-        }
-        response.changes = if response.diffs.is_empty() {
-            Changes::None
-        } else {
-            Changes::Some
-        };
-        Ok(response)
+        Ok(crate::config::diff_config(&req))
     }
 
     async fn configure(&self, req: ConfigureRequest) -> Result<()> {
