@@ -135,6 +135,8 @@ pub struct Stats {
     pub token: u64,
     /// All Management API requests, including refused ones (401, 403, 429, injected faults).
     pub management_total: u64,
+    /// Management API requests refused with 429 by the rate limit (part of `management_total`).
+    pub rate_limited: u64,
 }
 
 impl Stats {

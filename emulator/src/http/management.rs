@@ -54,6 +54,7 @@ pub(super) async fn management_layer(
     }
     let decision = lock(&app.bucket).take();
     if let Some(d) = decision.filter(|d| !d.allowed) {
+        lock(&app.counters).rate_limited += 1;
         let mut res = ApiError::too_many_requests().into_response();
         rate_headers(&mut res, &d);
         return res;

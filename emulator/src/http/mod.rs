@@ -14,7 +14,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde_json::Value;
 use tokio::sync::Notify;
@@ -59,6 +59,7 @@ pub(crate) struct Counters {
     routes: BTreeMap<String, u64>,
     token: u64,
     management_total: u64,
+    rate_limited: u64,
 }
 
 /// Everything the handlers share.
@@ -115,6 +116,7 @@ impl App {
             routes: c.routes.clone(),
             token: c.token,
             management_total: c.management_total,
+            rate_limited: c.rate_limited,
         }
     }
 
@@ -237,6 +239,7 @@ pub(crate) fn router(app: Shared) -> Router {
         )
         .route("/emulator/stats", get(stats))
         .route("/emulator/stats/reset", post(reset_stats))
+        .route("/emulator/rate-limit", put(replace_rate_limit))
         .fallback(not_found)
         .layer(middleware::from_fn(log_request))
         .with_state(app)
@@ -275,4 +278,28 @@ async fn stats(State(app): State<Shared>) -> Json<Stats> {
 async fn reset_stats(State(app): State<Shared>) -> StatusCode {
     app.reset_stats();
     StatusCode::NO_CONTENT
+}
+
+/// `PUT /emulator/rate-limit` with `{"rateLimit": "enterprise"}` (a preset or `BURST:PER_SECOND`,
+/// as `--rate-limit` takes): a fresh bucket from now on, so a tenant can be filled quickly and
+/// then read at a plan's limit.
+async fn replace_rate_limit(
+    State(app): State<Shared>,
+    Json(body): Json<Value>,
+) -> Result<StatusCode, ApiError> {
+    let wanted = body
+        .get("rateLimit")
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| {
+            ApiError::new(
+                400,
+                "Payload validation error: send {\"rateLimit\": \"<preset or BURST:PER_SECOND>\"}",
+                None,
+            )
+        })?;
+    let limit = wanted
+        .parse::<RateLimit>()
+        .map_err(|message| ApiError::new(400, message, None))?;
+    app.set_rate_limit(limit);
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -24,6 +24,8 @@ async fn the_rate_limit_answers_429_with_headers_once_the_burst_is_spent() {
         last = Some(res);
     }
     assert_eq!(statuses, vec![200, 200, 429]);
+    assert_eq!(emu.stats().rate_limited, 1, "one 429, counted");
+    assert_eq!(emu.stats().management_total, 3);
     let res = last.unwrap();
     assert_eq!(res.headers()["x-ratelimit-remaining"], "0");
     let reset: u64 = res.headers()["x-ratelimit-reset"]
@@ -190,5 +192,47 @@ async fn stats_count_management_routes_and_tokens_separately() {
         .unwrap();
     assert_eq!(res.status(), 204);
     assert_eq!(emu.stats().management_total, 0);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_rate_limit_can_be_replaced_over_http_and_a_bad_one_is_refused() {
+    let emu = start().await;
+    let t = management_token(&emu).await;
+    let put = |body: Value| {
+        http()
+            .put(format!("{}/emulator/rate-limit", emu.base_url()))
+            .json(&body)
+            .send()
+    };
+    assert_eq!(
+        put(json!({"rateLimit": "1:0.01"})).await.unwrap().status(),
+        204
+    );
+    let (first, _) = call(&emu, &t, "GET", "/api/v2/clients", None).await;
+    let (second, _) = call(&emu, &t, "GET", "/api/v2/clients", None).await;
+    assert_eq!(
+        (first, second),
+        (200, 429),
+        "burst 1: the second request is refused"
+    );
+
+    assert_eq!(
+        put(json!({"rateLimit": "off"})).await.unwrap().status(),
+        204
+    );
+    for _ in 0..5 {
+        assert_eq!(call(&emu, &t, "GET", "/api/v2/clients", None).await.0, 200);
+    }
+    for bad in [json!({"rateLimit": "fast"}), json!({"preset": "free"})] {
+        let res = put(bad.clone()).await.unwrap();
+        assert_eq!(res.status(), 400, "{bad}");
+        let body: Value = res.json().await.unwrap();
+        assert!(
+            body["message"].as_str().unwrap().contains("rateLimit")
+                || body["message"].as_str().unwrap().contains("fast"),
+            "{body}"
+        );
+    }
     emu.shutdown().await;
 }
