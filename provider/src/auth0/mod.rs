@@ -6,6 +6,7 @@ pub mod error;
 mod exchange;
 pub mod limiter;
 pub mod listing;
+pub mod pacer;
 mod request;
 mod retry;
 pub mod settings;
@@ -46,6 +47,8 @@ struct Inner {
     source: TokenSource,
     tokens: TokenCache,
     limiter: Option<RateLimiter>,
+    /// The tenant's own pace, learned from its 429s (see [`pacer`]).
+    pacer: pacer::Pacer,
     cancel: CancellationToken,
 }
 
@@ -118,6 +121,7 @@ impl Auth0Client {
                 source,
                 tokens: TokenCache::default(),
                 limiter,
+                pacer: pacer::Pacer::default(),
                 cancel: CancellationToken::new(),
             }),
         })
@@ -214,12 +218,15 @@ impl Auth0Client {
             // The token first, then the slot: a slot taken before waiting for a token would
             // pass while waiting, and every such request would then fire at once. The token
             // request itself is not limited; the Authentication API has its own limits.
-            let token = if call.authorized {
+            let (token, generation) = if call.authorized {
                 let token = self.access_token(deadline).await?;
                 self.take_rate_limit_slot(req, deadline).await?;
-                Some(token)
+                let generation = self
+                    .take_paced_slot(req, deadline, rate_limit_until, &mut rate_limited)
+                    .await?;
+                (Some(token), Some(generation))
             } else {
-                None
+                (None, None)
             };
 
             let fresh_body = call.fresh_body.map(|make| make()).transpose()?;
@@ -267,6 +274,14 @@ impl Auth0Client {
             };
 
             let status = exchange.status;
+            let paced = generation.is_some_and(|generation| {
+                self.inner.pacer.observe(
+                    generation,
+                    status,
+                    pacer::RateHeaders::from_headers(&exchange.headers),
+                    retry::unix_now_f64(),
+                )
+            });
             if (200..300).contains(&status) {
                 return Ok(ApiResponse {
                     status,
@@ -294,6 +309,16 @@ impl Auth0Client {
                 ));
             }
 
+            if status == 429 && paced {
+                // The tenant's pace is known: the next paced slot is this request's wait.
+                rate_limit_round += 1;
+                tracing::info!(
+                    method = %req.method, path = %req.path, attempt,
+                    rate = self.inner.pacer.rate().unwrap_or_default(),
+                    "Auth0 rate limit reached; sending at the tenant's pace"
+                );
+                continue;
+            }
             if status == 429 {
                 // Jitter keeps requests that waited for the same reset second from colliding again.
                 let wait =
@@ -372,6 +397,46 @@ impl Auth0Client {
             Some(wait) => {
                 tracing::debug!(method = %req.method, path = %req.path, wait_ms = wait.as_millis() as u64, "waiting for the client-side rate limit");
                 self.pause(wait).await
+            }
+        }
+    }
+
+    /// Waits for this request's place in the tenant's pace, once a 429 has set one; returns
+    /// the pace's generation, which the answer is reported with.
+    async fn take_paced_slot(
+        &self,
+        req: &ApiRequest,
+        deadline: Option<tokio::time::Instant>,
+        latest: tokio::time::Instant,
+        rate_limited: &mut Duration,
+    ) -> Result<u64, ApiError> {
+        match self.inner.pacer.slot(latest) {
+            Ok(slot) => {
+                if !slot.wait.is_zero() {
+                    tracing::debug!(method = %req.method, path = %req.path, wait_ms = slot.wait.as_millis() as u64, "waiting for the tenant's rate limit");
+                    self.pause(slot.wait).await?;
+                    *rate_limited += slot.wait;
+                }
+                Ok(slot.generation)
+            }
+            Err(wait) => {
+                let message = format!(
+                    "{} {} would wait {:.1} s more for Auth0's rate limit ({:.1} requests per second)",
+                    req.method,
+                    req.path,
+                    wait.as_secs_f64(),
+                    self.inner.pacer.rate().unwrap_or_default()
+                );
+                if deadline.is_some() {
+                    Err(ApiError::Timeout(format!(
+                        "{message}, past the operation's deadline"
+                    )))
+                } else {
+                    Err(ApiError::RateLimited {
+                        waited: *rate_limited,
+                        message,
+                    })
+                }
             }
         }
     }
