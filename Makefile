@@ -13,7 +13,7 @@ CARGO ?= cargo
 # The plugin's version is the workspace version in Cargo.toml.
 VERSION := $(shell sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' Cargo.toml)
 
-.PHONY: build release test test-rust demo bench version
+.PHONY: build release test test-rust demo version
 
 build:
 	$(CARGO) build --locked --workspace --bins
@@ -23,7 +23,7 @@ release:
 
 # Rust first, then the suites that drive the built binaries and SDKs; the real engine last.
 # test-migration builds the official bridged provider once (4 to 8 min, cached in CACHE_DIR).
-test: test-rust sdk-check sdk-test sdk-compare conformance pulumi-cli-check e2e test-migration release-test
+test: test-rust sdk-check sdk-test sdk-compare conformance pulumi-cli-check e2e bench-smoke test-migration release-test
 	@echo "make test: every suite passed"
 
 test-rust:
@@ -48,11 +48,6 @@ emulator:
 bench-emulator:
 	$(CARGO) run --locked --release -q -p auth0-emulator --example loadgen -- $(LOADGEN_ARGS)
 
-# Start-up time, binary size, memory and per-operation latency/request counts (release build),
-# then the emulator's throughput.
-bench: release
-	$(CARGO) run --locked --release -q -p pulumi-resource-auth0 --example bench
-	$(MAKE) --no-print-directory bench-emulator
 
 # Reliability at full size (issue 14): about 1,000 operations under faults and 429 bursts, 100
 # creates on the free tenant with and without auth0:maxRequestsPerSecond, with figures printed.
@@ -366,3 +361,35 @@ install-test: $(E2E_STAMP) $(NODE_STAMP)
 	  $(E2E_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/install $(INSTALL_ARGS)
 
 release-test: dist dist-repro-check release-check install-test
+
+# --- Benchmarks (bench/, see README "Benchmarks"): one table, ours and the official bridged
+# provider side by side, medians of repeated runs in one run; raw figures in target/bench/.
+# `make bench` compares with the bridged plugin when it is already built (make bridged-provider);
+# `make bench-bridged` builds it first (4 to 8 min, once). BENCH_ARGS passes options to
+# bench/run.py, e.g. BENCH_ARGS="--runs 5 --cli-runs 1 --scale 200,1000".
+BENCH_ARGS ?=
+BRIDGED_BIN_DIR = $(CACHE_DIR)/bridged-auth0-$(OFFICIAL_AUTH0)/bin
+BENCH_RUN = bin=$$(PULUMI_VERSION=$(PULUMI_VERSION) CACHE_DIR=$(CACHE_DIR) scripts/build-pulumi-cli.sh --quiet) && \
+	PATH="$(CURDIR)/target/$(1):$$bin:$$PATH" PULUMI_VERSION=$(PULUMI_VERSION)
+
+.PHONY: bench bench-bridged bench-smoke
+
+bench: release $(E2E_STAMP)
+	@if [[ -x $(BRIDGED_BIN_DIR)/pulumi-resource-auth0 && -f $(MIGRATION_STAMP) ]]; then \
+	  $(MAKE) --no-print-directory bench-bridged; \
+	else \
+	  echo "bench: ours only (run 'make bench-bridged' to build the official provider and compare)"; \
+	  $(call BENCH_RUN,release) $(E2E_VENV)/bin/python bench/run.py --ours target/release/pulumi-resource-auth0 \
+	    --version $(VERSION) --python $(E2E_VENV)/bin/python $(BENCH_ARGS); \
+	fi
+
+bench-bridged: release $(MIGRATION_STAMP)
+	@bridged=$$(BRIDGED_AUTH0_VERSION=$(OFFICIAL_AUTH0) CACHE_DIR=$(CACHE_DIR) scripts/build-bridged-provider.sh) && \
+	$(call BENCH_RUN,release) $(MIGRATION_VENV)/bin/python bench/run.py --ours target/release/pulumi-resource-auth0 \
+	  --version $(VERSION) --bridged $$bridged/pulumi-resource-auth0 --bridged-version $(OFFICIAL_AUTH0) \
+	  --python $(MIGRATION_VENV)/bin/python --official-python $(MIGRATION_VENV)/bin/python $(BENCH_ARGS)
+
+# One small iteration of every row with ours only (debug build), so that the bench keeps working.
+bench-smoke: e2e-build $(E2E_STAMP)
+	@$(call BENCH_RUN,debug) $(E2E_VENV)/bin/python bench/run.py --smoke --ours target/debug/pulumi-resource-auth0 \
+	  --version $(VERSION) --python $(E2E_VENV)/bin/python
