@@ -4,7 +4,7 @@
 
 use super::{docstring, getter_decorator, in_elem, lit, out_type, triple, HEADER};
 use crate::model::{Function, Package, Property, TypeRef};
-use crate::render::{Files, Text};
+use crate::render::Text;
 
 /// The class name of an object type in outputs.py: types a function reaches end in `Result`
 /// (`GetClientMobileResult`), as in the Terraform-bridged official SDKs.
@@ -15,14 +15,12 @@ pub(super) fn output_class(pkg: &Package, name: &str) -> String {
     }
 }
 
-pub(super) fn add_modules(files: &mut Files, pkg: &Package) {
-    for f in &pkg.functions {
-        files.add(
-            format!("{}/{}.py", pkg.python_package, f.python_name()),
-            module(pkg, f),
-            false,
-        );
-    }
+/// Each function's module: (module name, text).
+pub(super) fn modules(pkg: &Package) -> Vec<(String, String)> {
+    pkg.functions
+        .iter()
+        .map(|f| (f.python_name(), module(pkg, f)))
+        .collect()
 }
 
 /// The Python class a result value must be, for the type check in the result's constructor.

@@ -23,27 +23,32 @@ pub fn generate(pkg: &Package) -> Files {
     let root = pkg.python_package.clone();
     let mut files = Files::new();
     files.add(format!("{root}/_utilities.py"), utilities(), true);
-    files.add(format!("{root}/__init__.py"), init(pkg), false);
-    files.add(format!("{root}/_inputs.py"), inputs(pkg), false);
+    let mut exports = Vec::new();
+    let inputs = inputs(pkg);
+    exports.push(("_inputs".to_string(), exported_names(&inputs)));
+    files.add(format!("{root}/_inputs.py"), inputs, false);
     files.add(format!("{root}/outputs.py"), outputs(pkg), false);
     if !pkg.enums.is_empty() {
-        files.add(format!("{root}/_enums.py"), enums(pkg), false);
+        let enums = enums(pkg);
+        exports.push(("_enums".to_string(), exported_names(&enums)));
+        files.add(format!("{root}/_enums.py"), enums, false);
     }
     files.add(format!("{root}/config/__init__.py"), config_init(), false);
     files.add(format!("{root}/config/vars.py"), config_vars(pkg), false);
-    files.add(
-        format!("{root}/provider.py"),
-        resource_module(pkg, &pkg.provider),
-        false,
-    );
+    let provider = resource_module(pkg, &pkg.provider);
+    exports.push(("provider".to_string(), exported_names(&provider)));
+    files.add(format!("{root}/provider.py"), provider, false);
     for r in &pkg.resources {
-        files.add(
-            format!("{root}/{}.py", r.python_module()),
-            resource_module(pkg, r),
-            false,
-        );
+        let module = resource_module(pkg, r);
+        exports.push((r.python_module(), exported_names(&module)));
+        files.add(format!("{root}/{}.py", r.python_module()), module, false);
     }
-    functions::add_modules(&mut files, pkg);
+    for (name, module) in functions::modules(pkg) {
+        exports.push((name.clone(), exported_names(&module)));
+        files.add(format!("{root}/{name}.py"), module, false);
+    }
+    exports.sort();
+    files.add(format!("{root}/__init__.py"), init(pkg, &exports), false);
     files.add(format!("{root}/py.typed"), String::new(), true);
     files.add(
         format!("{root}/pulumi-plugin.json"),
@@ -53,6 +58,22 @@ pub fn generate(pkg: &Package) -> Files {
     files.add("pyproject.toml".to_string(), pyproject(pkg), false);
     files.add("README.md".to_string(), readme(pkg), false);
     files
+}
+
+/// The names in a generated module's `__all__ = ['A', 'B']` line, the one list of what the
+/// module exports (the package's lazy `__init__.py` maps each to its module).
+fn exported_names(module: &str) -> Vec<String> {
+    module
+        .lines()
+        .find_map(|line| line.strip_prefix("__all__ = ["))
+        .and_then(|rest| rest.strip_suffix(']'))
+        .map(|list| {
+            list.split(',')
+                .map(|name| name.trim().trim_matches('\'').to_string())
+                .filter(|name| !name.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// A Python string literal.

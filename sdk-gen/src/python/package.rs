@@ -64,33 +64,34 @@ pub(super) fn config_vars(pkg: &Package) -> String {
     t.finish_trimmed()
 }
 
-pub(super) fn init(pkg: &Package) -> String {
+/// The package's `__init__.py`. Every exported name is imported from its module on first use
+/// (`_utilities.lazy_members`), so `import pulumi_auth0` loads no module until a program names
+/// one; type checkers and IDEs read the plain star imports under `TYPE_CHECKING`. `exports`
+/// holds each module's `__all__`, in the modules' sorted order.
+pub(super) fn init(pkg: &Package, exports: &[(String, Vec<String>)]) -> String {
     let mut t = Text::new();
     t.push(HEADER);
     t.line("from . import _utilities");
     t.line("import typing");
     t.line("# Export this package's modules as members:");
-    let mut modules: Vec<String> = pkg.resources.iter().map(|r| r.python_module()).collect();
-    modules.extend(pkg.functions.iter().map(|f| f.python_name()));
-    modules.push("provider".into());
-    modules.sort();
-    for m in &modules {
-        t.line(&format!("from .{m} import *"));
-    }
-    if !pkg.enums.is_empty() {
-        t.line("from ._enums import *");
-    }
-    t.line("from ._inputs import *");
-    t.line("from . import outputs");
-    t.blank();
-    t.line("# Make subpackages available:");
     t.line("if typing.TYPE_CHECKING:");
+    for (module, _) in exports {
+        t.line(&format!("    from .{module} import *"));
+    }
+    t.line("    from . import outputs");
     t.line(&format!(
         "    import {}.config as __config",
         pkg.python_package
     ));
     t.line("    config = __config");
     t.line("else:");
+    t.line("    _utilities.lazy_members(globals(), {");
+    for (module, names) in exports {
+        for name in names {
+            t.line(&format!("        {}: {},", lit(name), lit(module)));
+        }
+    }
+    t.line("    }, [\"outputs\"])");
     t.line(&format!(
         "    config = _utilities.lazy_import('{}.config')",
         pkg.python_package

@@ -136,6 +136,39 @@ def lazy_import(fullname):
     return module
 
 
+def lazy_members(namespace: dict, members: typing.Dict[str, str], submodules: typing.List[str]) -> None:
+    """Make a package's names import their module on first use (PEP 562), so importing the
+    package loads none of its modules. `members` maps each exported name to its module;
+    `submodules` are modules exported by their own name. `from package import *` and `dir()`
+    see every name; a name the package lacks raises AttributeError as usual."""
+    package = namespace["__name__"]
+
+    def __getattr__(name: str):
+        module = members.get(name)
+        if module is not None:
+            loaded = importlib.import_module(f".{module}", package)
+            # Importing binds the module to the package under its own name, which may also be
+            # the name of one of its members (get_client the function, in get_client the
+            # module): bind all of the module's members now, the way star imports did.
+            for other, its_module in members.items():
+                if its_module == module:
+                    namespace[other] = getattr(loaded, other)
+            return namespace[name]
+        elif name in submodules:
+            value = importlib.import_module(f".{name}", package)
+        else:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        namespace[name] = value
+        return value
+
+    def __dir__():
+        return sorted(set(namespace) | set(members) | set(submodules))
+
+    namespace["__getattr__"] = __getattr__
+    namespace["__dir__"] = __dir__
+    namespace["__all__"] = sorted(set(members) | set(submodules))
+
+
 def deprecated(message: str) -> typing.Callable[[C], C]:
     """Decorate a property getter so that reading it warns with `message`."""
 

@@ -4,19 +4,35 @@
 from . import _utilities
 import typing
 # Export this package's modules as members:
-from .get_widget import *
-from .get_widgets import *
-from .part import *
-from .provider import *
-from .widget import *
-from ._inputs import *
-from . import outputs
-
-# Make subpackages available:
 if typing.TYPE_CHECKING:
+    from ._inputs import *
+    from .get_widget import *
+    from .get_widgets import *
+    from .part import *
+    from .provider import *
+    from .widget import *
+    from . import outputs
     import pulumi_widgets.config as __config
     config = __config
 else:
+    _utilities.lazy_members(globals(), {
+        "PartTypeArgs": "_inputs",
+        "PartTypeArgsDict": "_inputs",
+        "GetWidgetResult": "get_widget",
+        "AwaitableGetWidgetResult": "get_widget",
+        "get_widget": "get_widget",
+        "get_widget_output": "get_widget",
+        "GetWidgetsResult": "get_widgets",
+        "AwaitableGetWidgetsResult": "get_widgets",
+        "get_widgets": "get_widgets",
+        "get_widgets_output": "get_widgets",
+        "PartArgs": "part",
+        "Part": "part",
+        "ProviderArgs": "provider",
+        "Provider": "provider",
+        "WidgetArgs": "widget",
+        "Widget": "widget",
+    }, ["outputs"])
     config = _utilities.lazy_import('pulumi_widgets.config')
 
 _utilities.register_resource_module(

@@ -4,16 +4,20 @@
 from . import _utilities
 import typing
 # Export this package's modules as members:
-from .provider import *
-from .widget import *
-from ._inputs import *
-from . import outputs
-
-# Make subpackages available:
 if typing.TYPE_CHECKING:
+    from ._inputs import *
+    from .provider import *
+    from .widget import *
+    from . import outputs
     import pulumi_widgets.config as __config
     config = __config
 else:
+    _utilities.lazy_members(globals(), {
+        "ProviderArgs": "provider",
+        "Provider": "provider",
+        "WidgetArgs": "widget",
+        "Widget": "widget",
+    }, ["outputs"])
     config = _utilities.lazy_import('pulumi_widgets.config')
 
 _utilities.register_resource_module(
