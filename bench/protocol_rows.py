@@ -140,11 +140,24 @@ def mixed_operations(provider: Provider, emulator, operations: int, parallel: in
         engine.close()
 
 
-def emulator_requests(emulator) -> int:
+def emulator_stats(emulator) -> dict:
     status, stats = emulator.request("GET", "/emulator/stats")
     if status != 200:
         raise RuntimeError(f"GET /emulator/stats answered {status}")
-    return stats["managementTotal"]
+    return stats
+
+
+def emulator_requests(emulator) -> int:
+    return emulator_stats(emulator)["managementTotal"]
+
+
+def routes_between(before: dict, after: dict) -> dict:
+    """The requests per route (`"PATCH /api/v2/clients/{id}"`) made between two stats readings."""
+    return {
+        route: n - before["routes"].get(route, 0)
+        for route, n in sorted(after["routes"].items())
+        if n - before["routes"].get(route, 0)
+    }
 
 
 def cpu_per_call(plugin: Running, call, calls: int) -> float:
@@ -191,12 +204,14 @@ def request_counts(provider: Provider, emulator) -> dict:
             tag = f"{provider.label}-count"
             identifier = f"https://{tag}.bench.example.com/"
             api_id, api_state, api_in = work.create(API, f"{tag}-api", {"name": f"{tag} API", "identifier": identifier})
-            counts = {}
+            counts, routes = {}, {}
 
             def counted(label, step):
-                before = emulator_requests(emulator)
+                before = emulator_stats(emulator)
                 result = step()
-                counts[label] = emulator_requests(emulator) - before
+                after = emulator_stats(emulator)
+                counts[label] = after["managementTotal"] - before["managementTotal"]
+                routes[label] = routes_between(before, after)
                 return result
 
             cid, c_state, c_in = counted("client_create", lambda: work.create(CLIENT, tag, m2m_client(f"{tag} client")))
@@ -215,6 +230,7 @@ def request_counts(provider: Provider, emulator) -> dict:
             counts["client_lifecycle"] = sum(
                 counts[k] for k in ("client_create", "client_update", "client_refresh", "client_delete")
             )
+            counts["routes"] = routes
             return counts
     finally:
         engine.close()

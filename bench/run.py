@@ -34,18 +34,24 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--python", type=Path, required=True, help="a venv's python with pulumi at the pin")
     p.add_argument("--official-python", type=Path, help="a venv's python with PyPI pulumi-auth0 (row 10)")
     p.add_argument("--runs", type=int, default=15, help="samples of each process figure")
-    p.add_argument("--cli-runs", type=int, default=3, help="runs of each real-CLI row")
+    p.add_argument("--cli-runs", type=int, default=3, help="runs of rows 7 and 9")
+    p.add_argument("--free-runs", type=int, default=3, help="runs of row 8 (each takes minutes at 2 rps)")
     p.add_argument("--operations", type=int, default=1000, help="operations of the memory workload")
     p.add_argument("--groups", type=int, default=67, help="API+client+grant groups in rows 7-9")
     p.add_argument("--free-groups", type=int, default=67, help="groups in row 8 (2 rps)")
     p.add_argument("--scale", default="200,1000,3500", help="client counts of the `up` growth runs")
     p.add_argument("--bridged-scale-max", type=int, default=1000, help="largest growth run for bridged")
     p.add_argument("--smoke", action="store_true", help="one small iteration of every row, ours only")
+    p.add_argument("--sections", default=",".join(SECTIONS), help=f"which of {', '.join(SECTIONS)} to run")
     p.add_argument("--out", type=Path, default=REPO / "target" / "bench")
     args = p.parse_args()
+    args.sections = [x.strip() for x in args.sections.split(",") if x.strip()]
+    unknown = set(args.sections) - set(SECTIONS)
+    if unknown:
+        p.error(f"unknown sections {sorted(unknown)}; choose from {', '.join(SECTIONS)}")
     if args.smoke:
         args.bridged = None
-        args.runs, args.cli_runs, args.operations = 1, 1, 80
+        args.runs, args.cli_runs, args.free_runs, args.operations = 1, 1, 1, 80
         args.groups, args.free_groups, args.scale = 4, 2, "20"
     return args
 
@@ -61,7 +67,12 @@ def failures_of(runs: list[dict]) -> list[str]:
     return found
 
 
-def measure(args: argparse.Namespace, providers: list[Provider], work: Path) -> dict:
+SECTIONS = ("protocol", "cli", "free", "scale", "import")
+
+
+def measure(args: argparse.Namespace, providers: list[Provider], work: Path, save) -> dict:
+    """Runs the selected sections; `save(results)` is called after each, so that a long run
+    that is stopped keeps what it measured."""
     results: dict = {p.label: {} for p in providers}
     python = {p.label: args.python for p in providers}
     sdk_path = {"ours": REPO / "sdk" / "python", "bridged": None}
@@ -71,56 +82,69 @@ def measure(args: argparse.Namespace, providers: list[Provider], work: Path) -> 
     def log(message: str) -> None:
         print(f"bench: {message}", file=sys.stderr, flush=True)
 
-    emulator = cli_rows.start_emulator(work / "protocol-emulator")
-    try:
-        for p in providers:
-            log(f"{p.label}: start-up and memory after GetSchema ({args.runs} runs)")
-            results[p.label]["startup"] = protocol_rows.startup(p, emulator, args.runs)
-            results[p.label]["size"] = protocol_rows.sizes(
-                p, protocol_rows.dist_archive(args.version) if p.label == "ours" else None
-            )
-            log(f"{p.label}: {args.operations} mixed operations")
-            results[p.label]["mixed"] = protocol_rows.mixed_operations(p, emulator, args.operations, parallel=16)
-            log(f"{p.label}: CPU time of Check and Diff")
-            results[p.label]["cpu"] = protocol_rows.check_and_diff_cpu(p, emulator, calls=max(10, args.runs * 10))
-            results[p.label]["requests"] = protocol_rows.request_counts(p, emulator)
-    finally:
-        emulator.stop()
+    if "protocol" in args.sections:
+        emulator = cli_rows.start_emulator(work / "protocol-emulator")
+        try:
+            for p in providers:
+                log(f"{p.label}: start-up and memory after GetSchema ({args.runs} runs)")
+                results[p.label]["startup"] = protocol_rows.startup(p, emulator, args.runs)
+                results[p.label]["size"] = protocol_rows.sizes(
+                    p, protocol_rows.dist_archive(args.version) if p.label == "ours" else None
+                )
+                log(f"{p.label}: {args.operations} mixed operations")
+                results[p.label]["mixed"] = protocol_rows.mixed_operations(p, emulator, args.operations, parallel=16)
+                log(f"{p.label}: CPU time of Check and Diff")
+                results[p.label]["cpu"] = protocol_rows.check_and_diff_cpu(p, emulator, calls=max(10, args.runs * 10))
+                results[p.label]["requests"] = protocol_rows.request_counts(p, emulator)
+        finally:
+            emulator.stop()
+        save(results)
 
-    for label in ("runs_7_9", "runs_8"):
+    if "cli" in args.sections:
         for p in providers:
-            results[p.label][label] = []
-    for i in range(args.cli_runs):
-        for p in providers:
-            log(f"{p.label}: up/preview/refresh of {args.groups * 3} resources, run {i + 1}/{args.cli_runs}")
-            results[p.label]["runs_7_9"].append(
-                cli_rows.up_refresh_preview(p, work / f"cli-{p.label}", python[p.label], sdk_path[p.label], args.groups)
-            )
-    for i in range(args.cli_runs):
-        for p in providers:
-            log(f"{p.label}: up of {args.free_groups * 3} resources on the free preset, run {i + 1}/{args.cli_runs}")
-            results[p.label]["runs_8"].append(
-                cli_rows.up_rate_limited(p, work / f"free-{p.label}", python[p.label], sdk_path[p.label], args.free_groups)
-            )
+            results[p.label]["runs_7_9"] = []
+        for i in range(args.cli_runs):
+            for p in providers:
+                log(f"{p.label}: up/preview/refresh of {args.groups * 3} resources, run {i + 1}/{args.cli_runs}")
+                results[p.label]["runs_7_9"].append(
+                    cli_rows.up_refresh_preview(p, work / f"cli-{p.label}", python[p.label], sdk_path[p.label], args.groups)
+                )
+                save(results)
 
-    sizes = [int(n) for n in args.scale.split(",") if n.strip()]
-    for p in providers:
-        results[p.label]["scale"] = []
-        for n in sizes:
-            if p.label == "bridged" and n > args.bridged_scale_max:
-                continue
-            refresh = n == max(sizes)
-            log(f"{p.label}: up of {n} clients" + (", then refresh at the enterprise preset" if refresh else ""))
-            results[p.label]["scale"].append(
-                cli_rows.scale(p, work / f"scale-{p.label}", python[p.label], sdk_path[p.label], n, refresh)
-            )
+    if "free" in args.sections:
+        for p in providers:
+            results[p.label]["runs_8"] = []
+        for i in range(args.free_runs):
+            for p in providers:
+                log(f"{p.label}: up of {args.free_groups * 3} resources on the free preset, run {i + 1}/{args.free_runs}")
+                results[p.label]["runs_8"].append(
+                    cli_rows.up_rate_limited(p, work / f"free-{p.label}", python[p.label], sdk_path[p.label], args.free_groups)
+                )
+                save(results)
 
-    log("import cost of the Python SDKs")
-    results["ours"]["python_import"] = python_import.import_cost(args.python, str(REPO / "sdk" / "python"), max(5, args.runs))
-    if args.bridged:
-        official = args.official_python or args.python
-        results["bridged"]["python_import"] = python_import.import_cost(official, "", max(5, args.runs))
-        results["bridged"]["python_import"]["sdk_version"] = python_import.official_sdk_version(official)
+    if "scale" in args.sections:
+        sizes = [int(n) for n in args.scale.split(",") if n.strip()]
+        for p in providers:
+            results[p.label]["scale"] = []
+            for n in sizes:
+                if p.label == "bridged" and n > args.bridged_scale_max:
+                    continue
+                refresh = n == max(sizes) and p.label == "ours"
+                log(f"{p.label}: up of {n} clients" + (", then refresh at the enterprise preset" if refresh else ""))
+                results[p.label]["scale"].append(
+                    cli_rows.scale(p, work / f"scale-{p.label}", python[p.label], sdk_path[p.label], n, refresh)
+                )
+                save(results)
+
+    if "import" in args.sections:
+        log("import cost of the Python SDKs")
+        runs = max(5, args.runs)
+        results["ours"]["python_import"] = python_import.import_cost(args.python, str(REPO / "sdk" / "python"), runs)
+        if args.bridged:
+            official = args.official_python or args.python
+            results["bridged"]["python_import"] = python_import.import_cost(official, "", runs)
+            results["bridged"]["python_import"]["sdk_version"] = python_import.official_sdk_version(official)
+        save(results)
     return results
 
 
@@ -134,19 +158,21 @@ def main() -> int:
             print(f"bench: {p.binary} does not exist", file=sys.stderr)
             return 2
     args.out.mkdir(parents=True, exist_ok=True)
+    partial = "" if set(args.sections) == set(SECTIONS) else "-" + "-".join(args.sections)
+    path = args.out / (("smoke" if args.smoke else "bench") + partial + ".json")
     began = time.monotonic()
+    settings = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
+
+    def save(results: dict) -> None:
+        report = {"settings": settings, "took_s": time.monotonic() - began, "results": results}
+        path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
     with tempfile.TemporaryDirectory(prefix="auth0-bench-") as tmp:
-        results = measure(args, providers, Path(tmp))
-    report = {
-        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
-        "took_s": time.monotonic() - began,
-        "results": results,
-    }
-    path = args.out / ("smoke.json" if args.smoke else "bench.json")
-    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        results = measure(args, providers, Path(tmp), save)
+    save(results)
     table, problems = render(results, args)
     print(table)
-    print(f"\nraw figures: {path.relative_to(REPO) if path.is_relative_to(REPO) else path}; took {report['took_s']:.0f} s")
+    print(f"\nraw figures: {path.relative_to(REPO) if path.is_relative_to(REPO) else path}; took {time.monotonic() - began:.0f} s")
     for label in results:
         for key in ("runs_7_9", "runs_8", "scale"):
             problems += [f"{label} {key}: {f}" for f in failures_of(results[label].get(key, []))]
