@@ -366,3 +366,13 @@ install-test: $(E2E_STAMP) $(NODE_STAMP)
 	  $(E2E_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/install $(INSTALL_ARGS)
 
 release-test: dist dist-repro-check release-check install-test
+
+# --- Fuzzing
+# The property tests (provider/tests/fuzz, emulator/tests/fuzz.rs) optimised (--profile fuzz)
+# at FUZZ_CASES cases per unit of a target's weight; `make test` runs them short in debug.
+# The default is over 10 million executions in all; each target prints its count and time.
+FUZZ_CASES ?= 70000
+.PHONY: fuzz
+fuzz:
+	FUZZ_CASES=$(FUZZ_CASES) $(CARGO) test --locked --profile fuzz -p pulumi-resource-auth0 --test fuzz -- --nocapture
+	FUZZ_CASES=$(FUZZ_CASES) $(CARGO) test --locked --profile fuzz -p auth0-emulator --test fuzz -- --nocapture

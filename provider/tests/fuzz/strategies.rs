@@ -75,19 +75,21 @@ fn known_strings() -> Vec<String> {
 /// Plain text: known strings, short arbitrary ones, and now and then a reserved one.
 pub fn text() -> BoxedStrategy<String> {
     prop_oneof![
-        6 => proptest::sample::select(known_strings()),
-        6 => "[a-z:/._ -]{0,12}",
-        2 => any::<String>().prop_map(|s| s.chars().take(24).collect()),
+        14 => plain_text(),
         1 => proptest::sample::select(RESERVED).prop_map(str::to_string),
     ]
     .boxed()
 }
 
-/// Text without the wire's reserved strings (for exact round trips).
+/// Text without the wire's reserved strings (for exact round trips). No filter, so a long run
+/// never stops on proptest's limit of rejected inputs.
 pub fn plain_text() -> BoxedStrategy<String> {
-    text()
-        .prop_filter("reserved wire string", |s| !RESERVED.contains(&s.as_str()))
-        .boxed()
+    prop_oneof![
+        6 => proptest::sample::select(known_strings()),
+        6 => "[a-z:/._ -]{0,12}",
+        2 => any::<String>().prop_map(|s| s.chars().take(24).collect()),
+    ]
+    .boxed()
 }
 
 pub fn secret_text() -> BoxedStrategy<String> {
@@ -121,15 +123,18 @@ fn urn() -> BoxedStrategy<String> {
 /// Object keys: property-like names, user map keys and the odd reserved key.
 pub fn key() -> BoxedStrategy<String> {
     prop_oneof![
-        6 => "[a-zA-Z][a-zA-Z0-9]{0,10}",
-        2 => text(),
+        8 => plain_key(),
         1 => Just(SIG_KEY.to_string()),
     ]
     .boxed()
 }
 
 fn plain_key() -> BoxedStrategy<String> {
-    key().prop_filter("reserved key", |k| k != SIG_KEY).boxed()
+    prop_oneof![
+        3 => "[a-zA-Z][a-zA-Z0-9]{0,10}".boxed(),
+        1 => plain_text(),
+    ]
+    .boxed()
 }
 
 /// Any value with `leaf` strings: every variant, nested up to `depth` levels.
