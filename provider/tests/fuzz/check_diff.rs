@@ -42,7 +42,7 @@ fn urn(resource: &dyn Resource) -> String {
 }
 
 /// Inputs for `resource`: schema-shaped most of the time, anything at all otherwise.
-fn inputs(resource: &'static dyn Resource) -> BoxedStrategy<PropertyMap> {
+pub fn inputs(resource: &'static dyn Resource) -> BoxedStrategy<PropertyMap> {
     prop_oneof![
         3 => fields(&spec(resource).inputs, &spec(resource).required_inputs, true, resource.def().allowed_values),
         3 => fields(&spec(resource).inputs, &spec(resource).required_inputs, false, resource.def().allowed_values),

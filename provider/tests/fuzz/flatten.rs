@@ -110,3 +110,81 @@ fn flatten_of_any_json_never_panics_for_any_resource() {
         Ok(())
     });
 }
+
+/// The other way: inputs that passed Check become a create body and a PATCH body (the changed
+/// properties from Diff) without a panic, and the PATCH holds only what changed.
+#[test]
+fn checked_inputs_become_create_and_update_bodies_without_a_panic() {
+    use crate::check_diff::{inputs as checkable, provider, runtime};
+    use pulumi_auth0_provider::rpc::{CheckRequest, DiffRequest, Provider};
+
+    let rt = runtime();
+    let p = provider();
+    for resource in resources::all() {
+        let def = resource.def();
+        let spec = schema::package()
+            .resource(def.token)
+            .expect("in schema.json");
+        let sendable: std::collections::BTreeMap<_, _> = spec
+            .inputs
+            .iter()
+            .filter(|(name, _)| !def.provider_only.contains(&name.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let strategy = (checkable(resource), inputs(resource), any_map());
+        fuzz!(def.label, 1, strategy, |(news, old_inputs, olds), tally| {
+            let check = |news: PropertyMap| CheckRequest {
+                urn: format!("urn:pulumi:dev::fuzz::{}::thing", def.token),
+                name: "thing".into(),
+                type_token: def.token.into(),
+                news,
+                ..Default::default()
+            };
+            let checked = tally.time(|| rt.block_on(p.check(check(news))))?;
+            let Ok(checked) = checked else { return Ok(()) };
+            if !checked.failures.is_empty() || checked.inputs.values().any(Value::contains_unknowns)
+            {
+                return Ok(());
+            }
+            tally.deeper();
+            let news = checked.inputs;
+            let _ = mapping::expand(schema::package(), def.api_names, &sendable, &news);
+            let diff = rt
+                .block_on(p.diff(DiffRequest {
+                    type_token: def.token.into(),
+                    olds: olds.clone(),
+                    news: news.clone(),
+                    old_inputs: old_inputs.clone(),
+                    ..Default::default()
+                }))
+                .map_err(|e| TestCaseError::fail(format!("Diff answered an error: {e}")))?;
+            let rules = def.update_rules(schema::package(), &sendable);
+            let (patch, _) = mapping::update_body(
+                schema::package(),
+                &rules,
+                &diff.diffs,
+                &olds,
+                &old_inputs,
+                &news,
+            );
+            // A PATCH sends what changed and nothing else.
+            let changed: Vec<String> = diff
+                .diffs
+                .iter()
+                .map(|name| {
+                    let api = mapping::api_path(def.api_names, name);
+                    api.split('.').next().unwrap_or_default().to_string()
+                })
+                .collect();
+            for field in patch.keys() {
+                prop_assert!(
+                    changed.contains(field),
+                    "{}: the PATCH body has {field}, which is not among the changes {:?}",
+                    def.label,
+                    diff.diffs
+                );
+            }
+            Ok(())
+        });
+    }
+}
