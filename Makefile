@@ -371,7 +371,7 @@ release-test: dist dist-repro-check release-check install-test
 # The property tests (provider/tests/fuzz, emulator/tests/fuzz.rs) optimised (--profile fuzz)
 # at FUZZ_CASES cases per unit of a target's weight; `make test` runs them short in debug.
 # The default is over 10 million executions in all; each target prints its count and time.
-FUZZ_CASES ?= 70000
+FUZZ_CASES ?= 15000
 .PHONY: fuzz
 fuzz:
 	FUZZ_CASES=$(FUZZ_CASES) $(CARGO) test --locked --profile fuzz -p pulumi-resource-auth0 --test fuzz -- --nocapture

@@ -20,7 +20,7 @@ fn runner(weight: u32) -> TestRunner {
     let base = std::env::var("FUZZ_CASES")
         .ok()
         .and_then(|v| v.trim().parse::<u32>().ok())
-        .unwrap_or(300);
+        .unwrap_or(64);
     TestRunner::new(Config {
         cases: base.saturating_mul(weight),
         failure_persistence: Some(Box::new(FileFailurePersistence::Off)),
@@ -343,7 +343,7 @@ fn any_body_to_any_collection_gets_an_answer_not_a_panic_or_a_5xx() {
         2 => (any::<u16>(), mutations()).prop_map(|(n, m)| (true, n.to_le_bytes().to_vec(), m)),
     ];
     let routes = (0..f.ids.len(), 0..3usize, valid_or_not);
-    let outcome = runner(3).run(&routes, |(which, how, (valid, seed, changes))| {
+    let outcome = runner(40).run(&routes, |(which, how, (valid, seed, changes))| {
         let (path, id) = &f.ids[which];
         let (method, target) = match how {
             0 => ("POST", path.to_string()),
@@ -389,7 +389,7 @@ fn any_query_to_any_listing_gets_an_answer_not_a_panic_or_a_5xx() {
         "/api/v2/resource-servers",
         "/api/v2/client-grants",
     ];
-    let outcome = runner(3).run(
+    let outcome = runner(40).run(
         &(0..paths.len(), any::<bool>(), query()),
         |(which, one, query)| {
             let target = match one {
@@ -445,7 +445,7 @@ fn any_token_request_gets_an_answer_not_a_panic_or_a_5xx() {
         fields
     });
     let shape = prop_oneof![4 => Just(0u8), 4 => Just(1u8), 1 => Just(2u8)];
-    let outcome = runner(3).run(&(fields, shape, body()), |(fields, shape, raw)| {
+    let outcome = runner(40).run(&(fields, shape, body()), |(fields, shape, raw)| {
         let (content_type, body) = match (shape == 1, shape == 2 || fields.is_empty()) {
             (_, true) => ("application/json", raw),
             (true, false) => (

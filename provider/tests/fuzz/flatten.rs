@@ -97,7 +97,7 @@ fn any_auth0_answer_becomes_state_without_a_panic_and_with_secrets_kept_secret()
 
 #[test]
 fn flatten_of_any_json_never_panics_for_any_resource() {
-    fuzz!("flatten any json", 10, any_json(6), |body, tally| {
+    fuzz!("flatten any json", 60, any_json(6), |body, tally| {
         tally.time(|| {
             for resource in resources::all() {
                 let def = resource.def();

@@ -116,7 +116,7 @@ fn wire_value() -> BoxedStrategy<prost_types::Value> {
 
 #[test]
 fn decoding_any_protobuf_value_never_panics_and_what_it_decodes_round_trips() {
-    fuzz!("wire decode", 20, wire_value(), |raw, tally| {
+    fuzz!("wire decode", 400, wire_value(), |raw, tally| {
         let decoded = tally.time(|| decode_value(&raw, "prop"))?;
         if let Ok(value) = decoded {
             let again = decode_value(&encode_value(&value, OUTPUTS), "prop")
@@ -147,7 +147,7 @@ fn has_output(value: &Value) -> bool {
 fn encoding_then_decoding_a_plain_value_is_the_identity_modulo_unknown_outputs() {
     fuzz!(
         "wire round trip",
-        20,
+        10,
         btree_map("[a-zA-Z]{1,8}", plain_value(), 0..6),
         |map, tally| {
             let back = tally
