@@ -373,6 +373,7 @@ release-test: dist dist-repro-check release-check install-test
 # The default is over 10 million executions in all; each target prints its count and time.
 FUZZ_CASES ?= 15000
 .PHONY: fuzz
+# One cargo command for both crates: built apart, their dependencies' features differ and the
+# emulator's would be compiled a second time.
 fuzz:
-	FUZZ_CASES=$(FUZZ_CASES) $(CARGO) test --locked --profile fuzz -p pulumi-resource-auth0 --test fuzz -- --nocapture
-	FUZZ_CASES=$(FUZZ_CASES) $(CARGO) test --locked --profile fuzz -p auth0-emulator --test fuzz -- --nocapture
+	FUZZ_CASES=$(FUZZ_CASES) $(CARGO) test --locked --profile fuzz -p pulumi-resource-auth0 -p auth0-emulator --test fuzz -- --nocapture
