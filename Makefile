@@ -393,3 +393,14 @@ bench-bridged: release $(MIGRATION_STAMP)
 bench-smoke: e2e-build $(E2E_STAMP)
 	@$(call BENCH_RUN,debug) $(E2E_VENV)/bin/python bench/run.py --smoke --ours target/debug/pulumi-resource-auth0 \
 	  --version $(VERSION) --python $(E2E_VENV)/bin/python
+
+# --- Fuzzing
+# The property tests (provider/tests/fuzz, emulator/tests/fuzz.rs) optimised (--profile fuzz)
+# at FUZZ_CASES cases per unit of a target's weight; `make test` runs them short in debug.
+# The default is over 10 million executions in all; each target prints its count and time.
+FUZZ_CASES ?= 15000
+.PHONY: fuzz
+# One cargo command for both crates: built apart, their dependencies' features differ and the
+# emulator's would be compiled a second time.
+fuzz:
+	FUZZ_CASES=$(FUZZ_CASES) $(CARGO) test --locked --profile fuzz -p pulumi-resource-auth0 -p auth0-emulator --test fuzz -- --nocapture

@@ -157,6 +157,7 @@ pub struct Emulator {
     tls_cert_pem: Option<String>,
     shutdown: watch::Sender<bool>,
     task: JoinHandle<()>,
+    router: axum::Router,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -292,7 +293,7 @@ impl Emulator {
         ));
         let router = http::router(app.clone());
         let (shutdown, rx) = watch::channel(false);
-        let task = tokio::spawn(server::serve(listener, router, tls, rx));
+        let task = tokio::spawn(server::serve(listener, router.clone(), tls, rx));
         tracing::info!(listen = %local_addr, domain = %domain, "auth0 emulator ready");
         Ok(Emulator {
             app,
@@ -304,7 +305,39 @@ impl Emulator {
             tls_cert_pem,
             shutdown,
             task,
+            router,
         })
+    }
+
+    /// Answers one request in-process, through the same routes and middleware as a connection
+    /// (an injected dropped connection answers 503 here): for property tests that send many
+    /// requests. A method or target that is not HTTP answers 400. Returns the status and body.
+    pub async fn answer(
+        &self,
+        method: &str,
+        target: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> (u16, Vec<u8>) {
+        use tower::ServiceExt;
+        let mut request = axum::http::Request::builder().method(method).uri(target);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = match request.body(axum::body::Body::from(body)) {
+            Ok(request) => request,
+            Err(e) => return (400, format!("not an HTTP request: {e}").into_bytes()),
+        };
+        let response = match self.router.clone().oneshot(request).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        };
+        let status = response.status().as_u16();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .map(|b| b.to_vec())
+            .unwrap_or_default();
+        (status, body)
     }
 
     /// `http://127.0.0.1:PORT` (`https://` with TLS).

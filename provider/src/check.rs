@@ -116,7 +116,16 @@ impl<'a> Checker<'a> {
             other => other,
         };
         match (ty, value) {
-            (Type::Any, _) => {}
+            (Type::Any, _) => self.check_finite(value, path),
+            // NaN and ±Infinity have no JSON form (Auth0 would get null) and never equal
+            // themselves, so the diff would show a change on every run.
+            (Type::Number | Type::Integer, Value::Number(n)) if !n.is_finite() => {
+                let shown = self.show(|| n.to_string());
+                self.fail(
+                    path,
+                    format!("{shown} is not a finite number; use a finite number"),
+                )
+            }
             (Type::String, Value::String(s)) => self.check_allowed(path, s),
             (Type::Boolean, Value::Bool(_)) | (Type::Number, Value::Number(_)) => {}
             (Type::Integer, Value::Number(n)) if n.fract() == 0.0 => {}
@@ -151,6 +160,24 @@ impl<'a> Checker<'a> {
                     ),
                 )
             }
+        }
+    }
+
+    /// A value of any type may hold any JSON, but not a number JSON cannot carry.
+    fn check_finite(&mut self, value: &Value, path: &str) {
+        match value {
+            Value::Number(_) => self.check_value(value, &Type::Number, path),
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    self.check_value(v, &Type::Any, &format!("{path}[{i}]"));
+                }
+            }
+            Value::Object(entries) => {
+                for (k, v) in entries {
+                    self.check_value(v, &Type::Any, &format!("{path}[{k:?}]"));
+                }
+            }
+            _ => {}
         }
     }
 

@@ -7,6 +7,7 @@ mod exchange;
 pub mod limiter;
 pub mod listing;
 pub mod pacer;
+mod refusal;
 mod request;
 mod retry;
 pub mod settings;
@@ -373,7 +374,11 @@ impl Auth0Client {
                         .trim_end_matches('.')
                 )));
             }
-            return Err(ApiError::from_response(status, &exchange.body));
+            let error = ApiError::from_response(status, &exchange.body);
+            if status == 403 && call.authorized {
+                return Err(refusal::missing_scope(error, &self.inner.source));
+            }
+            return Err(error);
         }
     }
 
@@ -489,20 +494,12 @@ impl Auth0Client {
             sensitive: true,
             fresh_body: Some(&body),
         };
-        let response = Box::pin(self.run(call)).await.map_err(|err| match err.status() {
-            Some(400..=403) => {
-                let credential = match source {
-                    TokenSource::Assertion { .. } => "auth0:clientAssertionPrivateKey",
-                    _ => "auth0:clientSecret",
-                };
-                err.with_hint(&format!(
-                    "Auth0 refused a token for auth0:clientId {:?} and audience {:?}, so check auth0:clientId, {credential} and that the application may use the client credentials grant for that API",
-                    source.client_id().unwrap_or_default(),
-                    self.inner.settings.audience
-                ))
-            }
-            _ => err,
-        })?;
+        let response = Box::pin(self.run(call))
+            .await
+            .map_err(|err| match err.status() {
+                Some(400..=403) => refusal::token_refused(err, source, audience),
+                _ => err,
+            })?;
         tracing::debug!(audience = %self.inner.settings.audience, "fetched a Management API access token");
         parse_token_response(&response.body)
     }

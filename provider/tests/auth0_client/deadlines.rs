@@ -89,6 +89,37 @@ async fn cancel_interrupts_a_rate_limit_wait() {
     .await;
 }
 
+#[tokio::test]
+async fn cancel_stops_the_back_off_after_a_server_error_within_a_second() {
+    bounded(async {
+        let stub = Stub::start(|_, _| Reply::json(503, json!({"message": "down"}))).await;
+        let client = client(settings(&stub.base, Credentials::ApiToken("t".into())));
+        let pending = tokio::spawn({
+            let client = client.clone();
+            async move { client.get("/api/v2/clients", None).await }
+        });
+        // After the fifth 503 the client waits 1.6 to 3.2 s before its last try.
+        while stub.count("/api/v2/clients") < 5 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let cancelled_at = Instant::now();
+        client.cancel();
+        assert_eq!(pending.await.unwrap(), Err(ApiError::Cancelled));
+        assert!(
+            cancelled_at.elapsed() < Duration::from_secs(1),
+            "the back-off left was at least 1.5 s; cancel took {:?}",
+            cancelled_at.elapsed()
+        );
+        assert_eq!(
+            stub.count("/api/v2/clients"),
+            5,
+            "a request was sent after the cancel"
+        );
+    })
+    .await;
+}
+
 // ---------------------------------------------------------------- client-side rate limit
 
 /// Sends `n` concurrent GETs at `rate` requests per second; returns when each reached Auth0.

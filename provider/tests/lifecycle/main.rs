@@ -19,6 +19,7 @@ use pulumi_auth0_provider::wire::ResourceProviderService;
 use pb::resource_provider_client::ResourceProviderClient;
 
 mod client;
+mod credentials;
 mod grants;
 mod outside_changes;
 mod refused;
