@@ -37,15 +37,21 @@ def plugin_env(emulator) -> dict:
     return env
 
 
-def startup(provider: Provider, emulator, runs: int) -> dict:
-    """Row 1 and the first half of row 2: exec → port, and RSS after a GetSchema."""
-    started, rss = [], []
+def startup(providers: list[Provider], emulator, runs: int) -> dict:
+    """Row 1 and the first half of row 2: exec → port, and RSS after a GetSchema. The providers
+    take turns run by run, so that both meet the same moments of a shared, noisy machine."""
+    samples = {p.label: ([], []) for p in providers}
     for _ in range(runs):
-        with Running(provider, plugin_env(emulator)) as plugin:
-            started.append(plugin.started_in)
-            plugin.schema()
-            rss.append(plugin.status()["VmRSS"])
-    return {"start_s": statistics.median(started), "start_runs": started, "rss_after_schema_kib": statistics.median(rss)}
+        for p in providers:
+            started, rss = samples[p.label]
+            with Running(p, plugin_env(emulator)) as plugin:
+                started.append(plugin.started_in)
+                plugin.schema()
+                rss.append(plugin.status()["VmRSS"])
+    return {
+        label: {"start_s": statistics.median(s), "start_runs": s, "rss_after_schema_kib": statistics.median(r)}
+        for label, (s, r) in samples.items()
+    }
 
 
 def archive_size(binary: Path) -> int:

@@ -85,9 +85,10 @@ def measure(args: argparse.Namespace, providers: list[Provider], work: Path, sav
     if "protocol" in args.sections:
         emulator = cli_rows.start_emulator(work / "protocol-emulator")
         try:
+            log(f"start-up and memory after GetSchema ({args.runs} runs each, taking turns)")
+            for label, figures in protocol_rows.startup(providers, emulator, args.runs).items():
+                results[label]["startup"] = figures
             for p in providers:
-                log(f"{p.label}: start-up and memory after GetSchema ({args.runs} runs)")
-                results[p.label]["startup"] = protocol_rows.startup(p, emulator, args.runs)
                 results[p.label]["size"] = protocol_rows.sizes(
                     p, protocol_rows.dist_archive(args.version) if p.label == "ours" else None
                 )
