@@ -11,6 +11,7 @@ protocol against one emulator (over TLS, which the bridged provider needs).
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import gzip
 import io
 import json
@@ -101,6 +102,18 @@ class Workload:
         return inputs
 
 
+@contextlib.contextmanager
+def configured(provider: Provider, emulator):
+    """One plugin, handshaken with a fake engine and configured for the emulator."""
+    engine = FakeEngine()
+    try:
+        with Running(provider, plugin_env(emulator)) as plugin:
+            plugin.configure(emulator, engine)
+            yield plugin, Workload(plugin)
+    finally:
+        engine.close()
+
+
 def m2m_client(name: str) -> dict:
     return {"name": name, "appType": "non_interactive", "grantTypes": ["client_credentials"]}
 
@@ -126,24 +139,18 @@ def mixed_operations(provider: Provider, emulator, operations: int, parallel: in
     """The second half of row 2: peak RSS of one plugin over `operations` operations, `parallel`
     groups at a time (the engine runs independent resources in parallel)."""
     groups = max(1, operations // OPS_PER_GROUP)
-    engine = FakeEngine()
-    try:
-        with Running(provider, plugin_env(emulator)) as plugin:
-            plugin.configure(emulator, engine)
-            work = Workload(plugin)
-            before = emulator_requests(emulator)
-            with concurrent.futures.ThreadPoolExecutor(max_workers=parallel) as pool:
-                done = sum(pool.map(lambda i: one_group(work, f"{provider.label}-m{i}"), range(groups)))
-            status = plugin.status()
-            return {
-                "operations": done,
-                "parallel": parallel,
-                "peak_rss_kib": status["VmHWM"],
-                "rss_after_kib": status["VmRSS"],
-                "auth0_requests": emulator_requests(emulator) - before,
-            }
-    finally:
-        engine.close()
+    with configured(provider, emulator) as (plugin, work):
+        before = emulator_requests(emulator)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=parallel) as pool:
+            done = sum(pool.map(lambda i: one_group(work, f"{provider.label}-m{i}"), range(groups)))
+        status = plugin.status()
+        return {
+            "operations": done,
+            "parallel": parallel,
+            "peak_rss_kib": status["VmHWM"],
+            "rss_after_kib": status["VmRSS"],
+            "auth0_requests": emulator_requests(emulator) - before,
+        }
 
 
 def emulator_stats(emulator) -> dict:
@@ -180,66 +187,54 @@ def cpu_per_call(plugin: Running, call, calls: int) -> float:
 def check_and_diff_cpu(provider: Provider, emulator, calls: int) -> dict:
     """Row 4: the plugin's CPU time for Check and for Diff of a Client with every property set;
     Diff compares the created state with the same inputs and a new description."""
-    engine = FakeEngine()
-    try:
-        with Running(provider, plugin_env(emulator)) as plugin:
-            plugin.configure(emulator, engine)
-            work = Workload(plugin)
-            name = f"{provider.label}-every-property"
-            news = {**EVERY_PROPERTY, "name": f"{provider.label} {EVERY_PROPERTY['name']}"}
-            rid, state, inputs = work.create(CLIENT, name, news)
-            changed = work._checked(CLIENT, name, {**news, "description": "changed"}, inputs)
-            d = plugin.driver
-            d.check(CLIENT, name, news, inputs)  # warm-up: the first call pays for lazy set-up
-            check_us = cpu_per_call(plugin, lambda: d.check(CLIENT, name, news, inputs), calls)
-            diff_us = cpu_per_call(plugin, lambda: d.diff(CLIENT, name, rid, state, changed, inputs), calls)
-            work.delete(CLIENT, name, rid, state, inputs)
-            return {"check_cpu_us": check_us, "diff_cpu_us": diff_us, "properties_set": len(EVERY_PROPERTY)}
-    finally:
-        engine.close()
+    with configured(provider, emulator) as (plugin, work):
+        name = f"{provider.label}-every-property"
+        news = {**EVERY_PROPERTY, "name": f"{provider.label} {EVERY_PROPERTY['name']}"}
+        rid, state, inputs = work.create(CLIENT, name, news)
+        changed = work._checked(CLIENT, name, {**news, "description": "changed"}, inputs)
+        d = plugin.driver
+        d.check(CLIENT, name, news, inputs)  # warm-up: the first call pays for lazy set-up
+        check_us = cpu_per_call(plugin, lambda: d.check(CLIENT, name, news, inputs), calls)
+        diff_us = cpu_per_call(plugin, lambda: d.diff(CLIENT, name, rid, state, changed, inputs), calls)
+        work.delete(CLIENT, name, rid, state, inputs)
+        return {"check_cpu_us": check_us, "diff_cpu_us": diff_us, "properties_set": len(EVERY_PROPERTY)}
 
 
 def request_counts(provider: Provider, emulator) -> dict:
     """Rows 5 and 6: Management API requests per operation, as the emulator counts them (the
     token request is counted apart and paid before the first measured operation)."""
-    engine = FakeEngine()
-    try:
-        with Running(provider, plugin_env(emulator)) as plugin:
-            plugin.configure(emulator, engine)
-            work = Workload(plugin)
-            tag = f"{provider.label}-count"
-            identifier = f"https://{tag}.bench.example.com/"
-            api_id, api_state, api_in = work.create(API, f"{tag}-api", {"name": f"{tag} API", "identifier": identifier})
-            counts, routes = {}, {}
+    with configured(provider, emulator) as (plugin, work):
+        tag = f"{provider.label}-count"
+        identifier = f"https://{tag}.bench.example.com/"
+        api_id, api_state, api_in = work.create(API, f"{tag}-api", {"name": f"{tag} API", "identifier": identifier})
+        counts, routes = {}, {}
 
-            def counted(label, step):
-                before = emulator_stats(emulator)
-                result = step()
-                after = emulator_stats(emulator)
-                counts[label] = after["managementTotal"] - before["managementTotal"]
-                routes[label] = routes_between(before, after)
-                return result
+        def counted(label, step):
+            before = emulator_stats(emulator)
+            result = step()
+            after = emulator_stats(emulator)
+            counts[label] = after["managementTotal"] - before["managementTotal"]
+            routes[label] = routes_between(before, after)
+            return result
 
-            cid, c_state, c_in = counted("client_create", lambda: work.create(CLIENT, tag, m2m_client(f"{tag} client")))
-            c_state, c_in = counted(
-                "client_update",
-                lambda: work.update(CLIENT, tag, cid, c_state, c_in, {**m2m_client(f"{tag} client"), "description": "x"}),
-            )
-            c_state = counted("client_refresh", lambda: work.read(CLIENT, tag, cid, c_state, c_in))
-            gid, g_state, g_in = counted(
-                "grant_create",
-                lambda: work.create(GRANT, f"{tag}-grant", {"clientId": cid, "audience": identifier, "scopes": ["read:data"]}),
-            )
-            work.delete(GRANT, f"{tag}-grant", gid, g_state, g_in)
-            counted("client_delete", lambda: work.delete(CLIENT, tag, cid, c_state, c_in))
-            work.delete(API, f"{tag}-api", api_id, api_state, api_in)
-            counts["client_lifecycle"] = sum(
-                counts[k] for k in ("client_create", "client_update", "client_refresh", "client_delete")
-            )
-            counts["routes"] = routes
-            return counts
-    finally:
-        engine.close()
+        cid, c_state, c_in = counted("client_create", lambda: work.create(CLIENT, tag, m2m_client(f"{tag} client")))
+        c_state, c_in = counted(
+            "client_update",
+            lambda: work.update(CLIENT, tag, cid, c_state, c_in, {**m2m_client(f"{tag} client"), "description": "x"}),
+        )
+        c_state = counted("client_refresh", lambda: work.read(CLIENT, tag, cid, c_state, c_in))
+        gid, g_state, g_in = counted(
+            "grant_create",
+            lambda: work.create(GRANT, f"{tag}-grant", {"clientId": cid, "audience": identifier, "scopes": ["read:data"]}),
+        )
+        work.delete(GRANT, f"{tag}-grant", gid, g_state, g_in)
+        counted("client_delete", lambda: work.delete(CLIENT, tag, cid, c_state, c_in))
+        work.delete(API, f"{tag}-api", api_id, api_state, api_in)
+        counts["client_lifecycle"] = sum(
+            counts[k] for k in ("client_create", "client_update", "client_refresh", "client_delete")
+        )
+        counts["routes"] = routes
+        return counts
 
 
 def dist_archive(version: str) -> Path:
