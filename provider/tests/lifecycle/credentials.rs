@@ -184,21 +184,7 @@ async fn a_missing_scope_names_the_scope_and_the_application() {
 async fn through_grpc_a_missing_scope_is_one_sentence_with_the_scope() {
     let mut harness = Harness::start().await;
     let (id, secret, _) = application(&harness.emulator, Some(&["read:clients"])).await;
-    let mut args = props(json!({"domain": harness.emulator.base_url(), "clientId": id}));
-    args.insert(
-        "clientSecret".into(),
-        Value::from(secret.as_str()).into_secret(),
-    );
-    harness
-        .rpc
-        .configure(pb::ConfigureRequest {
-            args: st(&args),
-            accept_secrets: true,
-            accept_resources: true,
-            ..Default::default()
-        })
-        .await
-        .expect("configure");
+    harness.configure_as(&id, &secret).await;
     let status = harness
         .create(
             CLIENT,

@@ -93,14 +93,20 @@ impl Harness {
     }
 
     async fn configure(&mut self) {
-        let args = props(json!({
+        let id = self.emulator.bootstrap_client_id().to_string();
+        let secret = self.emulator.bootstrap_client_secret().to_string();
+        self.configure_as(&id, &secret).await;
+    }
+
+    /// Configures the provider with an application's credentials, the secret as a secret.
+    async fn configure_as(&mut self, client_id: &str, client_secret: &str) {
+        let mut args = props(json!({
             "domain": self.emulator.base_url(),
-            "clientId": self.emulator.bootstrap_client_id(),
+            "clientId": client_id,
         }));
-        let mut args = args;
         args.insert(
             "clientSecret".into(),
-            Value::from(self.emulator.bootstrap_client_secret()).into_secret(),
+            Value::from(client_secret).into_secret(),
         );
         self.rpc
             .configure(pb::ConfigureRequest {
