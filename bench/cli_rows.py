@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from plugins import Provider, e2e
+from plugins import Provider, e2e, emulator_stats, memory_kib
 
 PROGRAM = Path(__file__).parent / "program"
 # The emulator's `free` preset: 2 requests per second (burst 2), Auth0's free tier.
@@ -25,14 +25,11 @@ ENTERPRISE_RATE, ENTERPRISE_BURST = 16.0, 50
 COMMAND_TIMEOUT = 3600
 
 
-def _peak_kib(pid: str) -> Optional[int]:
+def _peak_kib(pid: str) -> int:
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
+        return memory_kib(pid).get("VmHWM", 0)
     except (FileNotFoundError, ProcessLookupError, PermissionError):
-        return None
-    return None
+        return 0  # the process ended between listing and reading
 
 
 class PeakSampler:
@@ -56,9 +53,9 @@ class PeakSampler:
                 except (FileNotFoundError, ProcessLookupError, PermissionError):
                     continue
                 if argv0.startswith(self.plugin_dir):
-                    self.plugin_kib = max(self.plugin_kib, _peak_kib(entry.name) or 0)
+                    self.plugin_kib = max(self.plugin_kib, _peak_kib(entry.name))
                 elif argv0 == self.cli_path:
-                    self.cli_kib = max(self.cli_kib, _peak_kib(entry.name) or 0)
+                    self.cli_kib = max(self.cli_kib, _peak_kib(entry.name))
 
     def __enter__(self) -> "PeakSampler":
         self._thread.start()
@@ -126,13 +123,6 @@ def new_stack(provider: Provider, root: Path, emulator, python: Path, our_sdk: O
         sandbox.cli(["config", "set", key, str(value)], cwd=work, extra_env=stack.env())
     e2e.set_secret_config(sandbox, work, "auth0:clientSecret", emulator.client_secret)
     return stack
-
-
-def emulator_stats(emulator) -> dict:
-    status, stats = emulator.request("GET", "/emulator/stats")
-    if status != 200:
-        raise RuntimeError(f"GET /emulator/stats answered {status}")
-    return stats
 
 
 def reset_stats(emulator) -> None:

@@ -42,6 +42,24 @@ START_TIMEOUT = 30.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
+def memory_kib(pid) -> dict:
+    """VmRSS and VmHWM (peak) of a process, in KiB, from /proc/<pid>/status."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            fields[key] = int(value.split()[0])
+    return fields
+
+
+def emulator_stats(emulator) -> dict:
+    """The emulator's request counters (GET /emulator/stats)."""
+    status, stats = emulator.request("GET", "/emulator/stats")
+    if status != 200:
+        raise RuntimeError(f"GET /emulator/stats answered {status}")
+    return stats
+
+
 @dataclass(frozen=True)
 class Provider:
     """One provider binary: `ours` or `bridged`, with the version its plugin installs as."""
@@ -129,12 +147,7 @@ class Running:
 
     def status(self) -> dict:
         """VmRSS and VmHWM (peak) of the plugin, in KiB."""
-        fields = {}
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                fields[key] = int(value.split()[0])
-        return fields
+        return memory_kib(self.pid)
 
     def cpu_seconds(self) -> float:
         """CPU time of every live thread of the plugin, from the scheduler's nanosecond counters

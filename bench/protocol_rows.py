@@ -19,7 +19,7 @@ import statistics
 import tarfile
 from pathlib import Path
 
-from plugins import REPO, FakeEngine, Provider, Running
+from plugins import REPO, FakeEngine, Provider, Running, emulator_stats
 
 CLIENT = "auth0:index/client:Client"
 API = "auth0:index/resourceServer:ResourceServer"
@@ -151,13 +151,6 @@ def mixed_operations(provider: Provider, emulator, operations: int, parallel: in
             "rss_after_kib": status["VmRSS"],
             "auth0_requests": emulator_requests(emulator) - before,
         }
-
-
-def emulator_stats(emulator) -> dict:
-    status, stats = emulator.request("GET", "/emulator/stats")
-    if status != 200:
-        raise RuntimeError(f"GET /emulator/stats answered {status}")
-    return stats
 
 
 def emulator_requests(emulator) -> int:
