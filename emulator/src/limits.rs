@@ -133,8 +133,11 @@ impl Bucket {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FaultConfig {
     pub seed: u64,
-    /// Added to every Management API and token request.
+    /// Added to every Management API and token request, before it is processed.
     pub latency: Duration,
+    /// Added to every Management API request after it is processed, before the answer leaves:
+    /// a change is committed even if the caller gives up waiting for its answer.
+    pub answer_latency: Duration,
     /// Probability (0..=1) of answering `error_status` before processing.
     pub error_before: f64,
     /// Probability of answering `error_status` after committing.
@@ -152,6 +155,7 @@ impl Default for FaultConfig {
         FaultConfig {
             seed: 0,
             latency: Duration::ZERO,
+            answer_latency: Duration::ZERO,
             error_before: 0.0,
             error_after: 0.0,
             drop_before: 0.0,
@@ -164,6 +168,7 @@ impl Default for FaultConfig {
 impl FaultConfig {
     pub fn is_none(&self) -> bool {
         self.latency.is_zero()
+            && self.answer_latency.is_zero()
             && self.error_before <= 0.0
             && self.error_after <= 0.0
             && self.drop_before <= 0.0

@@ -59,6 +59,11 @@ struct Args {
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
 
+    /// Latency added to every Management API answer after the request is processed, in
+    /// milliseconds: a change is committed even if the caller stops waiting for its answer.
+    #[arg(long, default_value_t = 0)]
+    answer_latency_ms: u64,
+
     /// Seed of the fault generator; the same seed and request order give the same faults.
     #[arg(long, default_value_t = 0)]
     fault_seed: u64,
@@ -133,6 +138,7 @@ async fn run(args: Args) -> Result<(), String> {
     let faults = FaultConfig {
         seed: args.fault_seed,
         latency: Duration::from_millis(args.latency_ms),
+        answer_latency: Duration::from_millis(args.answer_latency_ms),
         error_before: args.fault_error_before,
         error_after: args.fault_error_after,
         drop_before: args.fault_drop_before,

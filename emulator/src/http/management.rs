@@ -59,9 +59,14 @@ pub(super) async fn management_layer(
         rate_headers(&mut res, &d);
         return res;
     }
-    let (plan, latency, error_status) = {
+    let (plan, latency, answer_latency, error_status) = {
         let mut f = lock(&app.faults);
-        (f.plan(), f.config.latency, f.config.error_status)
+        (
+            f.plan(),
+            f.config.latency,
+            f.config.answer_latency,
+            f.config.error_status,
+        )
     };
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
@@ -86,6 +91,9 @@ pub(super) async fn management_layer(
             Ok(info) => {
                 req.extensions_mut().insert(info);
                 let res = next.run(req).await;
+                if !answer_latency.is_zero() {
+                    tokio::time::sleep(answer_latency).await;
+                }
                 if plan.drop_after {
                     return drop_connection(kill).await;
                 }

@@ -156,6 +156,36 @@ async fn added_latency_delays_responses() {
 }
 
 #[tokio::test]
+async fn answer_latency_commits_the_change_before_the_slow_answer_and_keeps_it_if_the_caller_leaves(
+) {
+    let emu = start().await;
+    let t = management_token(&emu).await;
+    emu.set_faults(FaultConfig {
+        answer_latency: Duration::from_secs(5),
+        ..FaultConfig::default()
+    });
+    let gave_up = http()
+        .post(format!("{}/api/v2/clients", emu.base_url()))
+        .bearer_auth(&t)
+        .json(&json!({"name": "answered-late"}))
+        .timeout(Duration::from_millis(300))
+        .send()
+        .await;
+    assert!(gave_up.is_err(), "the answer came before 300 ms");
+    emu.set_faults(FaultConfig::default());
+    let (status, clients) = call(&emu, &t, "GET", "/api/v2/clients", None).await;
+    assert_eq!(status, 200);
+    let named = clients
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["name"] == "answered-late")
+        .count();
+    assert_eq!(named, 1, "the create was committed before its answer");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
 async fn stats_count_management_routes_and_tokens_separately() {
     let emu = start().await;
     let t = management_token(&emu).await;
