@@ -16,7 +16,7 @@ use crate::config::settings_from_config;
 use crate::diff::{self, DiffInput};
 use crate::error::Error;
 use crate::mapping;
-use crate::resources::lifecycle::{Collection, Lifecycle, Op};
+use crate::resources::lifecycle::{self, Collection, Lifecycle, Op};
 use crate::resources::{self, Context, Resource, ResourceDef};
 use crate::rpc::*;
 use crate::schema::{self, Property};
@@ -363,6 +363,11 @@ impl Provider for Auth0Provider {
         let sent = body.clone();
         let created = match lifecycle(resource).create(&op, &req.properties, body).await {
             Ok(created) => created,
+            Err(err) if err.outcome_unknown() && client.is_cancelled() => {
+                return Err(lifecycle::cancelled_create(
+                    resource, &req.name, &sent, &err,
+                ))
+            }
             Err(err) if err.outcome_unknown() => {
                 tracing::warn!(resource = def.label, name = %req.name, "the answer to a create was lost; finding out whether Auth0 applied it");
                 resource.recover_create(&op, &req.name, &sent, err).await?
@@ -488,6 +493,9 @@ impl Provider for Auth0Provider {
                 .await
             {
                 Ok(updated) => latest = Some(updated),
+                Err(err) if err.outcome_unknown() && client.is_cancelled() => {
+                    return Err(lifecycle::cancelled_change(def, &err))
+                }
                 Err(err) => return Err(self.explain(resource, &ctx, &req.news, err).await),
             }
         }
@@ -555,6 +563,9 @@ impl Provider for Auth0Provider {
         {
             Ok(_) => Ok(()),
             Err(err) if err.is_not_found() => Ok(()),
+            Err(err) if err.outcome_unknown() && client.is_cancelled() => {
+                Err(lifecycle::cancelled_change(def, &err))
+            }
             Err(err) => Err(self
                 .explain(resource, &self.context(), &req.old_inputs, err)
                 .await),

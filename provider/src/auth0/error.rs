@@ -20,8 +20,9 @@ pub enum ApiError {
     /// Auth0 could not be reached, or the answer could not be read.
     Transport(String),
     /// A request that is not safe to send twice (a POST) was sent, and its answer was lost:
-    /// the connection failed after sending, or Auth0 answered 500, 502 or 504. Auth0 may or
-    /// may not have applied it; the caller decides how to find out.
+    /// the connection failed after sending, or Auth0 answered 500, 502 or 504. Or a write was
+    /// cancelled on its way, or while waiting to be sent again after such an answer. Auth0 may
+    /// or may not have applied it; the caller decides how to find out.
     OutcomeUnknown(String),
     /// The request's deadline passed.
     Timeout(String),

@@ -1,9 +1,19 @@
 //! One HTTP exchange with Auth0, bounded by the deadline and by cancellation, and what a failed
 //! one means for retrying.
 
+use std::time::Duration;
+
+use reqwest::Method;
+
 use super::retry::redact;
 use super::token::AccessToken;
 use super::{ApiRequest, Auth0Client, Call, ATTEMPT_TIMEOUT};
+
+/// How long a write already on its way to Auth0 may still take after a cancel. Its answer
+/// tells what Auth0 did, so a create can report the id of what it made instead of leaving an
+/// object nobody knows about; the engine expects a cancelled provider to stop within a few
+/// seconds.
+pub(super) const CANCEL_GRACE: Duration = Duration::from_secs(1);
 
 /// The raw outcome of one HTTP exchange.
 pub(super) struct Exchange {
@@ -21,7 +31,12 @@ pub(super) enum AttemptError {
         permanent: bool,
     },
     Timeout(String),
+    /// Cancelled before the request could have changed anything: a read, or a write that had
+    /// not started.
     Cancelled,
+    /// Cancelled while a write was on its way, and its answer did not come within
+    /// [`CANCEL_GRACE`]: Auth0 may have applied it.
+    CancelledUnanswered(String),
 }
 
 impl Auth0Client {
@@ -36,6 +51,9 @@ impl Auth0Client {
     ) -> Result<Exchange, AttemptError> {
         let settings = &self.inner.settings;
         let req = call.req;
+        if self.inner.cancel.is_cancelled() {
+            return Err(AttemptError::Cancelled);
+        }
         let started = tokio::time::Instant::now();
         let timeout = match deadline {
             Some(deadline) => {
@@ -72,7 +90,7 @@ impl Auth0Client {
             }
         }
 
-        let send = async {
+        let mut send = std::pin::pin!(async {
             let response = builder.send().await?;
             let status = response.status().as_u16();
             let headers = response.headers().clone();
@@ -82,10 +100,29 @@ impl Auth0Client {
                 headers,
                 body,
             })
-        };
+        });
         let outcome = tokio::select! {
-            outcome = send => outcome,
-            _ = self.inner.cancel.cancelled() => return Err(AttemptError::Cancelled),
+            outcome = &mut send => outcome,
+            _ = self.inner.cancel.cancelled() => {
+                if !call.authorized || !is_write(&req.method) {
+                    return Err(AttemptError::Cancelled);
+                }
+                // A write may already have reached Auth0: its answer is worth a short wait.
+                match tokio::time::timeout(CANCEL_GRACE, &mut send).await {
+                    Ok(outcome) => {
+                        tracing::info!(method = %req.method, path = %req.path, attempt, "an Auth0 write in flight at cancel was answered within the grace period");
+                        outcome
+                    }
+                    Err(_) => {
+                        return Err(AttemptError::CancelledUnanswered(format!(
+                            "{} {} was cancelled after it was sent, and Auth0 had not answered {} s later",
+                            req.method,
+                            req.path,
+                            CANCEL_GRACE.as_secs()
+                        )))
+                    }
+                }
+            }
         };
         let elapsed_ms = started.elapsed().as_millis() as u64;
         match outcome {
@@ -105,7 +142,7 @@ impl Auth0Client {
                 let failure = self.describe_failure(req, &err, deadline);
                 tracing::debug!(method = %req.method, path = %req.path, attempt, elapsed_ms, "Auth0 request failed: {}", match &failure {
                     AttemptError::Transport { message, .. } | AttemptError::Timeout(message) => message.as_str(),
-                    AttemptError::Cancelled => "cancelled",
+                    AttemptError::Cancelled | AttemptError::CancelledUnanswered(_) => "cancelled",
                 });
                 Err(failure)
             }
@@ -160,6 +197,11 @@ impl Auth0Client {
             permanent: false,
         }
     }
+}
+
+/// A request that changes something at Auth0.
+pub(super) fn is_write(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
 pub(super) fn parse_body(bytes: &[u8]) -> serde_json::Value {

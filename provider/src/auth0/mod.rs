@@ -24,7 +24,7 @@ pub use limiter::RateLimiter;
 pub use request::{encode_path_segment, ApiRequest, ApiResponse};
 pub use settings::{Credentials, Settings};
 
-use exchange::{parse_body, AttemptError};
+use exchange::{is_write, parse_body, AttemptError};
 use retry::{backoff_delay, rate_limit_delay, NOT_PROCESSED_STATUS, RETRYABLE_STATUSES};
 use token::{parse_token_response, AccessToken, TokenCache, TokenSource};
 
@@ -132,10 +132,16 @@ impl Auth0Client {
         &self.inner.settings
     }
 
-    /// Stops every wait and request in flight; this and every later send fails with
-    /// [`ApiError::Cancelled`].
+    /// Stops every wait and read in flight; this and every later send fails with
+    /// [`ApiError::Cancelled`]. A write already on its way gets [`exchange::CANCEL_GRACE`] to
+    /// be answered; unanswered, it fails with [`ApiError::OutcomeUnknown`].
     pub fn cancel(&self) {
         self.inner.cancel.cancel();
+    }
+
+    /// True once [`Auth0Client::cancel`] was called: no request will be sent any more.
+    pub fn is_cancelled(&self) -> bool {
+        self.inner.cancel.is_cancelled()
     }
 
     /// Sends one Management API request with token, rate limiting and retries.
@@ -198,6 +204,29 @@ impl Auth0Client {
     }
 
     async fn run(&self, call: Call<'_>) -> Result<ApiResponse, ApiError> {
+        let mut maybe_applied = None;
+        match self.attempts(&call, &mut maybe_applied).await {
+            // A cancel stops a retry, but not what an earlier attempt may have done.
+            Err(ApiError::Cancelled) => Err(match maybe_applied {
+                Some(before) => ApiError::OutcomeUnknown(format!(
+                    "{} {} was cancelled while waiting to be sent again after {}",
+                    call.req.method,
+                    call.req.path,
+                    before.trim_end_matches('.')
+                )),
+                None => ApiError::Cancelled,
+            }),
+            other => other,
+        }
+    }
+
+    /// Sends `call` until it succeeds or fails for good. `maybe_applied` is set to what went
+    /// wrong when a write is sent again after an attempt that Auth0 may have applied.
+    async fn attempts(
+        &self,
+        call: &Call<'_>,
+        maybe_applied: &mut Option<String>,
+    ) -> Result<ApiResponse, ApiError> {
         let settings = &self.inner.settings;
         let req = call.req;
         let started = tokio::time::Instant::now();
@@ -233,11 +262,14 @@ impl Auth0Client {
             let fresh_body = call.fresh_body.map(|make| make()).transpose()?;
             let body = fresh_body.as_ref().or(req.body.as_ref());
             let exchange = match self
-                .exchange(&call, body, token.as_ref(), deadline, attempt)
+                .exchange(call, body, token.as_ref(), deadline, attempt)
                 .await
             {
                 Ok(exchange) => exchange,
                 Err(AttemptError::Cancelled) => return Err(ApiError::Cancelled),
+                Err(AttemptError::CancelledUnanswered(message)) => {
+                    return Err(ApiError::OutcomeUnknown(message))
+                }
                 Err(AttemptError::Timeout(message)) => {
                     return Err(ApiError::Timeout(match retried_after {
                         Some(before) => format!(
@@ -260,6 +292,9 @@ impl Auth0Client {
                                 method = %req.method, path = %req.path, attempt, wait_ms = delay.as_millis() as u64,
                                 "Auth0 could not be reached; retrying: {message}"
                             );
+                            if !unsent && is_write(&req.method) {
+                                *maybe_applied = Some(message.clone());
+                            }
                             retried_after = Some(message);
                             self.pause(delay).await?;
                             continue;
@@ -358,8 +393,11 @@ impl Auth0Client {
                         method = %req.method, path = %req.path, status, attempt, wait_ms = delay.as_millis() as u64,
                         "Auth0 answered with a server error; retrying"
                     );
-                    retried_after =
-                        Some(ApiError::from_response(status, &exchange.body).sentence());
+                    let sentence = ApiError::from_response(status, &exchange.body).sentence();
+                    if status != NOT_PROCESSED_STATUS && is_write(&req.method) {
+                        *maybe_applied = Some(sentence.clone());
+                    }
+                    retried_after = Some(sentence);
                     self.pause(delay).await?;
                     continue;
                 }

@@ -221,6 +221,11 @@ impl Resource for Client {
         &DEF
     }
 
+    fn created_object(&self, body: &Map<String, Json>) -> Option<String> {
+        let name = body.get("name").and_then(Json::as_str).unwrap_or_default();
+        Some(format!("an application named {name:?}"))
+    }
+
     /// A client has no natural key: Auth0 lets two clients share a name, so sending the create
     /// again could make a second client, and a 409 never tells us the first one exists. A
     /// marker in client_metadata could identify it, but it would take one of the ten metadata

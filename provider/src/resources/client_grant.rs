@@ -101,6 +101,20 @@ impl Resource for ClientGrant {
         }
     }
 
+    fn created_object(&self, body: &Map<String, Json>) -> Option<String> {
+        let field = |key: &str| body.get(key).and_then(Json::as_str);
+        let audience = field("audience").unwrap_or_default();
+        Some(match (field("client_id"), field("default_for")) {
+            (None, Some(default_for)) => {
+                format!("a default grant for {default_for} to the API {audience:?}")
+            }
+            (client, _) => format!(
+                "a grant of client {:?} to the API {audience:?}",
+                client.unwrap_or_default()
+            ),
+        })
+    }
+
     /// A grant is unique per (client, API, subject type), so the create is sent again: it
     /// either creates the grant (the lost one was not applied) or gets a 409. After a 409 the
     /// existing grant is adopted only if it is identical to what was sent (same client_id,

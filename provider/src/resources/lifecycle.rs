@@ -7,8 +7,9 @@ use std::time::Instant;
 use async_trait::async_trait;
 use serde_json::{Map, Value as Json};
 
-use super::ResourceDef;
+use super::{Resource, ResourceDef};
 use crate::auth0::{encode_path_segment, ApiError, Auth0Client};
+use crate::error::Error;
 use crate::value::PropertyMap;
 
 /// What an operation works with: the Auth0 client, the resource's facts and its deadline.
@@ -166,6 +167,36 @@ fn same_json(sent: &Json, found: &Json) -> bool {
         (Json::Number(a), Json::Number(b)) => a.as_f64() == b.as_f64(),
         (a, b) => a == b,
     }
+}
+
+/// The error of a create cancelled while Auth0 may have been applying it. A cancelled
+/// provider sends nothing more, so nothing is looked up: the error names what to look for
+/// and the command that adopts it.
+pub fn cancelled_create(
+    resource: &dyn Resource,
+    name: &str,
+    body: &Map<String, Json>,
+    lost: &ApiError,
+) -> Error {
+    let def = resource.def();
+    let prefix = format!("{} {name}: {}", def.label, lost.sentence());
+    Error::OutcomeUnknown(match resource.created_object(body) {
+        Some(what) => format!(
+            "{prefix} If Auth0 now holds {what}, adopt it with `{}` before running pulumi up again.",
+            import_command(def, name, &format!("<{}>", def.id_field))
+        ),
+        None => format!("{prefix} Running pulumi up again sends it again, which is harmless."),
+    })
+}
+
+/// The error of an update or delete cancelled while Auth0 may have been applying it. The
+/// engine keeps the state from before, and the request is safe to send again.
+pub fn cancelled_change(def: &ResourceDef, lost: &ApiError) -> Error {
+    Error::OutcomeUnknown(format!(
+        "{}: {} The state from before is kept: running the same pulumi command again repeats it safely, and pulumi refresh shows what Auth0 holds now.",
+        def.label,
+        lost.sentence()
+    ))
 }
 
 /// `pulumi import <token> <name> <id>`, the command that adopts an object into the program.

@@ -182,6 +182,14 @@ pub trait Resource: Send + Sync {
         None
     }
 
+    /// What a create with this body makes, as a user would look for it in the dashboard, e.g.
+    /// `an application named "api"`; named when a cancelled create may have made it. `None`
+    /// when creating the resource only changes an object that exists already (sending it again
+    /// is harmless).
+    fn created_object(&self, _body: &Map<String, Json>) -> Option<String> {
+        None
+    }
+
     /// After a create whose answer was lost ([`ApiError::OutcomeUnknown`]): find out whether
     /// Auth0 applied it, and return the object to adopt, or one error that names the object
     /// that may have been created and how to adopt it. `name` is the resource's logical name.

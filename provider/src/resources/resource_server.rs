@@ -94,6 +94,14 @@ impl Resource for ResourceServer {
         &DEF
     }
 
+    fn created_object(&self, body: &Map<String, Json>) -> Option<String> {
+        let identifier = body.get("identifier").and_then(Json::as_str);
+        Some(format!(
+            "an API with identifier {:?}",
+            identifier.unwrap_or_default()
+        ))
+    }
+
     /// An API is unique by identifier, so the create is sent again: it either creates the API
     /// (the lost one was not applied) or gets a 409. After a 409 the API with that identifier is
     /// adopted only if it holds exactly what was sent, and never if it is a system API (the

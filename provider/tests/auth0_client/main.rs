@@ -18,6 +18,7 @@ use pulumi_auth0_provider::value::{PropertyMap, Value};
 use reqwest::Method;
 use serde_json::{json, Value as Json};
 
+mod cancelled_writes;
 mod deadlines;
 mod requests;
 mod retries;
