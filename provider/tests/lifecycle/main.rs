@@ -18,6 +18,7 @@ use pulumi_auth0_provider::wire::ResourceProviderService;
 
 use pb::resource_provider_client::ResourceProviderClient;
 
+mod cancelled;
 mod client;
 mod credentials;
 mod grants;
