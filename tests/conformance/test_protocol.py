@@ -6,6 +6,7 @@ import re
 import signal
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import grpc
 import pytest
@@ -443,6 +444,7 @@ def test_cancel_returns_promptly_and_ends_an_operation_in_flight(workdir, engine
                 outcome["id"] = d.create(CLIENT, "slow", inputs)[0]
             except grpc.RpcError as e:
                 outcome["error"] = e.code()
+                outcome["details"] = e.details()
             outcome["at"] = time.monotonic()
 
         worker = threading.Thread(target=create, daemon=True)
@@ -455,9 +457,59 @@ def test_cancel_returns_promptly_and_ends_an_operation_in_flight(workdir, engine
         assert not worker.is_alive(), "the in-flight Create never finished after Cancel"
         assert "error" in outcome, f"the Create finished normally despite Cancel: {outcome}"
         assert outcome["at"] - started < 3.5, "the Create waited for Auth0 instead of stopping at Cancel"
+        # The Cancel came while the token was awaited: the create was never sent.
+        assert outcome["error"] == grpc.StatusCode.CANCELLED, outcome
     finally:
         fresh.close()
         slow.close()
+
+
+def create_and_cancel_once_sent(workdir, engine, answer_latency_ms: int, name: str):
+    """Creates a client against an emulator that commits at once and answers `answer_latency_ms`
+    later, and calls Cancel as soon as the POST reached it: (id, state) or the gRPC error."""
+    slow = harness.Emulator(workdir, ["--answer-latency-ms", str(answer_latency_ms)])
+    try:
+        fresh = Plugin(workdir, [engine.address])
+    except BaseException:
+        slow.close()
+        raise
+    try:
+        d = Driver(fresh.stub, timeout=20)
+        d.handshake(engine.address)
+        d.configure(slow.config())
+        inputs = d.checked(CLIENT, name, {"name": name, **APP})
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            creating = pool.submit(d.create, CLIENT, name, inputs)
+            deadline = time.monotonic() + 10
+            while slow.stats()["routes"].get("POST /api/v2/clients", 0) == 0:
+                assert time.monotonic() < deadline, "the create never reached the emulator"
+                time.sleep(0.01)
+            fresh.stub.Cancel(empty_pb2.Empty(), timeout=5)
+            try:
+                return creating.result(timeout=10)
+            except grpc.RpcError as e:
+                return e
+    finally:
+        fresh.close()
+        slow.close()
+
+
+def test_cancel_lets_a_create_auth0_already_made_report_its_id(workdir, engine):
+    name = unique("answered-late")
+    outcome = create_and_cancel_once_sent(workdir, engine, 400, name)
+    assert not isinstance(outcome, grpc.RpcError), f"the create answered 0.4 s after its commit failed: {outcome}"
+    client_id, state = outcome
+    assert client_id and state["clientId"] == client_id and state["name"] == name
+
+
+def test_cancel_with_a_create_left_unanswered_names_the_possible_orphan_and_how_to_adopt_it(workdir, engine):
+    name = unique("unanswered")
+    outcome = create_and_cancel_once_sent(workdir, engine, 8000, name)
+    assert isinstance(outcome, grpc.RpcError), f"the create finished although Auth0 never answered: {outcome}"
+    assert outcome.code() == grpc.StatusCode.UNKNOWN, outcome
+    details = outcome.details()
+    assert "Auth0 may or may not have applied it" in details, details
+    assert f'If Auth0 now holds an application named "{name}", adopt it with `pulumi import {CLIENT} {name} <client_id>`' in details, details
 
 
 def test_sigint_makes_the_plugin_exit_with_code_zero_within_five_seconds(workdir, engine):
