@@ -65,9 +65,15 @@ class Emulator:
     such as the official bridged provider, trust it through SSL_CERT_FILE)."""
 
     def __init__(
-        self, workdir: Path, seed: Optional[dict] = None, env: Optional[dict] = None, tls: bool = False
+        self,
+        workdir: Path,
+        seed: Optional[dict] = None,
+        env: Optional[dict] = None,
+        tls: bool = False,
+        args: tuple = (),
     ):
         self.workdir = workdir
+        self.args = list(args)
         self.tls = tls
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.seed = seed
@@ -94,6 +100,7 @@ class Emulator:
             args += ["--seed", str(seed_file)]
         if self.tls:
             args += ["--tls", "--tls-cert-file", str(self.tls_cert_file)]
+        args += self.args
         stdout = self.workdir / "emulator.stdout"
         with open(stdout, "wb") as out, open(self.workdir / "emulator.stderr", "wb") as err:
             self.process = subprocess.Popen(
@@ -139,6 +146,13 @@ class Emulator:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
+
+    def route_count(self, route: str) -> int:
+        """How many requests reached a route such as "POST /api/v2/clients" (GET /emulator/stats)."""
+        status, stats = self.request("GET", "/emulator/stats")
+        if status != 200:
+            raise RuntimeError(f"GET /emulator/stats answered {status}")
+        return stats["routes"].get(route, 0)
 
     def stderr(self) -> str:
         return (self.workdir / "emulator.stderr").read_text(encoding="utf-8", errors="replace")[-2000:]
