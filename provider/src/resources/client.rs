@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use serde_json::{Map, Value as Json};
 
 use super::defaults::{default, Lit, Lit::*, Use};
-use super::lifecycle::{import_command, Op};
+use super::lifecycle::{self, import_command, Op};
 use super::{api_names, Context, Resource, ResourceDef};
 use crate::auth0::ApiError;
 use crate::check::Checker;
@@ -221,9 +221,10 @@ impl Resource for Client {
         &DEF
     }
 
-    fn created_object(&self, body: &Map<String, Json>) -> Option<String> {
-        let name = body.get("name").and_then(Json::as_str).unwrap_or_default();
-        Some(format!("an application named {name:?}"))
+    fn after_cancelled_create(&self, name: &str, body: &Map<String, Json>) -> String {
+        let app = body.get("name").and_then(Json::as_str).unwrap_or_default();
+        let what = format!("an application named {app:?}");
+        lifecycle::adopt_advice(&DEF, name, &what) + " Otherwise pulumi up creates a second one."
     }
 
     /// A client has no natural key: Auth0 lets two clients share a name, so sending the create

@@ -124,6 +124,17 @@ impl Resource for ClientCredentials {
     fn lifecycle(&self) -> Option<&dyn Lifecycle> {
         Some(&CredentialsLifecycle)
     }
+
+    /// The create registers each new key or certificate, then PATCHes the client to use
+    /// them: a cancel in between leaves credentials registered that the client may not use,
+    /// and the next create registers its own.
+    fn after_cancelled_create(&self, _name: &str, body: &Map<String, Json>) -> String {
+        let client_id = str_of(body, "client_id").unwrap_or_default();
+        format!(
+            "Running pulumi up again sends it again; first delete any credential of client {client_id} that its authentication method does not list (the application's Credentials tab, or DELETE {}/<credential_id>), as Auth0 keeps at most {MAX_CREDENTIALS} per client.",
+            credentials_path(client_id)
+        )
+    }
 }
 
 struct CredentialsLifecycle;

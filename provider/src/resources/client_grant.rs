@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use serde_json::{Map, Value as Json};
 
 use super::defaults::{default, Lit::*, Use};
-use super::lifecycle::{holds_what_was_sent, import_command, resend_create, Op, Resent};
+use super::lifecycle::{self, holds_what_was_sent, import_command, resend_create, Op, Resent};
 use super::{api_names, Context, Resource, ResourceDef};
 use crate::auth0::{ApiError, Auth0Client};
 use crate::check::Checker;
@@ -101,10 +101,10 @@ impl Resource for ClientGrant {
         }
     }
 
-    fn created_object(&self, body: &Map<String, Json>) -> Option<String> {
+    fn after_cancelled_create(&self, name: &str, body: &Map<String, Json>) -> String {
         let field = |key: &str| body.get(key).and_then(Json::as_str);
         let audience = field("audience").unwrap_or_default();
-        Some(match (field("client_id"), field("default_for")) {
+        let what = match (field("client_id"), field("default_for")) {
             (None, Some(default_for)) => {
                 format!("a default grant for {default_for} to the API {audience:?}")
             }
@@ -112,7 +112,8 @@ impl Resource for ClientGrant {
                 "a grant of client {:?} to the API {audience:?}",
                 client.unwrap_or_default()
             ),
-        })
+        };
+        lifecycle::adopt_advice(&DEF, name, &what)
     }
 
     /// A grant is unique per (client, API, subject type), so the create is sent again: it

@@ -170,23 +170,29 @@ fn same_json(sent: &Json, found: &Json) -> bool {
 }
 
 /// The error of a create cancelled while Auth0 may have been applying it. A cancelled
-/// provider sends nothing more, so nothing is looked up: the error names what to look for
-/// and the command that adopts it.
+/// provider sends nothing more, so nothing is looked up: the resource's advice says what to
+/// look for.
 pub fn cancelled_create(
     resource: &dyn Resource,
     name: &str,
     body: &Map<String, Json>,
     lost: &ApiError,
 ) -> Error {
-    let def = resource.def();
-    let prefix = format!("{} {name}: {}", def.label, lost.sentence());
-    Error::OutcomeUnknown(match resource.created_object(body) {
-        Some(what) => format!(
-            "{prefix} If Auth0 now holds {what}, adopt it with `{}` before running pulumi up again.",
-            import_command(def, name, &format!("<{}>", def.id_field))
-        ),
-        None => format!("{prefix} Running pulumi up again sends it again, which is harmless."),
-    })
+    Error::OutcomeUnknown(format!(
+        "{} {name}: {} {}",
+        resource.def().label,
+        lost.sentence(),
+        resource.after_cancelled_create(name, body)
+    ))
+}
+
+/// "If Auth0 now holds `what`, adopt it with `pulumi import …` before running pulumi up
+/// again.", for a create that makes a new object.
+pub fn adopt_advice(def: &ResourceDef, name: &str, what: &str) -> String {
+    format!(
+        "If Auth0 now holds {what}, adopt it with `{}` before running pulumi up again.",
+        import_command(def, name, &format!("<{}>", def.id_field))
+    )
 }
 
 /// The error of an update or delete cancelled while Auth0 may have been applying it. The
@@ -214,6 +220,38 @@ mod tests {
             Json::Object(map) => map,
             _ => unreachable!(),
         }
+    }
+
+    #[test]
+    fn a_cancelled_create_says_what_each_resource_may_have_left_and_how_to_deal_with_it() {
+        use crate::resources::{
+            client::Client, client_credentials::ClientCredentials, client_grant::ClientGrant,
+            resource_server::ResourceServer, resource_server_scopes::ResourceServerScopes,
+        };
+        let lost = ApiError::OutcomeUnknown("POST /x was cancelled after it was sent".into());
+        let message = |resource: &dyn Resource, body: Json| {
+            cancelled_create(resource, "r", &map(body), &lost).to_string()
+        };
+        let sentence =
+            "POST /x was cancelled after it was sent; Auth0 may or may not have applied it.";
+        assert_eq!(
+            message(&Client, json!({"name": "svc"})),
+            format!("Client r: {sentence} If Auth0 now holds an application named \"svc\", adopt it with `pulumi import auth0:index/client:Client r <client_id>` before running pulumi up again. Otherwise pulumi up creates a second one.")
+        );
+        assert_eq!(
+            message(&ResourceServer, json!({"identifier": "https://api/"})),
+            format!("ResourceServer r: {sentence} If Auth0 now holds an API with identifier \"https://api/\", adopt it with `pulumi import auth0:index/resourceServer:ResourceServer r <id>` before running pulumi up again.")
+        );
+        assert!(message(&ClientGrant, json!({"client_id": "c1", "audience": "https://api/"}))
+            .contains("If Auth0 now holds a grant of client \"c1\" to the API \"https://api/\", adopt it with `pulumi import auth0:index/clientGrant:ClientGrant r <id>`"));
+        assert!(message(&ClientGrant, json!({"default_for": "third_party_clients", "audience": "https://api/"}))
+            .contains("If Auth0 now holds a default grant for third_party_clients to the API \"https://api/\""));
+        assert!(message(&ClientCredentials, json!({"client_id": "c1"}))
+            .ends_with("first delete any credential of client c1 that its authentication method does not list (the application's Credentials tab, or DELETE /api/v2/clients/c1/credentials/<credential_id>), as Auth0 keeps at most 2 per client."));
+        assert_eq!(
+            message(&ResourceServerScopes, json!({"identifier": "https://api/"})),
+            format!("ResourceServerScopes r: {sentence} Running pulumi up again sends it again, which is harmless.")
+        );
     }
 
     #[test]

@@ -182,12 +182,12 @@ pub trait Resource: Send + Sync {
         None
     }
 
-    /// What a create with this body makes, as a user would look for it in the dashboard, e.g.
-    /// `an application named "api"`; named when a cancelled create may have made it. `None`
-    /// when creating the resource only changes an object that exists already (sending it again
-    /// is harmless).
-    fn created_object(&self, _body: &Map<String, Json>) -> Option<String> {
-        None
+    /// The advice that ends the error of a create cancelled while Auth0 may have applied it
+    /// (nothing can be looked up any more): what to look for and how to adopt it
+    /// ([`lifecycle::adopt_advice`]). The default suits a create that changes an object that
+    /// exists already, which is harmless to send again.
+    fn after_cancelled_create(&self, _name: &str, _body: &Map<String, Json>) -> String {
+        "Running pulumi up again sends it again, which is harmless.".to_string()
     }
 
     /// After a create whose answer was lost ([`ApiError::OutcomeUnknown`]): find out whether

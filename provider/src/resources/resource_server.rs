@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use super::defaults::{default, Lit::*, Use};
 use serde_json::{Map, Value as Json};
 
-use super::lifecycle::{holds_what_was_sent, import_command, resend_create, Op, Resent};
+use super::lifecycle::{self, holds_what_was_sent, import_command, resend_create, Op, Resent};
 use super::{api_names, Context, Resource, ResourceDef};
 use crate::auth0::{ApiError, Auth0Client};
 use crate::check::Checker;
@@ -94,12 +94,13 @@ impl Resource for ResourceServer {
         &DEF
     }
 
-    fn created_object(&self, body: &Map<String, Json>) -> Option<String> {
+    fn after_cancelled_create(&self, name: &str, body: &Map<String, Json>) -> String {
         let identifier = body.get("identifier").and_then(Json::as_str);
-        Some(format!(
+        let what = format!(
             "an API with identifier {:?}",
             identifier.unwrap_or_default()
-        ))
+        );
+        lifecycle::adopt_advice(&DEF, name, &what)
     }
 
     /// An API is unique by identifier, so the create is sent again: it either creates the API
