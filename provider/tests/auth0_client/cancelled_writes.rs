@@ -37,6 +37,16 @@ fn create(client: &Auth0Client) -> impl Future<Output = Result<Json, ApiError>> 
     }
 }
 
+fn update(client: &Auth0Client) -> impl Future<Output = Result<Json, ApiError>> + Send + 'static {
+    let client = client.clone();
+    async move {
+        client
+            .patch("/api/v2/clients/c1", json!({"name": "n"}), None)
+            .await
+            .map(|r| r.body)
+    }
+}
+
 #[tokio::test]
 async fn a_create_answered_within_the_grace_after_a_cancel_returns_what_auth0_made() {
     bounded(async {
@@ -111,18 +121,9 @@ async fn an_update_cancelled_while_waiting_to_retry_after_a_500_may_have_been_ap
     bounded(async {
         let stub = Stub::start(|_, _| Reply::json(500, json!({"message": "oops"}))).await;
         let client = client(settings(&stub.base, Credentials::ApiToken("t".into())));
-        let update = {
-            let client = client.clone();
-            async move {
-                client
-                    .patch("/api/v2/clients/c1", json!({"name": "n"}), None)
-                    .await
-                    .map(|r| r.body)
-            }
-        };
         // The fourth 500 is followed by a wait of 0.8 to 1.6 s.
         let (outcome, took) =
-            cancel_once_seen(&stub, &client, "/api/v2/clients/c1", 4, update).await;
+            cancel_once_seen(&stub, &client, "/api/v2/clients/c1", 4, update(&client)).await;
         let err = outcome.unwrap_err();
         assert!(err.outcome_unknown(), "{err:?}");
         assert!(
@@ -143,17 +144,9 @@ async fn an_update_cancelled_while_waiting_to_retry_after_a_503_changed_nothing(
     bounded(async {
         let stub = Stub::start(|_, _| Reply::json(503, json!({"message": "busy"}))).await;
         let client = client(settings(&stub.base, Credentials::ApiToken("t".into())));
-        let update = {
-            let client = client.clone();
-            async move {
-                client
-                    .patch("/api/v2/clients/c1", json!({"name": "n"}), None)
-                    .await
-                    .map(|r| r.body)
-            }
-        };
         // 503 is Auth0's "not processed": every attempt left the client as it was.
-        let (outcome, _) = cancel_once_seen(&stub, &client, "/api/v2/clients/c1", 4, update).await;
+        let (outcome, _) =
+            cancel_once_seen(&stub, &client, "/api/v2/clients/c1", 4, update(&client)).await;
         assert_eq!(outcome, Err(ApiError::Cancelled));
     })
     .await;
