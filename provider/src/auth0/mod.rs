@@ -11,6 +11,7 @@ mod refusal;
 mod request;
 mod retry;
 pub mod settings;
+mod slots;
 mod token;
 
 use std::sync::Arc;
@@ -417,70 +418,6 @@ impl Auth0Client {
                 return Err(refusal::missing_scope(error, &self.inner.source));
             }
             return Err(error);
-        }
-    }
-
-    /// Waits for the client-side limiter, if one is configured.
-    async fn take_rate_limit_slot(
-        &self,
-        req: &ApiRequest,
-        deadline: Option<tokio::time::Instant>,
-    ) -> Result<(), ApiError> {
-        let Some(limiter) = &self.inner.limiter else {
-            return Ok(());
-        };
-        match limiter.reserve(deadline) {
-            None => Err(ApiError::Timeout(format!(
-                "{} {} could not start before its deadline under the client-side limit of {} requests per second (auth0:maxRequestsPerSecond); raise the limit or the operation's timeout",
-                req.method,
-                req.path,
-                self.inner.settings.max_requests_per_second.unwrap_or_default()
-            ))),
-            Some(wait) if wait.is_zero() => Ok(()),
-            Some(wait) => {
-                tracing::debug!(method = %req.method, path = %req.path, wait_ms = wait.as_millis() as u64, "waiting for the client-side rate limit");
-                self.pause(wait).await
-            }
-        }
-    }
-
-    /// Waits for this request's place in the tenant's pace, once a 429 has set one; returns
-    /// the pace's generation, which the answer is reported with.
-    async fn take_paced_slot(
-        &self,
-        req: &ApiRequest,
-        deadline: Option<tokio::time::Instant>,
-        latest: tokio::time::Instant,
-        rate_limited: &mut Duration,
-    ) -> Result<u64, ApiError> {
-        match self.inner.pacer.slot(latest) {
-            Ok(slot) => {
-                if !slot.wait.is_zero() {
-                    tracing::debug!(method = %req.method, path = %req.path, wait_ms = slot.wait.as_millis() as u64, "waiting for the tenant's rate limit");
-                    self.pause(slot.wait).await?;
-                    *rate_limited += slot.wait;
-                }
-                Ok(slot.generation)
-            }
-            Err(wait) => {
-                let message = format!(
-                    "{} {} would wait {:.1} s more for Auth0's rate limit ({:.1} requests per second)",
-                    req.method,
-                    req.path,
-                    wait.as_secs_f64(),
-                    self.inner.pacer.rate().unwrap_or_default()
-                );
-                if deadline.is_some() {
-                    Err(ApiError::Timeout(format!(
-                        "{message}, past the operation's deadline"
-                    )))
-                } else {
-                    Err(ApiError::RateLimited {
-                        waited: *rate_limited,
-                        message,
-                    })
-                }
-            }
         }
     }
 

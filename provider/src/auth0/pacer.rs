@@ -20,6 +20,10 @@
 //!   not drop it again.
 //! - An answer showing the bucket at least half full, on a tenant whose burst is 4 or more,
 //!   stops the pacing: demand has fallen below the limit.
+//! - A success without any of the headers stops the pacing too: Auth0 sends them with every
+//!   answer it counts, so no limit is in force any more (an emulator, or a proxy that answered
+//!   the 429s, with its burst over). Without this, the pace of one passing burst of 429s held
+//!   for the rest of the run: 955 operations took 120 s instead of about 20 s.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -37,6 +41,8 @@ const LOWER: f64 = 0.85;
 #[derive(Debug)]
 pub struct Pacer {
     state: Mutex<State>,
+    /// How many times pacing stopped: requests waiting for a slot leave when it changes.
+    stops: tokio::sync::watch::Sender<u64>,
 }
 
 #[derive(Debug)]
@@ -53,6 +59,8 @@ struct State {
 pub struct Slot {
     pub wait: Duration,
     pub generation: u64,
+    /// The stop count when the slot was taken (see [`Pacer::stopped_since`]).
+    pub stops: u64,
 }
 
 /// What Auth0's rate-limit headers said, where it sent them.
@@ -89,6 +97,7 @@ impl Default for Pacer {
                 next: Instant::now(),
                 generation: 0,
             }),
+            stops: tokio::sync::watch::Sender::new(0),
         }
     }
 }
@@ -108,10 +117,12 @@ impl Pacer {
         let now = Instant::now();
         let mut s = self.lock();
         let generation = s.generation;
+        let stops = *self.stops.borrow();
         let Some(rate) = s.rate else {
             return Ok(Slot {
                 wait: Duration::ZERO,
                 generation,
+                stops,
             });
         };
         let at = s.next.max(now);
@@ -122,6 +133,7 @@ impl Pacer {
         Ok(Slot {
             wait: at - now,
             generation,
+            stops,
         })
     }
 
@@ -145,19 +157,38 @@ impl Pacer {
             s.next = s.next.max(Instant::now() + interval(rate));
             return true;
         }
+        if h == RateHeaders::default() && (200..300).contains(&status) && s.rate.is_some() {
+            self.stop(&mut s);
+            return false;
+        }
         let (Some(rate), Some(remaining)) = (s.rate, h.remaining) else {
             return s.rate.is_some();
         };
         let limit = h.limit.unwrap_or(0.0);
         if limit >= 4.0 && remaining >= limit / 2.0 {
-            s.rate = None;
-            s.generation += 1;
+            self.stop(&mut s);
             return false;
         }
         if remaining >= 1.0 && generation == s.generation {
             s.rate = Some(clamp(rate * RAISE));
         }
         true
+    }
+}
+
+impl Pacer {
+    /// Ends pacing, and lets every request waiting for a slot leave now.
+    fn stop(&self, s: &mut State) {
+        s.rate = None;
+        s.generation += 1;
+        self.stops.send_modify(|stops| *stops += 1);
+    }
+
+    /// Resolves once pacing has stopped after a slot was taken with `stops` (at once if it
+    /// already has): a request waiting for that slot need not wait any longer.
+    pub async fn stopped_since(&self, stops: u64) {
+        let mut changes = self.stops.subscribe();
+        let _ = changes.wait_for(|now| *now != stops).await;
     }
 }
 
@@ -267,6 +298,39 @@ mod tests {
             free.rate().is_some(),
             "a burst of 2 is never 'half full' enough to stop"
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_success_without_rate_headers_stops_pacing_and_an_error_without_them_does_not() {
+        let pacer = Pacer::default();
+        assert!(pacer.observe(0, 429, headers(5.0, 0.0, NOW + 1.0), NOW));
+        assert!(pacer.observe(1, 500, RateHeaders::default(), NOW));
+        assert_eq!(
+            pacer.rate(),
+            Some(5.0),
+            "a 500 without headers says nothing"
+        );
+        assert!(!pacer.observe(1, 200, RateHeaders::default(), NOW));
+        assert_eq!(pacer.rate(), None);
+        for _ in 0..10 {
+            assert_eq!(pacer.slot(later()).unwrap().wait, Duration::ZERO);
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn requests_waiting_for_their_slot_are_released_when_pacing_stops() {
+        let pacer = Pacer::default();
+        pacer.observe(0, 429, headers(1.0, 0.0, NOW + 10.0), NOW);
+        let last = (0..3).map(|_| pacer.slot(later()).unwrap()).last().unwrap();
+        assert!(last.wait >= Duration::from_secs(20), "{last:?}");
+        let still_paced =
+            tokio::time::timeout(Duration::from_secs(1), pacer.stopped_since(last.stops)).await;
+        assert!(still_paced.is_err(), "released while still paced");
+        let released = pacer.stopped_since(last.stops);
+        pacer.observe(1, 200, RateHeaders::default(), NOW);
+        tokio::time::timeout(Duration::from_millis(1), released)
+            .await
+            .expect("a stop releases a request that took its slot before it");
     }
 
     #[tokio::test(start_paused = true)]
