@@ -180,6 +180,9 @@ impl Pacer {
     /// Ends pacing, and lets every request waiting for a slot leave now.
     fn stop(&self, s: &mut State) {
         s.rate = None;
+        // The slots handed out are void: their holders leave now. Kept, their horizon would
+        // hold back the first requests of the next pacing by as long as the old queue was.
+        s.next = Instant::now();
         s.generation += 1;
         self.stops.send_modify(|stops| *stops += 1);
     }
@@ -331,6 +334,23 @@ mod tests {
         tokio::time::timeout(Duration::from_millis(1), released)
             .await
             .expect("a stop releases a request that took its slot before it");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn pacing_that_starts_again_after_a_stop_does_not_inherit_the_old_queue() {
+        let pacer = Pacer::default();
+        pacer.observe(0, 429, headers(1.0, 0.0, NOW + 10.0), NOW);
+        for _ in 0..30 {
+            pacer.slot(later()).unwrap();
+        }
+        pacer.observe(1, 200, RateHeaders::default(), NOW);
+        pacer.observe(2, 429, headers(5.0, 0.0, NOW + 1.0), NOW);
+        let first = pacer.slot(later()).unwrap();
+        assert_eq!(
+            first.wait,
+            Duration::from_millis(200),
+            "one interval at 5 rps"
+        );
     }
 
     #[tokio::test(start_paused = true)]
