@@ -101,27 +101,31 @@ def measure(args: argparse.Namespace, providers: list[Provider], work: Path, sav
             emulator.stop()
         save(results)
 
-    if "cli" in args.sections:
+    def taking_turns(key: str, runs: int, what: str, run) -> None:
+        """`runs` rounds in which each provider measures once, saved after each measurement."""
         for p in providers:
-            results[p.label]["runs_7_9"] = []
-        for i in range(args.cli_runs):
+            results[p.label][key] = []
+        for i in range(runs):
             for p in providers:
-                log(f"{p.label}: up/preview/refresh of {args.groups * 3} resources, run {i + 1}/{args.cli_runs}")
-                results[p.label]["runs_7_9"].append(
-                    cli_rows.up_refresh_preview(p, work / f"cli-{p.label}", python[p.label], sdk_path[p.label], args.groups)
-                )
+                log(f"{p.label}: {what}, run {i + 1}/{runs}")
+                results[p.label][key].append(run(p))
                 save(results)
 
+    if "cli" in args.sections:
+        taking_turns(
+            "runs_7_9",
+            args.cli_runs,
+            f"up/preview/refresh of {args.groups * 3} resources",
+            lambda p: cli_rows.up_refresh_preview(p, work / f"cli-{p.label}", python[p.label], sdk_path[p.label], args.groups),
+        )
+
     if "free" in args.sections:
-        for p in providers:
-            results[p.label]["runs_8"] = []
-        for i in range(args.free_runs):
-            for p in providers:
-                log(f"{p.label}: up of {args.free_groups * 3} resources on the free preset, run {i + 1}/{args.free_runs}")
-                results[p.label]["runs_8"].append(
-                    cli_rows.up_rate_limited(p, work / f"free-{p.label}", python[p.label], sdk_path[p.label], args.free_groups)
-                )
-                save(results)
+        taking_turns(
+            "runs_8",
+            args.free_runs,
+            f"up of {args.free_groups * 3} resources on the free preset",
+            lambda p: cli_rows.up_rate_limited(p, work / f"free-{p.label}", python[p.label], sdk_path[p.label], args.free_groups),
+        )
 
     if "scale" in args.sections:
         sizes = [int(n) for n in args.scale.split(",") if n.strip()]

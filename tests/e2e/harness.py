@@ -147,12 +147,16 @@ class Emulator:
             self.process.kill()
             self.process.wait(timeout=10)
 
-    def route_count(self, route: str) -> int:
-        """How many requests reached a route such as "POST /api/v2/clients" (GET /emulator/stats)."""
+    def stats(self) -> dict:
+        """The emulator's request counts (GET /emulator/stats): `routes`, `managementTotal`, …"""
         status, stats = self.request("GET", "/emulator/stats")
         if status != 200:
-            raise RuntimeError(f"GET /emulator/stats answered {status}")
-        return stats["routes"].get(route, 0)
+            raise RuntimeError(f"GET /emulator/stats answered {status}: {stats}")
+        return stats
+
+    def route_count(self, route: str) -> int:
+        """How many requests reached a route such as "POST /api/v2/clients"."""
+        return self.stats()["routes"].get(route, 0)
 
     def stderr(self) -> str:
         return (self.workdir / "emulator.stderr").read_text(encoding="utf-8", errors="replace")[-2000:]

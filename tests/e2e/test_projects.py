@@ -198,7 +198,7 @@ def test_python_seed_with_the_management_api_identifier_fails_at_preview_and_cre
     assert "identifier" in sentence
     assert "ClientGrant" in sentence  # how a client gets Management API scopes instead
     # Check decided it from the provider's configuration: no Management API request at all.
-    assert emulator.request("GET", "/emulator/stats")[1]["managementTotal"] == 0
+    assert emulator.stats()["managementTotal"] == 0
 
     up = sandbox.cli(["up", "--yes"], cwd=work, timeout=300, check=False)
     assert up.returncode != 0

@@ -23,7 +23,10 @@
 //! - A success without any of the headers stops the pacing too: Auth0 sends them with every
 //!   answer it counts, so no limit is in force any more (an emulator, or a proxy that answered
 //!   the 429s, with its burst over). Without this, the pace of one passing burst of 429s held
-//!   for the rest of the run: 955 operations took 120 s instead of about 20 s.
+//!   for the rest of the run: `make reliability`'s 955 operations under faults took 120 s.
+//! - A stop lets the requests waiting for a slot leave at once, and the next pacing starts from
+//!   now rather than behind the old queue (which had left 6–7 s with nothing sent). With both,
+//!   that run takes 6–9 s.
 
 use std::sync::Mutex;
 use std::time::Duration;
